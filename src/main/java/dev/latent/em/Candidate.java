@@ -1,0 +1,254 @@
+package dev.latent.em;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One candidate fit as a small state machine: each data scan it asks for one E-step task and takes the
+ * resulting statistics. Restarts are several candidates sharing the same scans; a finished candidate
+ * asks for nothing while the others go on.
+ *
+ * <p>Phases: label initialisation (means, then scatter about them), K-means (hard E-steps; also the
+ * start of a GMM), one hard E-step with scatter to start a GMM from K-means labels, EM (soft E-steps),
+ * and a final E-step that scores the final parameters.
+ */
+final class Candidate {
+  private static final Logger LOG = LoggerFactory.getLogger(Candidate.class);
+  /** A log-likelihood drop larger than this (relative) is reported: EM cannot decrease it. */
+  private static final double MONOTONE_SLACK = 1e-10;
+
+  enum Phase { LABEL_MEANS, LABEL_SCATTER, KMEANS, GMM_START, EM, FINAL, DONE }
+
+  private final int index;
+  private final FitSpec spec;
+  private final double[] colVar;
+  private final int d;
+  private final String tag;
+  private Phase phase;
+
+  private double[][] centres;
+  private Mixture mixture;
+  private double[] weights;
+  private double[][] covariances;
+
+  private int iterations;
+  private int initIterations;
+  private boolean converged;
+  private final List<Double> trace = new ArrayList<>();
+  private final List<Double> inertiaTrace = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
+  private long[] previousHash;
+  private double previousScore = Double.NaN;
+  private boolean repaired;
+  private SuffStats last;
+
+  Candidate(int index, FitSpec spec, double[] colVar, int d, int restarts) {
+    this.index = index;
+    this.spec = spec;
+    this.colVar = colVar;
+    this.d = d;
+    this.tag = restarts > 1 ? "candidate " + index + ": " : "";
+  }
+
+  /** Starts from seeded centres (k-means++ or random rows): K-means first, for either model. */
+  void startFromCentres(double[][] c) {
+    centres = c;
+    phase = Phase.KMEANS;
+  }
+
+  void startFromLabels() {
+    phase = Phase.LABEL_MEANS;
+  }
+
+  void startFromModel(StartParams p) throws Mixture.DegenerateComponentException {
+    if (spec.kind() == ModelKind.KMEANS || p.kind() == ModelKind.KMEANS) {
+      centres = Mixture.deepCopy(p.means());
+      phase = spec.kind() == ModelKind.KMEANS ? Phase.KMEANS : Phase.GMM_START;
+      return;
+    }
+    weights = p.weights().clone();
+    covariances = p.covariancesAs(spec.covariance(), d);
+    mixture = Mixture.of(spec.covariance(), weights, p.means(), covariances);
+    phase = Phase.EM;
+  }
+
+  boolean done() {
+    return phase == Phase.DONE;
+  }
+
+  Phase phase() {
+    return phase;
+  }
+
+  /** The E-step this candidate needs next, or null when it has finished. */
+  EStepTask task() {
+    int k = spec.k();
+    EStepTask.Scatter gmmScatter = EStepTask.Scatter.of(spec.covariance());
+    boolean gmm = spec.kind() == ModelKind.GMM;
+    return switch (phase) {
+      case LABEL_MEANS -> new EStepTask(EStepTask.Assign.LABELS, null, new double[k][d], EStepTask.Scatter.NONE, 0);
+      case LABEL_SCATTER -> new EStepTask(EStepTask.Assign.LABELS, null, centres, gmmScatter, 0);
+      case KMEANS -> EStepTask.under(Mixture.forCentres(centres), true, EStepTask.Scatter.NONE);
+      case GMM_START -> EStepTask.under(Mixture.forCentres(centres), true, gmmScatter);
+      case EM -> EStepTask.under(mixture, false, gmmScatter);
+      case FINAL -> gmm ? EStepTask.under(mixture, false, EStepTask.Scatter.NONE)
+          : EStepTask.under(Mixture.forCentres(centres), true, EStepTask.Scatter.NONE);
+      case DONE -> null;
+    };
+  }
+
+  /** Takes the statistics of the task last handed out. */
+  void accept(SuffStats s) {
+    if (s.weightSum <= 0.0) {
+      throw new IllegalStateException("the data have no rows with positive weight");
+    }
+    switch (phase) {
+      case LABEL_MEANS -> acceptLabelMeans(s);
+      case LABEL_SCATTER -> startGmm(s, "labels");
+      case KMEANS -> acceptKmeans(s);
+      case GMM_START -> startGmm(s, "k-means labels");
+      case EM -> acceptEm(s);
+      case FINAL -> {
+        last = s;
+        phase = Phase.DONE;
+      }
+      default -> throw new IllegalStateException("candidate has finished");
+    }
+  }
+
+  private void acceptLabelMeans(SuffStats s) {
+    double[][] zero = new double[spec.k()][d];
+    MStep.Update u = MStep.kmeans(s, zero);
+    note(u.warnings(), "initial labels");
+    centres = u.means();
+    phase = spec.kind() == ModelKind.KMEANS ? Phase.KMEANS : Phase.LABEL_SCATTER;
+  }
+
+  private void startGmm(SuffStats s, String from) {
+    MStep.Update u = MStep.gmm(s, centres, spec.covariance(), spec.regCovar(), colVar);
+    note(u.warnings(), "initial M-step");
+    adopt(u);
+    LOG.info("{}GMM started by one M-step from {}", tag, from);
+    phase = Phase.EM;
+  }
+
+  private void acceptKmeans(SuffStats s) {
+    boolean gmm = spec.kind() == ModelKind.GMM;
+    int maxIter = gmm ? FitSpec.INIT_KMEANS_MAX_ITER : spec.maxIter();
+    double tol = gmm ? FitSpec.INIT_KMEANS_TOL : spec.tol();
+    int pass = gmm ? ++initIterations : ++iterations;
+    double j = s.hardDist;
+    if (!gmm) {
+      inertiaTrace.add(j);
+      trace.add(FitResult.kmeansLogLik(j, s.weightSum, d) / s.weightSum);
+    }
+    if (!repaired && !Double.isNaN(previousScore) && j > previousScore * (1 + MONOTONE_SLACK)) {
+      warnings.add(String.format("%sk-means pass %d: J increased from %.12g to %.12g", tag, pass, previousScore, j));
+    }
+    long[] hash = new long[spec.k()];
+    for (int c = 0; c < hash.length; c++) {
+      hash[c] = s.assignHash(c);
+    }
+    MStep.Update u = MStep.kmeans(s, centres);
+    repaired = !u.warnings().isEmpty();
+    note(u.warnings(), "k-means pass " + pass);
+    centres = u.means();
+    weights = u.weights();
+    boolean unchanged = previousHash != null && Arrays.equals(hash, previousHash);
+    boolean small = tol > 0 && !Double.isNaN(previousScore) && previousScore - j <= tol * previousScore;
+    LOG.info("{}k-means pass {}: J = {}{}", tag, pass, String.format("%.10g", j),
+        unchanged ? " (no assignment changed)" : "");
+    previousHash = hash;
+    previousScore = j;
+    if (unchanged || small || pass >= maxIter) {
+      boolean ok = unchanged || small;
+      if (gmm) {
+        if (!ok) {
+          warnings.add(tag + "the initial k-means stopped at " + maxIter + " passes without converging");
+        }
+        previousScore = Double.NaN;
+        repaired = false;
+        phase = Phase.GMM_START;
+      } else {
+        converged = ok;
+        phase = Phase.FINAL;
+      }
+    }
+  }
+
+  private void acceptEm(SuffStats s) {
+    iterations++;
+    double ll = s.logLik / s.weightSum;
+    trace.add(ll);
+    if (!repaired && !Double.isNaN(previousScore)
+        && ll < previousScore - MONOTONE_SLACK * Math.max(1.0, Math.abs(previousScore))) {
+      String w = String.format("%siteration %d: the mean log-likelihood decreased from %.15g to %.15g",
+          tag, iterations, previousScore, ll);
+      LOG.warn(w);
+      warnings.add(w);
+    }
+    MStep.Update u = MStep.gmm(s, mixture.means(), spec.covariance(), spec.regCovar(), colVar);
+    repaired = !u.warnings().isEmpty();
+    note(u.warnings(), "iteration " + iterations);
+    adopt(u);
+    double change = Double.isNaN(previousScore) ? Double.POSITIVE_INFINITY : ll - previousScore;
+    LOG.info("{}iteration {}: mean log-likelihood {} (change {})", tag, iterations,
+        String.format("%.12g", ll), String.format("%.3g", change));
+    previousScore = ll;
+    if (Math.abs(change) < spec.tol()) {
+      converged = true;
+      phase = Phase.FINAL;
+    } else if (iterations >= spec.maxIter()) {
+      warnings.add(tag + "did not converge in " + spec.maxIter() + " iterations (last change "
+          + String.format("%.3g", change) + ", tol " + spec.tol() + ")");
+      phase = Phase.FINAL;
+    }
+  }
+
+  private void adopt(MStep.Update u) {
+    mixture = u.mixture();
+    weights = u.weights();
+    covariances = u.covariances();
+  }
+
+  private void note(List<String> ws, String where) {
+    for (String w : ws) {
+      String line = tag + where + ": " + w;
+      LOG.warn(line);
+      warnings.add(line);
+    }
+  }
+
+  /** Mean log-likelihood (GMM) or minus the mean inertia (K-means) under the final parameters: higher wins. */
+  double finalScore() {
+    return spec.kind() == ModelKind.GMM ? last.logLik / last.weightSum : -last.hardDist / last.weightSum;
+  }
+
+  FitResult result(double[] candidateScores) {
+    int k = spec.k();
+    double[] sizes = new double[k];
+    for (int j = 0; j < k; j++) {
+      sizes[j] = last.hardCount(j);
+    }
+    boolean gmm = spec.kind() == ModelKind.GMM;
+    double[][] means = gmm ? mixture.means() : Mixture.deepCopy(centres);
+    double inertia = gmm ? Double.NaN : last.hardDist;
+    double logLik = gmm ? last.logLik : FitResult.kmeansLogLik(inertia, last.weightSum, d);
+    double[] w = gmm ? mixture.weights() : MStep.normalise(sizes);
+    return new FitResult(spec.kind(), gmm ? spec.covariance() : null, w, means,
+        gmm ? mixture.covariances() : null, iterations, converged, toArray(trace), toArray(inertiaTrace),
+        initIterations, logLik, gmm ? last.classLogLik : 0.0, inertia, last.weightSum, last.rows, sizes,
+        List.copyOf(warnings), index, candidateScores);
+  }
+
+  private static double[] toArray(List<Double> l) {
+    double[] a = new double[l.size()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = l.get(i);
+    }
+    return a;
+  }
+}

@@ -1,0 +1,51 @@
+package dev.latent.em;
+
+import java.io.Serializable;
+
+/**
+ * What the driver broadcasts for one E-step of one candidate fit: how rows are assigned, the mixture
+ * that scores them, and the shift about which scatter is accumulated.
+ *
+ * <p>GMM, K-means and label initialisation differ only here: soft responsibilities (log-sum-exp of the
+ * logits), hard argmax (K-means, Lloyd), or responsibilities read from a label column.
+ */
+public final class EStepTask implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** How responsibilities are formed. */
+  public enum Assign { SOFT, HARD, LABELS }
+
+  /** Which second moments are needed: none (K-means), the diagonal (diag, spherical), all (full, tied). */
+  public enum Scatter { NONE, DIAG, FULL;
+    public static Scatter of(CovarianceType t) {
+      return t == CovarianceType.FULL || t == CovarianceType.TIED ? FULL : DIAG;
+    }
+  }
+
+  public final Assign assign;
+  public final Mixture mixture;
+  public final double[][] shifts;
+  public final Scatter scatter;
+  public final int k;
+  public final int d;
+  /** How many of the worst-explained rows to keep as re-seeding candidates. */
+  public final int worstRows;
+
+  public EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows) {
+    if (assign != Assign.LABELS && mixture == null) {
+      throw new IllegalArgumentException("a mixture is needed to assign rows by " + assign);
+    }
+    this.assign = assign;
+    this.mixture = mixture;
+    this.shifts = shifts;
+    this.scatter = scatter;
+    this.k = shifts.length;
+    this.d = shifts[0].length;
+    this.worstRows = worstRows;
+  }
+
+  /** Soft (GMM) or hard (K-means) E-step under a mixture; scatter is taken about its means. */
+  public static EStepTask under(Mixture m, boolean hard, Scatter scatter) {
+    return new EStepTask(hard ? Assign.HARD : Assign.SOFT, m, m.means(), scatter, m.k);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.latent.em;
+
+import java.util.List;
+
+/**
+ * A finished fit: final parameters, how it got there, and its scores under the final parameters.
+ * {@code trace} holds the mean log-likelihood of the parameters entering each iteration (for K-means
+ * the equivalent spherical-model value, see {@link #kmeansLogLik}); {@code inertiaTrace} is K-means' J.
+ */
+public record FitResult(
+    ModelKind kind,
+    CovarianceType covariance,
+    double[] weights,
+    double[][] means,
+    double[][] covariances,
+    int iterations,
+    boolean converged,
+    double[] trace,
+    double[] inertiaTrace,
+    int initIterations,
+    double logLik,
+    double classLogLik,
+    double inertia,
+    double weightSum,
+    long rows,
+    double[] clusterWeights,
+    List<String> warnings,
+    int candidate,
+    double[] candidateScores) {
+
+  public int k() {
+    return weights.length;
+  }
+
+  public int d() {
+    return means[0].length;
+  }
+
+  public double meanLogLik() {
+    return logLik / weightSum;
+  }
+
+  /** Free parameters: means, k - 1 weights and the covariance's (K-means: centres and one variance). */
+  public long parameters() {
+    int k = k();
+    int d = d();
+    if (kind == ModelKind.KMEANS) {
+      return (long) k * d + 1;
+    }
+    return (long) k * d + (k - 1) + covariance.freeParameters(k, d);
+  }
+
+  /** BIC in scikit-learn's sign (lower is better); n is the total weight. */
+  public double bic() {
+    return -2.0 * logLik + parameters() * Math.log(weightSum);
+  }
+
+  public double aic() {
+    return -2.0 * logLik + 2.0 * parameters();
+  }
+
+  /** ICL as mclust defines it, in BIC's sign: BIC - 2 sum_i log max_k r_ik. */
+  public double icl() {
+    return bic() - 2.0 * classLogLik;
+  }
+
+  /**
+   * K-means scored as the hard-assignment (classification) likelihood of a spherical mixture with one
+   * shared variance, at its maximum sigma^2 = J / (n d): -n d / 2 (log(2 pi sigma^2) + 1).
+   */
+  public static double kmeansLogLik(double inertia, double weightSum, int d) {
+    double var = Math.max(inertia / (weightSum * d), Double.MIN_NORMAL);
+    return -0.5 * weightSum * d * (Math.log(2.0 * Math.PI * var) + 1.0);
+  }
+}

@@ -1,0 +1,28 @@
+package dev.latent.math;
+
+/** Log-sum-exp over a slice of an array, shifted by the maximum so nothing overflows or underflows. */
+public final class LogSumExp {
+  private LogSumExp() {}
+
+  /** log(sum_j exp(a[off + j])) for j in [0, len). Returns -infinity when every entry is -infinity. */
+  public static double of(double[] a, int off, int len) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < len; j++) {
+      if (a[off + j] > max) {
+        max = a[off + j];
+      }
+    }
+    if (max == Double.NEGATIVE_INFINITY || Double.isNaN(max)) {
+      return max;
+    }
+    double sum = 0.0;
+    for (int j = 0; j < len; j++) {
+      sum += Math.exp(a[off + j] - max);
+    }
+    return max + Math.log(sum);
+  }
+
+  public static double of(double[] a) {
+    return of(a, 0, a.length);
+  }
+}
