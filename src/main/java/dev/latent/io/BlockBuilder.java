@@ -1,0 +1,82 @@
+package dev.latent.io;
+
+import dev.latent.em.DataBlock;
+import java.util.Arrays;
+
+/**
+ * Turns the lines of one input file into {@link DataBlock}s of about {@link #BLOCK_BYTES} of features
+ * each. Line 1 is the header, checked against the expected one; blank lines are passed over.
+ */
+public final class BlockBuilder {
+  /** Target size of one block's feature array: large enough for fast kernels, small enough for caches. */
+  public static final int BLOCK_BYTES = 1 << 18;
+
+  private final RowParser parser;
+  private final InputSchema schema;
+  private final String file;
+  private final int fileIndex;
+  private final int d;
+  private final int capacity;
+  private double[] x;
+  private long[] keys;
+  private double[] w;
+  private int[] labels;
+  private int rows;
+
+  public BlockBuilder(InputSchema schema, String file, int fileIndex, int k) {
+    this.parser = new RowParser(schema, file, k);
+    this.schema = schema;
+    this.file = file;
+    this.fileIndex = fileIndex;
+    this.d = schema.dimension();
+    this.capacity = blockRows(d);
+  }
+
+  public static int blockRows(int d) {
+    return Math.max(16, BLOCK_BYTES / (8 * d));
+  }
+
+  /** Adds line number {@code lineNo} (1-based); returns a full block, or null. */
+  public DataBlock add(String raw, long lineNo) {
+    String line = CsvLine.clean(raw);
+    if (lineNo == 1) {
+      String[] h = CsvLine.split(line);
+      if (!Arrays.equals(h, schema.header)) {
+        throw InputException.at(file, 1, 0, "the header differs from the first input file's ("
+            + String.join(",", schema.header) + ")");
+      }
+      return null;
+    }
+    if (line.isBlank()) {
+      return null;
+    }
+    if (x == null) {
+      x = new double[capacity * d];
+      keys = new long[capacity];
+      w = schema.weightColumn >= 0 ? new double[capacity] : null;
+      labels = schema.labelColumn >= 0 ? new int[capacity] : null;
+    }
+    String[] f = parser.fields(line, lineNo);
+    parser.features(f, lineNo, x, rows * d);
+    if (w != null) {
+      w[rows] = parser.weight(f, lineNo);
+    }
+    if (labels != null) {
+      labels[rows] = parser.label(f, lineNo);
+    }
+    keys[rows] = DataBlock.rowKey(fileIndex, lineNo);
+    rows++;
+    return rows == capacity ? flush() : null;
+  }
+
+  /** The rows gathered so far as a block (arrays trimmed to size), or null if there are none. */
+  public DataBlock flush() {
+    if (rows == 0) {
+      return null;
+    }
+    DataBlock b = new DataBlock(rows, d, Arrays.copyOf(x, rows * d), Arrays.copyOf(keys, rows),
+        w == null ? null : Arrays.copyOf(w, rows), labels == null ? null : Arrays.copyOf(labels, rows));
+    rows = 0;
+    return b;
+  }
+}

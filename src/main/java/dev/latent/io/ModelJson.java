@@ -1,0 +1,264 @@
+package dev.latent.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latent.em.CovarianceType;
+import dev.latent.em.ModelKind;
+import dev.latent.model.MixtureModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The model file, format "latent-model" version 1. Covariances take scikit-learn's shapes: full
+ * [k][d][d], tied [d][d], diag [k][d], spherical [k]; K-means has none. Reading validates every shape and
+ * value and names what is wrong; unknown extra fields are ignored.
+ */
+public final class ModelJson {
+  public static final String FORMAT = "latent-model";
+  public static final int VERSION = 1;
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ModelJson() {}
+
+  public static String write(MixtureModel m) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("format", FORMAT);
+    root.put("version", VERSION);
+    root.put("model", m.kind().key());
+    if (m.kind() == ModelKind.GMM) {
+      root.put("covariance", m.covariance().key());
+    }
+    ArrayNode f = root.putArray("features");
+    m.features().forEach(f::add);
+    root.set("weights", vector(m.weights()));
+    ArrayNode means = root.putArray("means");
+    for (double[] mu : m.means()) {
+      means.add(vector(mu));
+    }
+    if (m.kind() == ModelKind.GMM) {
+      root.set("covariances", covariances(m.covariance(), m.covariances(), m.d()));
+    }
+    root.set("provenance", JSON.valueToTree(m.provenance()));
+    try {
+      return JSON.writeValueAsString(root) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static ArrayNode vector(double[] v) {
+    ArrayNode a = JSON.createArrayNode();
+    for (double x : v) {
+      a.add(x);
+    }
+    return a;
+  }
+
+  private static ArrayNode covariances(CovarianceType type, double[][] cov, int d) {
+    ArrayNode out = JSON.createArrayNode();
+    switch (type) {
+      case FULL:
+        for (double[] c : cov) {
+          out.add(square(c, d));
+        }
+        return out;
+      case TIED:
+        return square(cov[0], d);
+      case DIAG:
+        for (double[] c : cov) {
+          out.add(vector(c));
+        }
+        return out;
+      default:
+        for (double[] c : cov) {
+          out.add(c[0]);
+        }
+        return out;
+    }
+  }
+
+  private static ArrayNode square(double[] c, int d) {
+    ArrayNode m = JSON.createArrayNode();
+    for (int i = 0; i < d; i++) {
+      ArrayNode row = m.addArray();
+      for (int p = 0; p < d; p++) {
+        row.add(c[i * d + p]);
+      }
+    }
+    return m;
+  }
+
+  /** Parses and validates a model file's text; {@code file} is named in every message. */
+  public static MixtureModel read(String text, String file) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new InputException(file + ": not a valid JSON model file (" + e.getOriginalMessage()
+          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+    }
+    if (root == null || !root.isObject()) {
+      throw new InputException(file + ": not a model file (expected a JSON object)");
+    }
+    Reader r = new Reader(file);
+    String format = root.path("format").asText("");
+    if (!FORMAT.equals(format)) {
+      throw new InputException(file + ": \"format\" is '" + format + "', expected '" + FORMAT + "'");
+    }
+    JsonNode v = root.get("version");
+    if (v == null || !v.canConvertToInt()) {
+      throw new InputException(file + ": \"version\" is missing or not an integer");
+    }
+    if (v.asInt() > VERSION) {
+      throw new InputException(file + ": model format version " + v.asInt() + " was written by a newer Latent;"
+          + " this build reads versions up to " + VERSION);
+    }
+    if (v.asInt() < 1) {
+      throw new InputException(file + ": model format version " + v.asInt() + " is not valid");
+    }
+    ModelKind kind;
+    try {
+      kind = ModelKind.parse(root.path("model").asText(""));
+    } catch (IllegalArgumentException e) {
+      throw new InputException(file + ": \"model\": " + e.getMessage());
+    }
+    JsonNode fn = r.array(root, "features");
+    List<String> features = new ArrayList<>();
+    for (JsonNode n : fn) {
+      if (!n.isTextual()) {
+        throw new InputException(file + ": \"features\" must hold column names (strings)");
+      }
+      features.add(n.asText());
+    }
+    int d = features.size();
+    if (d == 0) {
+      throw new InputException(file + ": \"features\" is empty");
+    }
+    double[] weights = r.vector(r.array(root, "weights"), "weights", -1);
+    int k = weights.length;
+    if (k == 0) {
+      throw new InputException(file + ": \"weights\" is empty");
+    }
+    for (int j = 0; j < k; j++) {
+      if (weights[j] < 0) {
+        throw new InputException(file + ": weights[" + j + "] = " + weights[j] + " is negative");
+      }
+    }
+    JsonNode mn = r.array(root, "means");
+    if (mn.size() != k) {
+      throw new InputException(file + ": \"means\" has " + mn.size() + " rows but there are " + k + " weights");
+    }
+    double[][] means = new double[k][];
+    for (int j = 0; j < k; j++) {
+      means[j] = r.vector(mn.get(j), "means[" + j + "]", d);
+    }
+    CovarianceType type = null;
+    double[][] cov = null;
+    if (kind == ModelKind.GMM) {
+      try {
+        type = CovarianceType.parse(root.path("covariance").asText(""));
+      } catch (IllegalArgumentException e) {
+        throw new InputException(file + ": \"covariance\": " + e.getMessage());
+      }
+      cov = r.covariances(r.array(root, "covariances"), type, k, d);
+    }
+    Map<String, Object> prov = new LinkedHashMap<>();
+    JsonNode p = root.get("provenance");
+    if (p != null && p.isObject()) {
+      prov = JSON.convertValue(p, JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class,
+          Object.class));
+    }
+    return new MixtureModel(kind, type, List.copyOf(features), weights, means, cov, prov);
+  }
+
+  /** Shape-checking readers that name the offending field. */
+  private record Reader(String file) {
+    JsonNode array(JsonNode root, String field) {
+      JsonNode n = root.get(field);
+      if (n == null || !n.isArray()) {
+        throw new InputException(file + ": \"" + field + "\" is missing or not an array");
+      }
+      return n;
+    }
+
+    double[] vector(JsonNode n, String what, int length) {
+      if (n == null || !n.isArray()) {
+        throw new InputException(file + ": " + what + " is not an array");
+      }
+      if (length >= 0 && n.size() != length) {
+        throw new InputException(file + ": " + what + " has " + n.size() + " entries, expected " + length);
+      }
+      double[] v = new double[n.size()];
+      for (int i = 0; i < v.length; i++) {
+        JsonNode e = n.get(i);
+        if (!e.isNumber() || !Double.isFinite(e.asDouble())) {
+          throw new InputException(file + ": " + what + "[" + i + "] is not a finite number");
+        }
+        v[i] = e.asDouble();
+      }
+      return v;
+    }
+
+    double[] square(JsonNode n, String what, int d) {
+      if (n == null || !n.isArray() || n.size() != d) {
+        throw new InputException(file + ": " + what + " must be a " + d + " x " + d + " matrix");
+      }
+      double[] c = new double[d * d];
+      for (int i = 0; i < d; i++) {
+        System.arraycopy(vector(n.get(i), what + "[" + i + "]", d), 0, c, i * d, d);
+      }
+      for (int i = 0; i < d; i++) {
+        for (int p = 0; p < i; p++) {
+          double a = c[i * d + p];
+          double b = c[p * d + i];
+          if (Math.abs(a - b) > 1e-9 * Math.max(Math.abs(a), Math.abs(b)) + 1e-300) {
+            throw new InputException(file + ": " + what + " is not symmetric at [" + i + "][" + p + "]");
+          }
+        }
+      }
+      return c;
+    }
+
+    double[][] covariances(JsonNode n, CovarianceType type, int k, int d) {
+      String what = "covariances";
+      switch (type) {
+        case TIED:
+          return new double[][] {square(n, what, d)};
+        case FULL: {
+          if (n.size() != k) {
+            throw new InputException(file + ": \"covariances\" has " + n.size() + " matrices, expected " + k);
+          }
+          double[][] c = new double[k][];
+          for (int j = 0; j < k; j++) {
+            c[j] = square(n.get(j), what + "[" + j + "]", d);
+          }
+          return c;
+        }
+        case DIAG: {
+          if (n.size() != k) {
+            throw new InputException(file + ": \"covariances\" has " + n.size() + " rows, expected " + k);
+          }
+          double[][] c = new double[k][];
+          for (int j = 0; j < k; j++) {
+            c[j] = vector(n.get(j), what + "[" + j + "]", d);
+          }
+          return c;
+        }
+        default: {
+          double[] v = vector(n, what, k);
+          double[][] c = new double[k][];
+          for (int j = 0; j < k; j++) {
+            c[j] = new double[] {v[j]};
+          }
+          return c;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.latent.io;
+
+import java.io.Serializable;
+
+/**
+ * Parses the data lines of one input file under a schema: features into a row-major buffer, plus the
+ * weight and label when the schema has them. Every error names file, line and column.
+ */
+public final class RowParser implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final InputSchema schema;
+  private final String file;
+  private final int k;
+
+  /** {@code k} bounds the labels (0..k-1) when the schema has a label column. */
+  public RowParser(InputSchema schema, String file, int k) {
+    this.schema = schema;
+    this.file = file;
+    this.k = k;
+  }
+
+  /** Splits and checks the field count. */
+  public String[] fields(String line, long lineNo) {
+    String[] f;
+    try {
+      f = CsvLine.split(line);
+    } catch (IllegalArgumentException e) {
+      throw InputException.at(file, lineNo, 0, e.getMessage());
+    }
+    if (f.length != schema.header.length) {
+      throw InputException.at(file, lineNo, 0, "expected " + schema.header.length
+          + " fields as in the header, found " + f.length);
+    }
+    return f;
+  }
+
+  /** Writes the features of {@code f} into {@code dst[off..off+d)}. */
+  public void features(String[] f, long lineNo, double[] dst, int off) {
+    int[] cols = schema.featureColumns;
+    for (int i = 0; i < cols.length; i++) {
+      dst[off + i] = number(f[cols[i]], lineNo, cols[i]);
+    }
+  }
+
+  /** The row weight (1 without a weight column); must be finite and not negative. */
+  public double weight(String[] f, long lineNo) {
+    if (schema.weightColumn < 0) {
+      return 1.0;
+    }
+    double w = number(f[schema.weightColumn], lineNo, schema.weightColumn);
+    if (w < 0) {
+      throw InputException.at(file, lineNo, schema.weightColumn + 1,
+          "weight " + f[schema.weightColumn].trim() + " is negative");
+    }
+    return w;
+  }
+
+  /** The initial label, an integer in 0..k-1. */
+  public int label(String[] f, long lineNo) {
+    String s = f[schema.labelColumn].trim();
+    int c = schema.labelColumn;
+    try {
+      int v = Integer.parseInt(s);
+      if (v < 0 || v >= k) {
+        throw InputException.at(file, lineNo, c + 1, "label " + v + " in column '" + schema.header[c]
+            + "' is outside 0.." + (k - 1));
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw InputException.at(file, lineNo, c + 1, "label '" + s + "' in column '" + schema.header[c]
+          + "' is not an integer");
+    }
+  }
+
+  private double number(String raw, long lineNo, int col) {
+    String s = raw.trim();
+    if (s.isEmpty()) {
+      throw InputException.at(file, lineNo, col + 1, "column '" + schema.header[col] + "' has no value");
+    }
+    double v;
+    try {
+      char last = s.charAt(s.length() - 1);
+      if (Character.isLetter(last) && last != 'y' || s.indexOf('x') >= 0 || s.indexOf('X') >= 0) {
+        // Java also reads "1d", "2f" and hexadecimal; CSV numbers are plain decimals.
+        throw new NumberFormatException(s);
+      }
+      v = Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      throw InputException.at(file, lineNo, col + 1, "'" + s + "' in column '" + schema.header[col]
+          + "' is not a number");
+    }
+    if (!Double.isFinite(v)) {
+      throw InputException.at(file, lineNo, col + 1, "'" + s + "' in column '" + schema.header[col]
+          + "' is not a finite number");
+    }
+    return v;
+  }
+}

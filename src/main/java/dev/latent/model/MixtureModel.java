@@ -1,0 +1,43 @@
+package dev.latent.model;
+
+import dev.latent.em.CovarianceType;
+import dev.latent.em.Mixture;
+import dev.latent.em.ModelKind;
+import dev.latent.em.StartParams;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fitted model as it is saved and loaded: named features, weights, means and (GMM) covariances in
+ * the storage shape of their type (see {@link dev.latent.em.Mixture}), and where it came from.
+ */
+public record MixtureModel(
+    ModelKind kind,
+    CovarianceType covariance,
+    List<String> features,
+    double[] weights,
+    double[][] means,
+    double[][] covariances,
+    Map<String, Object> provenance) {
+
+  public int k() {
+    return weights.length;
+  }
+
+  public int d() {
+    return features.size();
+  }
+
+  /** The mixture that scores rows: the Gaussians, or for K-means the nearest-centre mixture. */
+  public Mixture toMixture() throws Mixture.DegenerateComponentException {
+    if (kind == ModelKind.KMEANS) {
+      return Mixture.forCentres(means);
+    }
+    return Mixture.of(covariance, weights, means, covariances);
+  }
+
+  /** These parameters as the starting point of a new fit. */
+  public StartParams toStart() {
+    return new StartParams(kind, covariance, weights, means, covariances);
+  }
+}

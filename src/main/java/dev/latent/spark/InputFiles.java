@@ -1,0 +1,69 @@
+package dev.latent.spark;
+
+import dev.latent.io.CsvLine;
+import dev.latent.io.InputException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** The files behind an input path (a file, a folder of part files, or a glob) and their common header. */
+public record InputFiles(List<String> files, String[] header, String headerLine) {
+
+  public static InputFiles resolve(Configuration conf, String input) {
+    List<String> files = new ArrayList<>();
+    try {
+      Path p = new Path(input);
+      FileSystem fs = p.getFileSystem(conf);
+      FileStatus[] matched = fs.globStatus(p);
+      if (matched == null || matched.length == 0) {
+        throw new InputException(input + ": no such file or folder");
+      }
+      Arrays.sort(matched, Comparator.comparing(s -> s.getPath().toString()));
+      for (FileStatus s : matched) {
+        if (s.isDirectory()) {
+          FileStatus[] inner = fs.listStatus(s.getPath());
+          Arrays.sort(inner, Comparator.comparing(x -> x.getPath().getName()));
+          for (FileStatus f : inner) {
+            String name = f.getPath().getName();
+            if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+              files.add(f.getPath().toString());
+            }
+          }
+        } else {
+          files.add(s.getPath().toString());
+        }
+      }
+      if (files.isEmpty()) {
+        throw new InputException(input + ": the folder holds no data files");
+      }
+      if (files.size() >= (1 << 23)) {
+        throw new InputException(input + ": too many files (" + files.size() + ")");
+      }
+      String first = firstLine(fs, new Path(files.get(0)));
+      if (first == null || first.isBlank()) {
+        throw InputException.at(files.get(0), 1, 0, "the file is empty: a header row is expected");
+      }
+      return new InputFiles(List.copyOf(files), CsvLine.split(first), first);
+    } catch (IOException e) {
+      throw new InputException(input + ": cannot be read (" + e.getMessage() + ")", e);
+    } catch (IllegalArgumentException e) {
+      throw new InputException(input + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String firstLine(FileSystem fs, Path file) throws IOException {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+      String line = r.readLine();
+      return line == null ? null : CsvLine.clean(line);
+    }
+  }
+}
