@@ -54,8 +54,16 @@ public final class Main {
     System.exit(code);
   }
 
-  /** Runs a command and returns its exit code; never calls System.exit (tests call this). */
+  /** Runs a command and returns its exit code; never calls System.exit. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, null);
+  }
+
+  /**
+   * As {@link #run(String[], PrintStream, PrintStream)}, on {@code shared} when it is not null (tests keep
+   * one context per class; --master is then ignored and the context is left running).
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err, JavaSparkContext shared) {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
       out.print(USAGE_TEXT);
       return args.length == 0 ? USAGE : OK;
@@ -74,7 +82,7 @@ public final class Main {
       switch (args[0]) {
         case "fit": {
           FitOptions o = FitOptions.from(Settings.parse(rest, FitOptions.KEYS, FitOptions.FLAGS));
-          jsc = SparkContexts.create("latent fit", o.master());
+          jsc = shared != null ? shared : SparkContexts.create("latent fit", o.master());
           FitJob.Outcome r = FitJob.run(jsc, o);
           out.println("model written to " + r.output() + "/model.json");
           out.println(oneLine(r.result(), r.seconds()));
@@ -82,7 +90,7 @@ public final class Main {
         }
         case "predict": {
           PredictOptions o = PredictOptions.from(Settings.parse(rest, PredictOptions.KEYS, PredictOptions.FLAGS));
-          jsc = SparkContexts.create("latent predict", o.master());
+          jsc = shared != null ? shared : SparkContexts.create("latent predict", o.master());
           String dir = PredictJob.run(jsc, o);
           out.println("assignments written to " + dir + "/assignments");
           return OK;
@@ -93,7 +101,7 @@ public final class Main {
     } catch (Throwable t) {
       return report(t, err);
     } finally {
-      if (jsc != null) {
+      if (jsc != null && jsc != shared) {
         jsc.stop();
       }
     }
