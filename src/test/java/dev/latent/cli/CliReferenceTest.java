@@ -119,6 +119,62 @@ class CliReferenceTest extends SharedSpark {
     assertTrue(model.get("covariances") == null, "K-means has no covariances");
   }
 
+  /** The "class" reference inits are one M-step from the true labels: exactly what --init-labels does. */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("labelledCases")
+  void initLabelsMatchesTheClassInit(String dataset, String type) {
+    JsonNode ref = Refs.ref("gmm_" + dataset);
+    JsonNode fit = Refs.gmmFit(ref, "class", type);
+    Path out = tmp.resolve("labels");
+    Runs.ok(jsc, "fit", "--input", Refs.dataFile(dataset).toString(), "--k", String.valueOf(ref.get("K").asInt()),
+        "--init-labels", "label", "--covariance", type, "--tol", "1e-10", "--max-iter", "100000",
+        "--output", out.toString());
+    JsonNode s = Runs.json(out.resolve("summary.json"));
+    assertEquals(fit.get("n_iter").asInt(), s.get("iterations").asInt(), "iterations");
+    double score = fit.get("score").asDouble();
+    assertEquals(score, s.get("meanLogLikelihood").asDouble(), 1e-8 * Math.abs(score), "score");
+    List<String[]> rows = Runs.assignments(out);
+    int clusterColumn = Runs.assignmentsHeader(out).split(",").length - ref.get("K").asInt() - 1;
+    assertArrayEquals(Refs.ints(fit.get("labels")), clusters(rows, clusterColumn), "labels");
+  }
+
+  static List<Arguments> labelledCases() {
+    List<Arguments> cases = new ArrayList<>();
+    for (String ds : List.of("iris", "penguins")) {
+      for (String t : List.of("full", "diag", "spherical", "tied")) {
+        cases.add(Arguments.of(ds, t));
+      }
+    }
+    return cases;
+  }
+
+  /**
+   * The "kmeans" reference inits are one M-step from the k-means reference labels: a K-means model file
+   * given to a GMM fit starts it the same way, so the whole chain reproduces scikit-learn.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("datasets")
+  void gmmFromKmeansModelFile(String dataset) throws IOException {
+    JsonNode km = Refs.ref("kmeans_" + dataset);
+    double[][] centres = Refs.matrix(km.get("init").get("centers"));
+    List<String> features = features(km);
+    Path initFile = writeModel(new MixtureModel(ModelKind.KMEANS, null, features, new double[centres.length],
+        centres, null, Map.of()), "centres.json");
+    Path kmOut = tmp.resolve("km");
+    Runs.ok(jsc, "fit", "--input", Refs.dataFile(dataset).toString(), "--k", String.valueOf(centres.length),
+        "--features", String.join(",", features), "--model", "kmeans", "--init", initFile.toString(),
+        "--tol", "0", "--output", kmOut.toString());
+    JsonNode fit = Refs.gmmFit(Refs.ref("gmm_" + dataset), "kmeans", "full");
+    Path out = tmp.resolve("gmm");
+    Runs.ok(jsc, "fit", "--input", Refs.dataFile(dataset).toString(), "--k", String.valueOf(centres.length),
+        "--features", String.join(",", features), "--init", kmOut.resolve("model.json").toString(),
+        "--tol", "1e-10", "--max-iter", "100000", "--output", out.toString());
+    JsonNode s = Runs.json(out.resolve("summary.json"));
+    assertEquals(fit.get("n_iter").asInt(), s.get("iterations").asInt(), "iterations");
+    double score = fit.get("score").asDouble();
+    assertEquals(score, s.get("meanLogLikelihood").asDouble(), 1e-8 * Math.abs(score), "score");
+  }
+
   static List<String> datasets() {
     return List.of("iris", "faithful", "penguins");
   }
