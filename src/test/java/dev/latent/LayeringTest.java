@@ -1,0 +1,34 @@
+package dev.latent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The math and em packages stay free of Spark and Hadoop, so the algorithm is testable without them. */
+class LayeringTest {
+  @Test
+  void mathAndEmDoNotImportSpark() throws IOException {
+    List<String> offenders = new ArrayList<>();
+    for (String pkg : List.of("math", "em")) {
+      Path dir = Path.of("src/main/java/dev/latent", pkg);
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          for (String line : Files.readAllLines(f)) {
+            if (line.startsWith("import org.apache.") || line.startsWith("import scala.")
+                || line.startsWith("import dev.latent.spark") || line.startsWith("import dev.latent.io")
+                || line.startsWith("import dev.latent.cli") || line.startsWith("import dev.latent.config")) {
+              offenders.add(f + ": " + line);
+            }
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), offenders);
+  }
+}
