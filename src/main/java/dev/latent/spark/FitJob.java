@@ -14,7 +14,6 @@ import dev.latent.io.ModelJson;
 import dev.latent.io.ModelStore;
 import dev.latent.io.OutputDir;
 import dev.latent.io.SummaryJson;
-import dev.latent.io.UsageException;
 import dev.latent.model.MixtureModel;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -106,7 +105,7 @@ public final class FitJob {
   private static StartParams initialModel(Configuration conf, FitOptions o, List<String> features) {
     MixtureModel m = ModelStore.read(conf, o.init());
     if (m.k() != o.k()) {
-      throw new UsageException("--init model " + o.init() + " has k = " + m.k() + " but --k is " + o.k());
+      throw new InputException(o.init() + ": the model has k = " + m.k() + " components but --k is " + o.k());
     }
     if (!m.features().equals(features)) {
       throw new InputException(o.init() + ": the model's features " + m.features()
