@@ -8,11 +8,15 @@ public final class LogSumExp {
   public static double of(double[] a, int off, int len) {
     double max = Double.NEGATIVE_INFINITY;
     for (int j = 0; j < len; j++) {
-      if (a[off + j] > max) {
-        max = a[off + j];
+      double v = a[off + j];
+      if (Double.isNaN(v)) {
+        return v;
+      }
+      if (v > max) {
+        max = v;
       }
     }
-    if (max == Double.NEGATIVE_INFINITY || Double.isNaN(max)) {
+    if (max == Double.NEGATIVE_INFINITY) {
       return max;
     }
     double sum = 0.0;
