@@ -10,6 +10,7 @@ import dev.latent.em.CovarianceType;
 import dev.latent.em.ModelKind;
 import dev.latent.model.MixtureModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,19 +141,27 @@ public final class ModelJson {
     if (d == 0) {
       throw new InputException(file + ": \"features\" is empty");
     }
-    double[] weights = r.vector(r.array(root, "weights"), "weights", -1);
-    int k = weights.length;
+    JsonNode mn = r.array(root, "means");
+    int k = mn.size();
+    // A hand-written K-means start may give only the centres; its weights are then equal.
+    double[] weights;
+    if (kind == ModelKind.KMEANS && !root.has("weights")) {
+      weights = new double[k];
+      Arrays.fill(weights, 1.0 / Math.max(k, 1));
+    } else {
+      weights = r.vector(r.array(root, "weights"), "weights", -1);
+    }
     if (k == 0) {
-      throw new InputException(file + ": \"weights\" is empty");
+      throw new InputException(file + ": \"means\" is empty");
+    }
+    if (weights.length != k) {
+      throw new InputException(file + ": \"means\" has " + k + " rows but there are " + weights.length
+          + " weights");
     }
     for (int j = 0; j < k; j++) {
       if (weights[j] < 0) {
         throw new InputException(file + ": weights[" + j + "] = " + weights[j] + " is negative");
       }
-    }
-    JsonNode mn = r.array(root, "means");
-    if (mn.size() != k) {
-      throw new InputException(file + ": \"means\" has " + mn.size() + " rows but there are " + k + " weights");
     }
     double[][] means = new double[k][];
     for (int j = 0; j < k; j++) {

@@ -77,7 +77,7 @@ class ModelJsonTest {
     assertTrue(message(good.replace("\"version\" : 1", "\"version\" : 2"))
         .contains("version 2 was written by a newer Latent"));
     assertTrue(message(good.replace("\"full\"", "\"banana\"")).contains("unknown covariance type 'banana'"));
-    assertTrue(message(good.replace("[ 0.25, 0.75 ]", "[ 0.25 ]")).contains("\"means\" has 2 rows but there are 1"));
+    assertTrue(message(good.replace("[ 0.25, 0.75 ]", "[ 0.25 ]")).contains("\"means\" has 2 rows but there are 1 weights"));
     assertTrue(message(good.replace("[ -3.5, 1.0E10 ]", "[ -3.5 ]")).contains("means[1] has 1 entries, expected 2"));
     assertTrue(message(good.replace("0.5, 1.0 ]", "0.4, 1.0 ]")).contains("not symmetric"));
     assertTrue(message(good.replace("[ 0.25, 0.75 ]", "[ -0.25, 0.75 ]")).contains("is negative"));
