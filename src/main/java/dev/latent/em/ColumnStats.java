@@ -74,7 +74,7 @@ public final class ColumnStats implements Serializable {
   /** Population (divide by the total weight) variance of each column. */
   public double[] variance() {
     double[] v = new double[d];
-    for (int i = 0; i < d && m2 != null; i++) {
+    for (int i = 0; i < d && m2 != null && weight > 0; i++) {
       v[i] = m2[i] / weight;
     }
     return v;

@@ -62,8 +62,8 @@ class LogSumExpTest {
 
   @Test
   void nanAmongNegativeInfinitiesPropagates() {
-    // The max loop never selects NaN (NaN > x is false), so max stays -inf and the early return hides
-    // the NaN; the isNaN(max) check there can never fire.
+    // Regression: NaN > x is false, so a max loop never selects NaN; when every other entry is -inf an
+    // early "all -inf" return used to hide the NaN.
     assertTrue(Double.isNaN(LogSumExp.of(new double[] {Double.NaN, NEG_INF})));
     assertTrue(Double.isNaN(LogSumExp.of(new double[] {Double.NaN})));
   }
