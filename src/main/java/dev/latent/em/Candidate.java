@@ -31,6 +31,7 @@ final class Candidate {
   private final int d;
   private final String tag;
   private Phase phase;
+  private InitMethod init;
 
   private double[][] centres;
   private Mixture mixture;
@@ -48,27 +49,49 @@ final class Candidate {
   private boolean repaired;
   private SuffStats last;
 
-  Candidate(int index, FitSpec spec, double[] colVar, int d, int restarts) {
+  /** {@code tag} prefixes every log line and warning ("" for a lone fit). */
+  Candidate(int index, FitSpec spec, double[] colVar, int d, String tag) {
     this.index = index;
     this.spec = spec;
     this.colVar = colVar;
     this.d = d;
-    this.tag = restarts > 1 ? "candidate " + index + ": " : "";
+    this.tag = tag;
   }
 
-  /** Starts from seeded centres (k-means++ or random rows): K-means first, for either model. */
-  void startFromCentres(double[][] c) {
+  /** Starts from seeded centres ({@code how}: k-means++, k-means|| or random): K-means first, for either model. */
+  void startFromCentres(double[][] c, InitMethod how) {
     centres = c;
+    init = how;
     phase = Phase.KMEANS;
   }
 
+  /**
+   * Starts a GMM from seeded centres without the K-means refinement: one M-step on the partition of the
+   * rows by their nearest seed. Restarts need it for diversity: K-means maps most seeds to the same few
+   * partitions, so K-means-started restarts keep finding the same EM optimum (see {@link EmLoop#sweep}).
+   */
+  void startFromSeeds(double[][] c, InitMethod how) {
+    centres = c;
+    init = how;
+    phase = spec.kind() == ModelKind.GMM ? Phase.GMM_START : Phase.KMEANS;
+  }
+
   void startFromLabels() {
+    init = InitMethod.LABELS;
     phase = Phase.LABEL_MEANS;
   }
 
   void startFromModel(StartParams p) throws Mixture.DegenerateComponentException {
+    init = InitMethod.MODEL;
     if (spec.kind() == ModelKind.KMEANS || p.kind() == ModelKind.KMEANS) {
       centres = Mixture.deepCopy(p.means());
+      if (spec.cosine()) {
+        for (int j = 0; j < centres.length; j++) {
+          if (!Distance.normalise(centres[j], 0, d)) {
+            throw new Mixture.DegenerateComponentException(j, "a centre of length zero has no direction");
+          }
+        }
+      }
       phase = spec.kind() == ModelKind.KMEANS ? Phase.KMEANS : Phase.GMM_START;
       return;
     }
@@ -76,6 +99,10 @@ final class Candidate {
     covariances = p.covariancesAs(spec.covariance(), d);
     mixture = Mixture.of(spec.covariance(), weights, p.means(), covariances);
     phase = Phase.EM;
+  }
+
+  int index() {
+    return index;
   }
 
   boolean done() {
@@ -94,11 +121,11 @@ final class Candidate {
     return switch (phase) {
       case LABEL_MEANS -> new EStepTask(EStepTask.Assign.LABELS, null, new double[k][d], EStepTask.Scatter.NONE, 0);
       case LABEL_SCATTER -> new EStepTask(EStepTask.Assign.LABELS, null, centres, gmmScatter, 0);
-      case KMEANS -> EStepTask.under(Mixture.forCentres(centres), true, EStepTask.Scatter.NONE);
-      case GMM_START -> EStepTask.under(Mixture.forCentres(centres), true, gmmScatter);
+      case KMEANS -> EStepTask.nearest(centres, EStepTask.Scatter.NONE);
+      case GMM_START -> EStepTask.nearest(centres, gmmScatter);
       case EM -> EStepTask.under(mixture, false, gmmScatter);
       case FINAL -> gmm ? EStepTask.under(mixture, false, EStepTask.Scatter.NONE)
-          : EStepTask.under(Mixture.forCentres(centres), true, EStepTask.Scatter.NONE);
+          : EStepTask.nearest(centres, EStepTask.Scatter.NONE);
       case DONE -> null;
     };
   }
@@ -124,7 +151,7 @@ final class Candidate {
 
   private void acceptLabelMeans(SuffStats s) {
     double[][] zero = new double[spec.k()][d];
-    MStep.Update u = MStep.kmeans(s, zero);
+    MStep.Update u = MStep.kmeans(s, zero, spec.cosine());
     note(u.warnings(), "initial labels");
     centres = u.means();
     phase = spec.kind() == ModelKind.KMEANS ? Phase.KMEANS : Phase.LABEL_SCATTER;
@@ -155,7 +182,7 @@ final class Candidate {
     for (int c = 0; c < hash.length; c++) {
       hash[c] = s.assignHash(c);
     }
-    MStep.Update u = MStep.kmeans(s, centres);
+    MStep.Update u = MStep.kmeans(s, centres, spec.cosine());
     repaired = !u.warnings().isEmpty();
     note(u.warnings(), "k-means pass " + pass);
     centres = u.means();
@@ -244,7 +271,7 @@ final class Candidate {
     return new FitResult(spec.kind(), gmm ? spec.covariance() : null, w, means,
         gmm ? mixture.covariances() : null, iterations, converged, toArray(trace), toArray(inertiaTrace),
         initIterations, logLik, gmm ? last.classLogLik : 0.0, inertia, last.weightSum, last.rows, sizes,
-        List.copyOf(warnings), index, candidateScores);
+        List.copyOf(warnings), index, candidateScores, init);
   }
 
   private static double[] toArray(List<Double> l) {

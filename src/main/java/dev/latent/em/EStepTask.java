@@ -1,6 +1,7 @@
 package dev.latent.em;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * What the driver broadcasts for one E-step of one candidate fit: how rows are assigned, the mixture
@@ -30,8 +31,15 @@ public final class EStepTask implements Serializable {
   public final int d;
   /** How many of the worst-explained rows to keep as re-seeding candidates. */
   public final int worstRows;
+  /** True when the mixture is the nearest-centre one of {@code shifts} (see {@link #nearest}). */
+  private final boolean nearestCentre;
 
   public EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows) {
+    this(assign, mixture, shifts, scatter, worstRows, false);
+  }
+
+  private EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows,
+      boolean nearestCentre) {
     if (assign != Assign.LABELS && mixture == null) {
       throw new IllegalArgumentException("a mixture is needed to assign rows by " + assign);
     }
@@ -42,6 +50,21 @@ public final class EStepTask implements Serializable {
     this.k = shifts.length;
     this.d = shifts[0].length;
     this.worstRows = worstRows;
+    this.nearestCentre = nearestCentre;
+  }
+
+  /** Hard assignment to the nearest of {@code centres} (K-means, Lloyd); scatter is taken about them. */
+  public static EStepTask nearest(double[][] centres, Scatter scatter) {
+    return new EStepTask(Assign.HARD, Mixture.forCentres(centres), centres, scatter, centres.length, true);
+  }
+
+  /**
+   * True when both tasks are nearest-centre tasks with equal centres and the same scatter, so one scan
+   * result serves both (restarts of a sweep share their K-means start across covariance types).
+   */
+  public boolean sameAs(EStepTask o) {
+    return o != null && nearestCentre && o.nearestCentre && scatter == o.scatter
+        && Arrays.deepEquals(shifts, o.shifts);
   }
 
   /** Soft (GMM) or hard (K-means) E-step under a mixture; scatter is taken about its means. */

@@ -26,7 +26,8 @@ public record FitResult(
     double[] clusterWeights,
     List<String> warnings,
     int candidate,
-    double[] candidateScores) {
+    double[] candidateScores,
+    InitMethod init) {
 
   public int k() {
     return weights.length;

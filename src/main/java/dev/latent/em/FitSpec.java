@@ -3,9 +3,10 @@ package dev.latent.em;
 /**
  * Everything the EM loop needs to know about one fit, already validated by the caller's configuration.
  * {@code start} is set when {@code init} is MODEL; {@code restarts} candidates run in the same scans.
+ * {@code distance} matters only for K-means (cosine: the rows are already of unit length).
  */
 public record FitSpec(ModelKind kind, CovarianceType covariance, int k, int maxIter, double tol,
-    double regCovar, long seed, InitMethod init, StartParams start, int restarts) {
+    double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance) {
 
   /** Iteration cap and tolerance of the K-means run that starts a GMM (scikit-learn's KMeans defaults). */
   public static final int INIT_KMEANS_MAX_ITER = 300;
@@ -21,5 +22,26 @@ public record FitSpec(ModelKind kind, CovarianceType covariance, int k, int maxI
     if (init == InitMethod.MODEL && start == null) {
       throw new IllegalArgumentException("init from a model needs the model's parameters");
     }
+    if (distance == null) {
+      distance = Distance.EUCLIDEAN;
+    }
+    if (distance == Distance.COSINE && kind != ModelKind.KMEANS) {
+      throw new IllegalArgumentException("the cosine distance is for K-means only");
+    }
+  }
+
+  /** A Euclidean fit. */
+  public FitSpec(ModelKind kind, CovarianceType covariance, int k, int maxIter, double tol, double regCovar,
+      long seed, InitMethod init, StartParams start, int restarts) {
+    this(kind, covariance, k, maxIter, tol, regCovar, seed, init, start, restarts, Distance.EUCLIDEAN);
+  }
+
+  boolean cosine() {
+    return distance == Distance.COSINE;
+  }
+
+  /** How the fit is named in logs and the selection table: "k=3 full" or "k=3 kmeans". */
+  public String label() {
+    return "k=" + k + " " + (kind == ModelKind.GMM ? covariance.key() : kind.key());
   }
 }

@@ -88,6 +88,15 @@ public final class MStep {
 
   /** Lloyd's centre update on hard-assignment statistics; an empty cluster moves to the farthest row. */
   public static Update kmeans(SuffStats s, double[][] shifts) {
+    return kmeans(s, shifts, false);
+  }
+
+  /**
+   * As {@link #kmeans(SuffStats, double[][])}; with {@code unit} (spherical K-means) each centre is the
+   * mean direction, rescaled to unit length, which maximises the summed cosine similarity of its rows.
+   * A cluster whose rows cancel out (mean of length zero) has no direction and is relocated as if empty.
+   */
+  public static Update kmeans(SuffStats s, double[][] shifts, boolean unit) {
     int k = s.k;
     int d = s.d;
     double total = s.weightSum;
@@ -104,7 +113,12 @@ public final class MStep {
         for (int i = 0; i < d; i++) {
           centres[j][i] = shifts[j][i] + sum[i] / r;
         }
-      } else {
+      }
+      if (r > 0.0 && unit && !Distance.normalise(centres[j], 0, d)) {
+        empty[j] = true;
+        centres[j] = shifts[j].clone();
+        warnings.add("cluster " + j + " has no mean direction: moved to the farthest row");
+      } else if (!(r > 0.0)) {
         empty[j] = true;
         centres[j] = shifts[j].clone();
         warnings.add("cluster " + j + " is empty: moved to the farthest row");

@@ -16,6 +16,8 @@ public final class TopRows implements Serializable {
   private double[] scores;
   private long[] keys;
   private double[] x;
+  /** Sum over the rows offered of weight times squared distance (k-means|| oversampling needs phi). */
+  public double cost;
 
   public TopRows(int m, int d) {
     this.m = m;
@@ -68,6 +70,7 @@ public final class TopRows implements Serializable {
   }
 
   public TopRows merge(TopRows other) {
+    cost += other.cost;
     for (int i = 0; i < other.count; i++) {
       offer(other.scores[i], other.keys[i], other.x, i * d);
     }
