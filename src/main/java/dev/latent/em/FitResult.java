@@ -37,6 +37,31 @@ public record FitResult(
     return means[0].length;
   }
 
+  /**
+   * The same fit with its components renumbered: component i of the result is component order[i] of
+   * this one (weights, means, covariances and cluster sizes; a tied covariance is shared and stays).
+   */
+  public FitResult permuted(int[] order) {
+    int k = k();
+    if (order.length != k) {
+      throw new IllegalArgumentException("a renumbering of " + k + " components has " + order.length + " entries");
+    }
+    double[] w = new double[k];
+    double[][] mu = new double[k][];
+    double[] sizes = new double[k];
+    double[][] cov = covariances == null || covariance == CovarianceType.TIED ? covariances : new double[k][];
+    for (int i = 0; i < k; i++) {
+      w[i] = weights[order[i]];
+      mu[i] = means[order[i]].clone();
+      sizes[i] = clusterWeights[order[i]];
+      if (cov != covariances) {
+        cov[i] = covariances[order[i]].clone();
+      }
+    }
+    return new FitResult(kind, covariance, w, mu, cov, iterations, converged, trace, inertiaTrace, initIterations,
+        logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init);
+  }
+
   public double meanLogLik() {
     return logLik / weightSum;
   }
