@@ -2,6 +2,7 @@ package dev.latent.cli;
 
 import dev.latent.config.FitOptions;
 import dev.latent.config.PredictOptions;
+import dev.latent.config.SampleOptions;
 import dev.latent.config.Settings;
 import dev.latent.em.FitResult;
 import dev.latent.em.ModelKind;
@@ -10,13 +11,14 @@ import dev.latent.io.OutputException;
 import dev.latent.io.UsageException;
 import dev.latent.spark.FitJob;
 import dev.latent.spark.PredictJob;
+import dev.latent.spark.SampleJob;
 import dev.latent.spark.SparkContexts;
 import dev.latent.spark.Versions;
 import java.io.PrintStream;
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaSparkContext;
 
-/** The one entry point: {@code latent fit|predict ...}. Parses, runs, maps failures to exit codes. */
+/** The one entry point: {@code latent fit|predict|sample ...}. Parses, runs, maps failures to exit codes. */
 public final class Main {
   public static final int OK = 0;
   public static final int FAILED = 1;
@@ -26,16 +28,22 @@ public final class Main {
 
   static final String USAGE_TEXT = """
       usage:
-        latent fit --input PATH --k K --output DIR [options]
-        latent predict --model DIR/model.json --input PATH --output DIR [--overwrite]
+        latent fit --input PATH --k K|KMIN..KMAX --output DIR [options]
+        latent predict --model DIR/model.json --input PATH --output DIR [--outlier-quantile Q] [--overwrite]
+        latent sample --model DIR/model.json --n N --output DIR [--seed S] [--partitions P] [--overwrite]
 
       fit options (defaults in brackets; the same keys work in a --config properties file):
+        --k K or KMIN..KMAX           components; a range fits every K and keeps the best by --criterion
         --model gmm|kmeans            [gmm]
-        --covariance full|diag|spherical|tied   [full]
+        --covariance full|diag|spherical|tied|all   [full]; all fits the four types and keeps the best
+        --criterion bic|aic|icl       how a sweep (a K range or --covariance all) chooses [bic]
         --features COL,...            feature columns (default: every column not excluded)
         --exclude COL,...             columns that are not features (carried to the assignments)
-        --init kmeans++|random|PATH   seeding, or a model.json to start from [kmeans++]
+        --init METHOD|PATH            seeding: auto, kmeans++, kmeans|| or random; or a model.json to
+                                      start from [auto: kmeans|| from 100000 rows when K > 7, else kmeans++]
         --init-labels COL             start from one M-step on integer labels 0..K-1 in COL
+        --align-to PATH               renumber components to match this model.json; drift in summary.json
+        --distance euclidean|cosine   K-means distance; cosine is spherical K-means [euclidean]
         --weight-col COL              per-row sample weights
         --max-iter N [100]  --tol T [1e-3]  --reg-covar R [1e-6]  --seed S [0]  --restarts R [1]
         --master URL                  Spark master [local[*] unless set by spark-submit]
@@ -43,6 +51,10 @@ public final class Main {
         --aggregation-depth N         treeAggregate depth [2]
         --overwrite                   replace DIR once the new output is complete
         --config FILE                 read settings from a properties file (flags win)
+
+      predict: --outlier-quantile Q flags (column outlier = 1) the rows whose log-density is among the
+        lowest fraction Q (Gaussian mixtures only; the threshold is exact).
+      sample: draws N rows from a Gaussian mixture into DIR/samples (CSV: the features, then component).
 
       exit codes: 0 success, 1 failure, 2 bad usage, 3 bad input data or model file, 4 output not writable
       """;
@@ -85,18 +97,33 @@ public final class Main {
           jsc = shared != null ? shared : SparkContexts.create("latent fit", o.master());
           FitJob.Outcome r = FitJob.run(jsc, o);
           out.println("model written to " + r.output() + "/model.json");
+          if (r.fits() > 1) {
+            out.println("kept the lowest " + o.criterion().key() + " of " + r.fits()
+                + " fits (the table is in summary.json)");
+          }
           out.println(oneLine(r.result(), r.seconds()));
           return OK;
         }
         case "predict": {
           PredictOptions o = PredictOptions.from(Settings.parse(rest, PredictOptions.KEYS, PredictOptions.FLAGS));
           jsc = shared != null ? shared : SparkContexts.create("latent predict", o.master());
-          String dir = PredictJob.run(jsc, o);
-          out.println("assignments written to " + dir + "/assignments");
+          PredictJob.Outcome r = PredictJob.run(jsc, o);
+          out.println("assignments written to " + r.output() + "/assignments");
+          if (r.threshold() != null) {
+            out.println(String.format("%d of %d rows flagged as outliers (log-density <= %s)", r.threshold().flagged(),
+                r.threshold().rows(), r.threshold().rank() > 0 ? String.format("%.6g", r.threshold().value()) : "none"));
+          }
+          return OK;
+        }
+        case "sample": {
+          SampleOptions o = SampleOptions.from(Settings.parse(rest, SampleOptions.KEYS, SampleOptions.FLAGS));
+          jsc = shared != null ? shared : SparkContexts.create("latent sample", o.master());
+          String dir = SampleJob.run(jsc, o);
+          out.println(o.n() + " rows written to " + dir + "/samples");
           return OK;
         }
         default:
-          throw new UsageException("unknown command '" + args[0] + "' (expected fit or predict)");
+          throw new UsageException("unknown command '" + args[0] + "' (expected fit, predict or sample)");
       }
     } catch (Throwable t) {
       return report(t, err);

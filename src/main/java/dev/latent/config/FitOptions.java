@@ -1,8 +1,12 @@
 package dev.latent.config;
 
 import dev.latent.em.CovarianceType;
+import dev.latent.em.Criterion;
+import dev.latent.em.Distance;
+import dev.latent.em.InitMethod;
 import dev.latent.em.ModelKind;
 import dev.latent.io.UsageException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +15,10 @@ import java.util.Set;
  * The validated options of {@code latent fit}. Defaults live here and only here; they follow
  * scikit-learn ({@code tol} 1e-3, {@code max-iter} 100, {@code reg-covar} 1e-6) so the same settings give
  * the same fit.
+ *
+ * <p>{@code k..kMax} is the range of K to fit (one K when equal); {@code allCovariances} fits every
+ * covariance type ({@code --covariance all}), and {@code covariance} is then unused. With more than one
+ * fit, {@code criterion} picks the model that is kept.
  */
 public record FitOptions(
     String input,
@@ -31,34 +39,61 @@ public record FitOptions(
     String master,
     int partitions,
     int aggregationDepth,
-    boolean overwrite) {
+    boolean overwrite,
+    int kMax,
+    boolean allCovariances,
+    Criterion criterion,
+    Distance distance,
+    String alignTo) {
 
   public static final Set<String> KEYS = Set.of("input", "output", "k", "model", "covariance", "features",
       "exclude", "init", "init-labels", "weight-col", "max-iter", "tol", "reg-covar", "seed", "restarts",
-      "master", "partitions", "aggregation-depth");
+      "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to");
   public static final Set<String> FLAGS = Set.of("overwrite");
+
+  /** The --init values that name a seeding method; anything else is the path of a model file. */
+  private static final Map<String, InitMethod> SEEDINGS = Map.of("auto", InitMethod.AUTO,
+      "kmeans++", InitMethod.KMEANS_PP, "kmeans||", InitMethod.KMEANS_PARALLEL, "random", InitMethod.RANDOM);
 
   public static FitOptions from(Settings s) {
     ModelKind model;
-    CovarianceType cov;
     try {
       model = ModelKind.parse(s.string("model", "gmm"));
     } catch (IllegalArgumentException e) {
       throw new UsageException("--model: " + e.getMessage());
     }
+    String covKey = s.string("covariance", "full");
+    boolean all = covKey.equals("all");
+    CovarianceType cov;
     try {
-      cov = CovarianceType.parse(s.string("covariance", "full"));
+      cov = all ? CovarianceType.FULL : CovarianceType.parse(covKey);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--covariance: " + e.getMessage());
+      throw new UsageException("--covariance: " + e.getMessage().replace("or tied)", "tied, or all)"));
     }
-    int k = s.integer("k", 0, 1);
-    if (k == 0) {
-      throw new UsageException("--k is required (the number of components, at least 1)");
+    Criterion criterion;
+    try {
+      criterion = Criterion.parse(s.string("criterion", "bic"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--criterion: " + e.getMessage());
     }
-    String init = s.string("init", "kmeans++");
+    Distance distance;
+    try {
+      distance = Distance.parse(s.string("distance", "euclidean"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--distance: " + e.getMessage());
+    }
+    if (distance == Distance.COSINE && model != ModelKind.KMEANS) {
+      throw new UsageException("--distance cosine is spherical K-means: it needs --model kmeans");
+    }
+    int[] ks = kRange(s.string("k", null));
+    String init = s.string("init", "auto");
     String labels = s.string("init-labels", null);
     if (labels != null && s.string("init", null) != null) {
       throw new UsageException("--init and --init-labels cannot be used together");
+    }
+    if (ks[0] != ks[1] && (labels != null || !SEEDINGS.containsKey(init))) {
+      throw new UsageException((labels != null ? "--init-labels" : "--init " + init)
+          + " starts one K; it cannot be used with the range --k " + ks[0] + ".." + ks[1]);
     }
     if (!s.list("features").isEmpty() && !s.list("exclude").isEmpty()) {
       throw new UsageException("--features and --exclude cannot be used together");
@@ -66,7 +101,7 @@ public record FitOptions(
     return new FitOptions(
         s.required("input"),
         s.required("output"),
-        k,
+        ks[0],
         model,
         cov,
         s.list("features"),
@@ -82,17 +117,71 @@ public record FitOptions(
         s.string("master", null),
         s.integer("partitions", 0, 0),
         s.integer("aggregation-depth", 2, 1),
-        s.flag("overwrite"));
+        s.flag("overwrite"),
+        ks[1],
+        all,
+        criterion,
+        distance,
+        s.string("align-to", null));
+  }
+
+  /** "K" or "KMIN..KMAX", K at least 1. */
+  static int[] kRange(String v) {
+    if (v == null) {
+      throw new UsageException("--k is required (the number of components, at least 1, or a range such as 2..10)");
+    }
+    String[] parts = v.split("\\.\\.", -1);
+    if (parts.length > 2) {
+      throw new UsageException("--k must be an integer or a range such as 2..10, got '" + v + "'");
+    }
+    int[] out = new int[2];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        out[i] = Integer.parseInt(parts[i].trim());
+      } catch (NumberFormatException e) {
+        throw new UsageException("--k must be an integer or a range such as 2..10, got '" + v + "'");
+      }
+      if (out[i] < 1) {
+        throw new UsageException("--k must be at least 1, got " + v);
+      }
+    }
+    if (parts.length == 1) {
+      out[1] = out[0];
+    }
+    if (out[1] < out[0]) {
+      throw new UsageException("--k range " + v + " is empty (write the smaller K first)");
+    }
+    return out;
+  }
+
+  /** The seeding method of --init, or null when --init names a model file (or labels are used). */
+  public InitMethod seeding() {
+    return initLabels != null ? null : SEEDINGS.get(init);
+  }
+
+  /** The covariance types to fit: one, or all four (K-means: the one, unused). */
+  public List<CovarianceType> covarianceTypes() {
+    return allCovariances && model == ModelKind.GMM ? List.of(CovarianceType.values()) : List.of(covariance);
+  }
+
+  /** True when more than one model is fitted and the criterion chooses. */
+  public boolean sweep() {
+    return kMax > k || covarianceTypes().size() > 1;
   }
 
   /** The settings as recorded in a model's provenance. */
   public Map<String, Object> asProvenance() {
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    Map<String, Object> m = new LinkedHashMap<>();
     m.put("input", input);
-    m.put("k", k);
+    m.put("k", kMax > k ? k + ".." + kMax : (Object) k);
     m.put("model", model.key());
     if (model == ModelKind.GMM) {
-      m.put("covariance", covariance.key());
+      m.put("covariance", allCovariances ? "all" : covariance.key());
+    } else if (distance != Distance.EUCLIDEAN) {
+      m.put("distance", distance.key());
+    }
+    if (sweep()) {
+      m.put("criterion", criterion.key());
     }
     m.put("init", initLabels != null ? "labels:" + initLabels : init);
     m.put("maxIter", maxIter);
@@ -102,6 +191,9 @@ public record FitOptions(
     m.put("restarts", restarts);
     if (weightCol != null) {
       m.put("weightCol", weightCol);
+    }
+    if (alignTo != null) {
+      m.put("alignTo", alignTo);
     }
     return m;
   }

@@ -1,16 +1,31 @@
 package dev.latent.config;
 
+import dev.latent.io.UsageException;
 import java.util.Set;
 
-/** The validated options of {@code latent predict}. */
+/**
+ * The validated options of {@code latent predict}. {@code outlierQuantile} is NaN unless rows are to be
+ * flagged as outliers: those whose log-density is among the lowest fraction q.
+ */
 public record PredictOptions(String model, String input, String output, String master, int partitions,
-    boolean overwrite) {
+    boolean overwrite, double outlierQuantile, int aggregationDepth) {
 
-  public static final Set<String> KEYS = Set.of("model", "input", "output", "master", "partitions");
+  public static final Set<String> KEYS = Set.of("model", "input", "output", "master", "partitions",
+      "outlier-quantile", "aggregation-depth");
   public static final Set<String> FLAGS = Set.of("overwrite");
 
   public static PredictOptions from(Settings s) {
+    double q = s.number("outlier-quantile", Double.NaN, 0.0);
+    if (!Double.isNaN(q) && !(q > 0.0 && q < 1.0)) {
+      throw new UsageException("--outlier-quantile must be between 0 and 1 (exclusive), got "
+          + s.string("outlier-quantile", ""));
+    }
     return new PredictOptions(s.required("model"), s.required("input"), s.required("output"),
-        s.string("master", null), s.integer("partitions", 0, 0), s.flag("overwrite"));
+        s.string("master", null), s.integer("partitions", 0, 0), s.flag("overwrite"), q,
+        s.integer("aggregation-depth", 2, 1));
+  }
+
+  public boolean flagOutliers() {
+    return !Double.isNaN(outlierQuantile);
   }
 }

@@ -1,6 +1,7 @@
 package dev.latent.io;
 
 import dev.latent.em.DataBlock;
+import dev.latent.em.Distance;
 import java.util.Arrays;
 
 /**
@@ -17,6 +18,7 @@ public final class BlockBuilder {
   private final int fileIndex;
   private final int d;
   private final int capacity;
+  private final boolean unitRows;
   private double[] x;
   private long[] keys;
   private double[] w;
@@ -24,6 +26,12 @@ public final class BlockBuilder {
   private int rows;
 
   public BlockBuilder(InputSchema schema, String file, int fileIndex, int k) {
+    this(schema, file, fileIndex, k, false);
+  }
+
+  /** With {@code unitRows} every row is scaled to unit length as it is read (cosine K-means). */
+  public BlockBuilder(InputSchema schema, String file, int fileIndex, int k, boolean unitRows) {
+    this.unitRows = unitRows;
     this.parser = new RowParser(schema, file, k);
     this.schema = schema;
     this.file = file;
@@ -58,6 +66,10 @@ public final class BlockBuilder {
     }
     String[] f = parser.fields(line, lineNo);
     parser.features(f, lineNo, x, rows * d);
+    if (unitRows && !Distance.normalise(x, rows * d, d)) {
+      throw InputException.at(file, lineNo, 0, "the row's features are all zero: it has no direction for the"
+          + " cosine distance");
+    }
     if (w != null) {
       w[rows] = parser.weight(f, lineNo);
     }

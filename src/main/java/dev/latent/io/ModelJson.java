@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latent.em.CovarianceType;
+import dev.latent.em.Distance;
 import dev.latent.em.ModelKind;
 import dev.latent.model.MixtureModel;
 import java.util.ArrayList;
@@ -16,13 +17,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The model file, format "latent-model" version 1. Covariances take scikit-learn's shapes: full
+ * The model file, format "latent-model". Version 2 adds {@code "distance": "cosine"} for spherical K-means
+ * models; every other model is written as version 1, so that an older reader accepts exactly the files
+ * it scores correctly (it would ignore the unknown field and score a cosine model on raw rows).
+ * Covariances take scikit-learn's shapes: full
  * [k][d][d], tied [d][d], diag [k][d], spherical [k]; K-means has none. Reading validates every shape and
  * value and names what is wrong; unknown extra fields are ignored.
  */
 public final class ModelJson {
   public static final String FORMAT = "latent-model";
-  public static final int VERSION = 1;
+  /** The highest version written and read. */
+  public static final int VERSION = 2;
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ModelJson() {}
@@ -30,8 +35,12 @@ public final class ModelJson {
   public static String write(MixtureModel m) {
     ObjectNode root = JSON.createObjectNode();
     root.put("format", FORMAT);
-    root.put("version", VERSION);
+    boolean cosine = m.distance() == Distance.COSINE;
+    root.put("version", cosine ? 2 : 1);
     root.put("model", m.kind().key());
+    if (cosine) {
+      root.put("distance", m.distance().key());
+    }
     if (m.kind() == ModelKind.GMM) {
       root.put("covariance", m.covariance().key());
     }
@@ -129,6 +138,18 @@ public final class ModelJson {
     } catch (IllegalArgumentException e) {
       throw new InputException(file + ": \"model\": " + e.getMessage());
     }
+    Distance distance = Distance.EUCLIDEAN;
+    JsonNode dn = root.get("distance");
+    if (dn != null && v.asInt() >= 2) {
+      try {
+        distance = Distance.parse(dn.asText(""));
+      } catch (IllegalArgumentException e) {
+        throw new InputException(file + ": \"distance\": " + e.getMessage());
+      }
+      if (distance == Distance.COSINE && kind != ModelKind.KMEANS) {
+        throw new InputException(file + ": \"distance\" cosine is for K-means models only");
+      }
+    }
     JsonNode fn = r.array(root, "features");
     List<String> features = new ArrayList<>();
     for (JsonNode n : fn) {
@@ -183,7 +204,7 @@ public final class ModelJson {
       prov = JSON.convertValue(p, JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class,
           Object.class));
     }
-    return new MixtureModel(kind, type, List.copyOf(features), weights, means, cov, prov);
+    return new MixtureModel(kind, type, List.copyOf(features), weights, means, cov, prov, distance);
   }
 
   /** Shape-checking readers that name the offending field. */

@@ -3,8 +3,11 @@ package dev.latent.io;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latent.em.Alignment;
+import dev.latent.em.Criterion;
 import dev.latent.em.FitResult;
 import dev.latent.em.ModelKind;
+import dev.latent.em.OutlierThreshold;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +18,19 @@ import java.util.Map;
 public final class SummaryJson {
   private SummaryJson() {}
 
+  /** A model-selection sweep: every fit (one row of the table each) and the one kept. */
+  public record Selection(Criterion criterion, List<FitResult> table, int chosen) {}
+
+  /** The renumbering against a previous model ({@code to}) and each component's drift from it. */
+  public record Aligned(String to, Alignment alignment, List<Alignment.Drift> drift) {}
+
   public static String write(FitResult r, List<String> features, Map<String, Object> run) {
+    return write(r, features, run, null, null);
+  }
+
+  /** {@code selection} and {@code aligned} may be null (a lone fit; no --align-to). */
+  public static String write(FitResult r, List<String> features, Map<String, Object> run, Selection selection,
+      Aligned aligned) {
     ObjectNode s = ModelJson.JSON.createObjectNode();
     s.put("format", "latent-summary");
     s.put("version", 1);
@@ -41,6 +56,9 @@ public final class SummaryJson {
       s.set("inertiaTrace", ModelJson.vector(r.inertiaTrace()));
     }
     s.set("trace", ModelJson.vector(r.trace()));
+    if (r.init() != null) {
+      s.put("init", r.init().key());
+    }
     if (r.initIterations() > 0) {
       s.put("initKmeansPasses", r.initIterations());
     }
@@ -51,9 +69,94 @@ public final class SummaryJson {
       s.put("keptCandidate", r.candidate());
       s.set("candidateScores", ModelJson.vector(r.candidateScores()));
     }
+    if (selection != null) {
+      s.set("selection", selection(selection));
+    }
+    if (aligned != null) {
+      s.set("alignment", alignment(aligned));
+    }
     ArrayNode w = s.putArray("warnings");
     r.warnings().forEach(w::add);
     s.set("run", ModelJson.JSON.valueToTree(run));
+    try {
+      return ModelJson.JSON.writeValueAsString(s) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ObjectNode selection(Selection sel) {
+    ObjectNode o = ModelJson.JSON.createObjectNode();
+    o.put("criterion", sel.criterion().key());
+    o.put("chosen", sel.chosen());
+    ArrayNode t = o.putArray("table");
+    for (FitResult e : sel.table()) {
+      ObjectNode row = t.addObject();
+      row.put("k", e.k());
+      row.put("covariance", e.kind() == ModelKind.GMM ? e.covariance().key() : e.kind().key());
+      row.put("logLikelihood", e.logLik());
+      row.put("meanLogLikelihood", e.meanLogLik());
+      row.put("parameters", e.parameters());
+      row.put("bic", e.bic());
+      row.put("aic", e.aic());
+      row.put("icl", e.icl());
+      row.put("iterations", e.iterations());
+      row.put("converged", e.converged());
+      if (e.kind() == ModelKind.KMEANS) {
+        row.put("inertia", e.inertia());
+      }
+      row.put("warnings", e.warnings().size());
+    }
+    return o;
+  }
+
+  private static ObjectNode alignment(Aligned a) {
+    ObjectNode o = ModelJson.JSON.createObjectNode();
+    o.put("to", a.to());
+    o.put("totalDistance", a.alignment().totalDistance());
+    o.set("fromFitted", ModelJson.JSON.valueToTree(a.alignment().order()));
+    ArrayNode comps = o.putArray("components");
+    for (Alignment.Drift d : a.drift()) {
+      ObjectNode c = comps.addObject();
+      c.put("component", d.component());
+      c.put("weight", d.weight());
+      if (d.previous() < 0) {
+        c.putNull("previous");
+        continue;
+      }
+      c.put("previous", d.previous());
+      c.put("previousWeight", d.previousWeight());
+      c.put("weightChange", d.weightChange());
+      c.put("meanDistance", d.meanDistance());
+      c.set("meanShift", ModelJson.vector(d.meanShift()));
+    }
+    return o;
+  }
+
+  /**
+   * {@code summary.json} of {@code latent predict}: what was scored, and with outliers flagged the
+   * threshold (the floor(q n)-th smallest log-density, exact), its rank, and how many rows are at or
+   * below it (more than the rank only when log-densities tie).
+   */
+  public static String predict(String model, String input, OutlierThreshold t) {
+    ObjectNode s = ModelJson.JSON.createObjectNode();
+    s.put("format", "latent-predict-summary");
+    s.put("version", 1);
+    s.put("model", model);
+    s.put("input", input);
+    if (t != null) {
+      ObjectNode o = s.putObject("outliers");
+      o.put("quantile", t.quantile());
+      if (t.rank() > 0) {
+        o.put("logDensityThreshold", t.value());
+      } else {
+        o.putNull("logDensityThreshold");
+      }
+      o.put("rank", t.rank());
+      o.put("rows", t.rows());
+      o.put("flagged", t.flagged());
+      o.put("passes", t.passes());
+    }
     try {
       return ModelJson.JSON.writeValueAsString(s) + "\n";
     } catch (JsonProcessingException e) {

@@ -1,6 +1,7 @@
 package dev.latent.model;
 
 import dev.latent.em.CovarianceType;
+import dev.latent.em.Distance;
 import dev.latent.em.Mixture;
 import dev.latent.em.ModelKind;
 import dev.latent.em.StartParams;
@@ -9,7 +10,8 @@ import java.util.Map;
 
 /**
  * A fitted model as it is saved and loaded: named features, weights, means and (GMM) covariances in
- * the storage shape of their type (see {@link dev.latent.em.Mixture}), and where it came from.
+ * the storage shape of their type (see {@link dev.latent.em.Mixture}), and where it came from. A cosine
+ * K-means model scores rows scaled to unit length.
  */
 public record MixtureModel(
     ModelKind kind,
@@ -18,7 +20,20 @@ public record MixtureModel(
     double[] weights,
     double[][] means,
     double[][] covariances,
-    Map<String, Object> provenance) {
+    Map<String, Object> provenance,
+    Distance distance) {
+
+  public MixtureModel {
+    if (distance == null) {
+      distance = Distance.EUCLIDEAN;
+    }
+  }
+
+  /** A Euclidean model. */
+  public MixtureModel(ModelKind kind, CovarianceType covariance, List<String> features, double[] weights,
+      double[][] means, double[][] covariances, Map<String, Object> provenance) {
+    this(kind, covariance, features, weights, means, covariances, provenance, Distance.EUCLIDEAN);
+  }
 
   public int k() {
     return weights.length;

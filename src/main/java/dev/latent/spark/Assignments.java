@@ -1,32 +1,73 @@
 package dev.latent.spark;
 
+import dev.latent.em.Distance;
 import dev.latent.em.Mixture;
+import dev.latent.em.OutlierThreshold;
 import dev.latent.em.Posterior;
 import dev.latent.io.CsvLine;
+import dev.latent.io.InputException;
 import dev.latent.io.InputSchema;
 import dev.latent.io.RowParser;
+import dev.latent.math.RankSelect;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
  * Writes per-row assignments as CSV part files: every input column as it was, then {@code cluster}, then
- * (soft models) {@code p0 .. p{k-1}}. Each part file has the header; rows keep the input's order.
+ * for Gaussian mixtures {@code p0 .. p{k-1}} and {@code logDensity} (log p(x) under the model), then
+ * {@code outlier} (0/1) when outliers are flagged. Each part file has the header; rows keep the input's
+ * order. K-means has no density, so it gets neither column.
  */
 public final class Assignments {
+  /** Log-densities fetched to the driver in the last step of the outlier threshold's selection, at most. */
+  static final int FETCH_LIMIT = 1 << 16;
+
   private Assignments() {}
+
+  /**
+   * How rows are scored: {@code soft} for Gaussian mixtures (probabilities and log-density),
+   * {@code unitRows} to scale rows to unit length first (cosine K-means), and {@code outlierBelow}, when
+   * not NaN, flags the rows whose log-density is at most this value.
+   */
+  public record Scoring(boolean soft, boolean unitRows, boolean flagOutliers, double outlierBelow)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static Scoring of(boolean soft, boolean unitRows) {
+      return new Scoring(soft, unitRows, false, Double.NaN);
+    }
+
+    Scoring flagging(double threshold) {
+      return new Scoring(soft, unitRows, true, threshold);
+    }
+  }
 
   public static void write(JavaSparkContext jsc, InputFiles files, InputSchema schema, Mixture mixture,
       boolean soft, int partitions, String path) {
+    write(jsc, files, schema, mixture, Scoring.of(soft, false), partitions, path);
+  }
+
+  public static void write(JavaSparkContext jsc, InputFiles files, InputSchema schema, Mixture mixture,
+      Scoring scoring, int partitions, String path) {
     StringBuilder h = new StringBuilder(files.headerLine()).append(",cluster");
-    if (soft) {
+    if (scoring.soft()) {
       for (int j = 0; j < mixture.k; j++) {
         h.append(",p").append(j);
       }
+      h.append(",logDensity");
+    }
+    if (scoring.flagOutliers()) {
+      h.append(",outlier");
     }
     String header = h.toString();
     Broadcast<Mixture> b = jsc.broadcast(mixture);
@@ -34,58 +75,181 @@ public final class Assignments {
       List<JavaRDD<String>> parts = new ArrayList<>();
       for (int i = 0; i < files.files().size(); i++) {
         String file = files.files().get(i);
-        JavaRDD<String> lines = partitions > 0 ? jsc.textFile(file, partitions) : jsc.textFile(file);
-        parts.add(lines.zipWithIndex().mapPartitions(it -> score(it, schema, file, b.value(), soft)));
+        parts.add(lines(jsc, file, partitions).mapPartitions(it -> new Scored(it, schema, file, b.value(), scoring)));
       }
-      JavaRDD<String> all = parts.size() == 1 ? parts.get(0) : jsc.union(parts.toArray(JavaRDD[]::new));
-      all.mapPartitions(it -> new Prepend(header, it)).saveAsTextFile(path);
+      union(jsc, parts).mapPartitions(it -> new Prepend(header, it)).saveAsTextFile(path);
     } finally {
       b.destroy();
     }
   }
 
-  private static Iterator<String> score(Iterator<Tuple2<String, Long>> lines, InputSchema schema, String file,
-      Mixture mixture, boolean soft) {
-    RowParser parser = new RowParser(schema, file, Integer.MAX_VALUE);
-    Posterior post = new Posterior(mixture);
-    double[] x = new double[schema.dimension()];
-    // Lines are scored lazily so a partition never holds more than one row's output.
-    return new Iterator<>() {
-      private String next;
-
-      @Override
-      public boolean hasNext() {
-        while (next == null && lines.hasNext()) {
-          Tuple2<String, Long> t = lines.next();
-          long lineNo = t._2() + 1;
-          String line = CsvLine.clean(t._1());
-          if (lineNo == 1 || line.isBlank()) {
-            continue;
+  /**
+   * The log-density threshold below which a fraction {@code q} of the rows lies: the floor(q n)-th
+   * smallest log-density (no row when floor(q n) is 0). Exact: the log-densities are computed once and
+   * cached as one {@code double[]} per partition (8 bytes a row), then {@link RankSelect} counts them in
+   * 1024 bins per pass, at most 7 counting passes and one fetch of at most {@link #FETCH_LIMIT} values;
+   * nothing else reaches the driver. A last pass counts the rows at or below the threshold (ties).
+   */
+  public static OutlierThreshold threshold(JavaSparkContext jsc, InputFiles files, InputSchema schema, Mixture mixture,
+      boolean unitRows, int partitions, int depth, double q) {
+    Broadcast<Mixture> b = jsc.broadcast(mixture);
+    Scoring scoring = Scoring.of(true, unitRows);
+    List<JavaRDD<double[]>> parts = new ArrayList<>();
+    for (int i = 0; i < files.files().size(); i++) {
+      String file = files.files().get(i);
+      parts.add(lines(jsc, file, partitions).mapPartitions(it -> {
+        Scored s = new Scored(it, schema, file, b.value(), scoring);
+        double[] v = new double[64];
+        int n = 0;
+        while (s.hasNext()) {
+          s.next();
+          if (n == v.length) {
+            v = Arrays.copyOf(v, 2 * n);
           }
-          parser.features(parser.fields(line, lineNo), lineNo, x, 0);
-          int c = post.score(x, 0);
-          StringBuilder s = new StringBuilder(line.length() + 16 * (mixture.k + 1));
-          s.append(line).append(',').append(c);
-          if (soft) {
-            for (double p : post.probabilities()) {
-              s.append(',').append(p);
+          v[n++] = s.logDensity();
+        }
+        return List.of(Arrays.copyOf(v, n)).iterator();
+      }));
+    }
+    JavaRDD<double[]> dens = union(jsc, parts).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      RankSelect.Result r = RankSelect.select(n -> (long) Math.floor(q * n),
+          bins -> dens.treeAggregate(new long[bins.count()], (acc, part) -> {
+            for (double v : part) {
+              int i = bins.bin(v);
+              if (i >= 0) {
+                acc[i]++;
+              }
+            }
+            return acc;
+          }, Assignments::add, depth),
+          (lo, hi) -> {
+            List<double[]> got = dens.map(part -> {
+              double[] out = new double[part.length];
+              int n = 0;
+              for (double v : part) {
+                long key = RankSelect.key(v);
+                if (key >= lo && key <= hi) {
+                  out[n++] = v;
+                }
+              }
+              return Arrays.copyOf(out, n);
+            }).collect();
+            return got.stream().flatMapToDouble(Arrays::stream).toArray();
+          }, FETCH_LIMIT);
+      long flagged = 0;
+      if (r.rank() > 0) {
+        double t = r.value();
+        flagged = dens.map(part -> {
+          long c = 0;
+          for (double v : part) {
+            if (v <= t) {
+              c++;
             }
           }
-          next = s.toString();
-        }
-        return next != null;
+          return c;
+        }).reduce(Long::sum);
       }
+      return new OutlierThreshold(q, r.value(), r.rank(), r.n(), flagged, r.passes() + (r.rank() > 0 ? 1 : 0));
+    } finally {
+      dens.unpersist(false);
+      b.destroy();
+    }
+  }
 
-      @Override
-      public String next() {
-        if (!hasNext()) {
-          throw new java.util.NoSuchElementException();
+  /** Writes with the rows at or below {@code t.value()} flagged (none when the rank is 0). */
+  public static void writeFlagged(JavaSparkContext jsc, InputFiles files, InputSchema schema, Mixture mixture,
+      Scoring scoring, OutlierThreshold t, int partitions, String path) {
+    write(jsc, files, schema, mixture, scoring.flagging(t.value()), partitions, path);
+  }
+
+  private static long[] add(long[] a, long[] b) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] += b[i];
+    }
+    return a;
+  }
+
+  /** One file's lines with their 0-based line indices. */
+  private static JavaPairRDD<String, Long> lines(JavaSparkContext jsc, String file, int partitions) {
+    JavaRDD<String> text = partitions > 0 ? jsc.textFile(file, partitions) : jsc.textFile(file);
+    return text.zipWithIndex();
+  }
+
+  private static <T> JavaRDD<T> union(JavaSparkContext jsc, List<JavaRDD<T>> parts) {
+    @SuppressWarnings("unchecked")
+    JavaRDD<T>[] arr = parts.toArray(new JavaRDD[0]);
+    return arr.length == 1 ? arr[0] : jsc.union(arr);
+  }
+
+  /** Scores one file's lines lazily, so a partition never holds more than one row's output. */
+  private static final class Scored implements Iterator<String> {
+    private final Iterator<Tuple2<String, Long>> lines;
+    private final String file;
+    private final Mixture mixture;
+    private final Scoring scoring;
+    private final RowParser parser;
+    private final Posterior post;
+    private final double[] x;
+    private String next;
+    private double logDensity;
+
+    Scored(Iterator<Tuple2<String, Long>> lines, InputSchema schema, String file, Mixture mixture,
+        Scoring scoring) {
+      this.lines = lines;
+      this.file = file;
+      this.mixture = mixture;
+      this.scoring = scoring;
+      this.parser = new RowParser(schema, file, Integer.MAX_VALUE);
+      this.post = new Posterior(mixture);
+      this.x = new double[schema.dimension()];
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && lines.hasNext()) {
+        Tuple2<String, Long> t = lines.next();
+        long lineNo = t._2() + 1;
+        String line = CsvLine.clean(t._1());
+        if (lineNo == 1 || line.isBlank()) {
+          continue;
         }
-        String s = next;
-        next = null;
-        return s;
+        parser.features(parser.fields(line, lineNo), lineNo, x, 0);
+        if (scoring.unitRows() && !Distance.normalise(x, 0, x.length)) {
+          throw InputException.at(file, lineNo, 0, "the row's features are all zero: it has no direction for the"
+              + " cosine distance");
+        }
+        int c = post.score(x, 0);
+        logDensity = post.logDensity();
+        StringBuilder s = new StringBuilder(line.length() + 24 * (mixture.k + 2));
+        s.append(line).append(',').append(c);
+        if (scoring.soft()) {
+          for (double p : post.probabilities()) {
+            s.append(',').append(p);
+          }
+          s.append(',').append(logDensity);
+        }
+        if (scoring.flagOutliers()) {
+          s.append(',').append(logDensity <= scoring.outlierBelow() ? '1' : '0');
+        }
+        next = s.toString();
       }
-    };
+      return next != null;
+    }
+
+    @Override
+    public String next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      String s = next;
+      next = null;
+      return s;
+    }
+
+    double logDensity() {
+      return logDensity;
+    }
   }
 
   /** A header line followed by the partition's lines. */

@@ -1,6 +1,9 @@
 package dev.latent.spark;
 
 import dev.latent.config.FitOptions;
+import dev.latent.em.Alignment;
+import dev.latent.em.CovarianceType;
+import dev.latent.em.Distance;
 import dev.latent.em.EmLoop;
 import dev.latent.em.FitResult;
 import dev.latent.em.FitSpec;
@@ -16,6 +19,7 @@ import dev.latent.io.OutputDir;
 import dev.latent.io.SummaryJson;
 import dev.latent.model.MixtureModel;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +35,7 @@ public final class FitJob {
   private FitJob() {}
 
   /** What a finished fit reports to the command line. */
-  public record Outcome(String output, FitResult result, double seconds) {}
+  public record Outcome(String output, FitResult result, double seconds, int fits) {}
 
   public static Outcome run(JavaSparkContext jsc, FitOptions o) {
     long t0 = System.nanoTime();
@@ -47,26 +51,55 @@ public final class FitJob {
       StartParams start = null;
       if (o.initLabels() != null) {
         init = InitMethod.LABELS;
-      } else if (o.init().equals("kmeans++")) {
-        init = InitMethod.KMEANS_PP;
-      } else if (o.init().equals("random")) {
-        init = InitMethod.RANDOM;
+      } else if (o.seeding() != null) {
+        init = o.seeding();
       } else {
         init = InitMethod.MODEL;
         start = initialModel(conf, o, features);
       }
+      MixtureModel previous = o.alignTo() == null ? null : previousModel(conf, o, features);
+      boolean cosine = o.distance() == Distance.COSINE;
       LOG.info("input {}: {} file(s), features {}", o.input(), files.files().size(), features);
-      try (InputData data = InputData.load(jsc, files, schema, o.k(), o.partitions(), o.aggregationDepth())) {
+      try (InputData data = InputData.load(jsc, files, schema, o.k(), o.partitions(), o.aggregationDepth(),
+          cosine)) {
         long n = data.columns.rows;
-        if (n < o.k()) {
-          throw new InputException(o.input() + ": " + n + " data rows, fewer than k = " + o.k());
+        if (n < o.kMax()) {
+          throw new InputException(o.input() + ": " + n + " data rows, fewer than k = " + o.kMax());
         }
         LOG.info("cached {} rows x {} features in {} partitions", n, schema.dimension(),
             data.blocks.getNumPartitions());
-        FitSpec spec = new FitSpec(o.model(), o.covariance(), o.k(), o.maxIter(), o.tol(), o.regCovar(), o.seed(),
-            init, start, o.restarts());
-        FitResult r = EmLoop.fit(new SparkDataPass(jsc, data.blocks, schema.dimension(), o.aggregationDepth()),
-            spec, data.columns);
+        List<FitSpec> specs = new ArrayList<>();
+        for (int k = o.k(); k <= o.kMax(); k++) {
+          for (CovarianceType type : o.covarianceTypes()) {
+            specs.add(new FitSpec(o.model(), type, k, o.maxIter(), o.tol(), o.regCovar(), o.seed(), init, start,
+                o.restarts(), o.distance()));
+          }
+        }
+        if (specs.size() > 1) {
+          LOG.info("fitting {} models in the same scans, kept by {}", specs.size(), o.criterion().key());
+        }
+        List<FitResult> table = EmLoop.sweep(
+            new SparkDataPass(jsc, data.blocks, schema.dimension(), o.aggregationDepth()), specs, data.columns);
+        int chosen = o.criterion().best(table);
+        if (chosen < 0) {
+          throw new IllegalStateException("no fit has a finite " + o.criterion().key());
+        }
+        FitResult r = table.get(chosen);
+        SummaryJson.Selection selection = specs.size() > 1 ? new SummaryJson.Selection(o.criterion(), table, chosen)
+            : null;
+        if (selection != null) {
+          LOG.info("kept {} ({} = {})", specs.get(chosen).label(), o.criterion().key(),
+              String.format("%.6f", o.criterion().of(r)));
+        }
+        SummaryJson.Aligned aligned = null;
+        if (previous != null) {
+          Alignment a = Alignment.of(r.means(), previous.means());
+          r = r.permuted(a.order());
+          aligned = new SummaryJson.Aligned(o.alignTo(), a,
+              a.drift(r.weights(), r.means(), previous.weights(), previous.means()));
+          LOG.info("components aligned to {} (total distance {}){}", o.alignTo(),
+              String.format("%.6g", a.totalDistance()), a.identity() ? "; numbering unchanged" : "");
+        }
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("settings", o.asProvenance());
         prov.put("inputFiles", files.files());
@@ -76,11 +109,11 @@ public final class FitJob {
         prov.put("sparkVersion", jsc.version());
         prov.put("javaVersion", System.getProperty("java.version"));
         MixtureModel model = new MixtureModel(r.kind(), r.covariance(), features, r.weights(), r.means(),
-            r.covariances(), prov);
+            r.covariances(), prov, r.kind() == ModelKind.KMEANS ? o.distance() : Distance.EUCLIDEAN);
         out.writeText("model.json", ModelJson.write(model));
         Mixture mixture = model.toMixture();
-        Assignments.write(jsc, files, schema, mixture, r.kind() == ModelKind.GMM, o.partitions(),
-            out.staged("assignments"));
+        Assignments.write(jsc, files, schema, mixture, Assignments.Scoring.of(r.kind() == ModelKind.GMM, cosine),
+            o.partitions(), out.staged("assignments"));
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("startedAt", started);
@@ -89,9 +122,9 @@ public final class FitJob {
         run.put("partitions", data.blocks.getNumPartitions());
         run.put("input", o.input());
         run.put("output", out.target());
-        out.writeText("summary.json", SummaryJson.write(r, features, run));
+        out.writeText("summary.json", SummaryJson.write(r, features, run, selection, aligned));
         out.commit();
-        return new Outcome(out.target(), r, seconds);
+        return new Outcome(out.target(), r, seconds, selection == null ? 1 : table.size());
       }
     } catch (Mixture.DegenerateComponentException e) {
       out.abort();
@@ -112,5 +145,15 @@ public final class FitJob {
           + " do not match the input's " + features);
     }
     return m.toStart();
+  }
+
+  /** The model of --align-to: read before any work, so a bad path fails at once. */
+  private static MixtureModel previousModel(Configuration conf, FitOptions o, List<String> features) {
+    MixtureModel m = ModelStore.read(conf, o.alignTo());
+    if (!m.features().equals(features)) {
+      throw new InputException(o.alignTo() + ": the model's features " + m.features()
+          + " do not match the input's " + features + ", so its components cannot be matched");
+    }
+    return m;
   }
 }

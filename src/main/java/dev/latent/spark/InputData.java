@@ -33,12 +33,18 @@ public final class InputData implements AutoCloseable {
   /** Loads and caches; {@code k} bounds label values; {@code partitions} 0 keeps Spark's default split. */
   public static InputData load(JavaSparkContext jsc, InputFiles files, InputSchema schema, int k, int partitions,
       int depth) {
+    return load(jsc, files, schema, k, partitions, depth, false);
+  }
+
+  /** As above; {@code unitRows} scales every row to unit length as it is parsed (cosine K-means). */
+  public static InputData load(JavaSparkContext jsc, InputFiles files, InputSchema schema, int k, int partitions,
+      int depth, boolean unitRows) {
     List<JavaRDD<DataBlock>> parts = new ArrayList<>();
     for (int i = 0; i < files.files().size(); i++) {
       String file = files.files().get(i);
       int index = i;
       JavaRDD<String> lines = partitions > 0 ? jsc.textFile(file, partitions) : jsc.textFile(file);
-      parts.add(lines.zipWithIndex().mapPartitions(it -> blocks(it, schema, file, index, k)));
+      parts.add(lines.zipWithIndex().mapPartitions(it -> blocks(it, schema, file, index, k, unitRows)));
     }
     JavaRDD<DataBlock> all = parts.size() == 1 ? parts.get(0) : jsc.union(parts.toArray(JavaRDD[]::new));
     all = all.persist(StorageLevel.MEMORY_AND_DISK());
@@ -58,8 +64,8 @@ public final class InputData implements AutoCloseable {
   }
 
   private static Iterator<DataBlock> blocks(Iterator<Tuple2<String, Long>> lines, InputSchema schema, String file,
-      int index, int k) {
-    BlockBuilder builder = new BlockBuilder(schema, file, index, k);
+      int index, int k, boolean unitRows) {
+    BlockBuilder builder = new BlockBuilder(schema, file, index, k, unitRows);
     return new Iterator<>() {
       private DataBlock next;
       private boolean flushed;
