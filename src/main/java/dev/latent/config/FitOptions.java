@@ -68,7 +68,8 @@ public record FitOptions(
     try {
       cov = all ? CovarianceType.FULL : CovarianceType.parse(covKey);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--covariance: " + e.getMessage().replace("or tied)", "tied, or all)"));
+      throw new UsageException("--covariance: unknown covariance type '" + covKey
+          + "' (expected full, diag, spherical, tied or all)");
     }
     Criterion criterion;
     try {
