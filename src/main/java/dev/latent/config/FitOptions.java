@@ -129,24 +129,26 @@ public record FitOptions(
   /** "K" or "KMIN..KMAX", K at least 1. */
   static int[] kRange(String v) {
     if (v == null) {
-      throw new UsageException("--k is required (the number of components, at least 1, or a range such as 2..10)");
+      throw new UsageException("--k is required (the number of components, at least 1)");
     }
+    boolean range = v.contains("..");
     String[] parts = v.split("\\.\\.", -1);
-    if (parts.length > 2) {
-      throw new UsageException("--k must be an integer or a range such as 2..10, got '" + v + "'");
-    }
     int[] out = new int[2];
     for (int i = 0; i < parts.length; i++) {
       try {
+        if (parts.length > 2) {
+          throw new NumberFormatException(v);
+        }
         out[i] = Integer.parseInt(parts[i].trim());
       } catch (NumberFormatException e) {
-        throw new UsageException("--k must be an integer or a range such as 2..10, got '" + v + "'");
+        throw new UsageException(range ? "--k must be an integer or a range KMIN..KMAX such as 2..10, got '" + v + "'"
+            : "--k must be an integer, got '" + v + "'");
       }
       if (out[i] < 1) {
         throw new UsageException("--k must be at least 1, got " + v);
       }
     }
-    if (parts.length == 1) {
+    if (!range) {
       out[1] = out[0];
     }
     if (out[1] < out[0]) {

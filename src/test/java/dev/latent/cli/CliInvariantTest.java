@@ -86,7 +86,7 @@ class CliInvariantTest extends SharedSpark {
         "label", "--output", out.toString());
     assertTrue(r.out().contains(out.toString() + "/model.json"), r.out());
     assertTrue(r.out().matches("(?s).*gmm/full K=3, 150 rows, \\d+ iterations \\(converged\\).*"), r.out());
-    assertEquals("sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,label,cluster,p0,p1,p2",
+    assertEquals("sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,label,cluster,p0,p1,p2,logDensity",
         Runs.assignmentsHeader(out));
     List<String[]> rows = Runs.assignments(out);
     assertEquals(150, rows.size());

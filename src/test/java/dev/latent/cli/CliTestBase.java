@@ -3,12 +3,9 @@ package dev.latent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latent.testing.Runs;
 import dev.latent.testing.SharedSpark;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,19 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Running the command line on the shared context, and reading what it wrote. */
 abstract class CliTestBase extends SharedSpark {
-  static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir
   Path tmp;
 
-  record Result(int code, String out, String err) {}
-
-  Result run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), jsc);
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  Runs.Result run(String... args) {
+    return Runs.main(jsc, args);
   }
 
   static String[] concat(String[] a, String... b) {
@@ -41,11 +30,11 @@ abstract class CliTestBase extends SharedSpark {
     return c;
   }
 
-  static JsonNode json(Path p) throws IOException {
-    return JSON.readTree(p.toFile());
+  static JsonNode json(Path p) {
+    return Runs.json(p);
   }
 
-  /** The data rows of every part file, in order, split on commas (headers dropped). */
+  /** The data rows of every part file in {@code dir}, in order, split on commas (headers dropped). */
   static List<String[]> assignments(Path dir) throws IOException {
     List<String[]> rows = new ArrayList<>();
     List<Path> parts;

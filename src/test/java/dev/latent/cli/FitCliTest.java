@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latent.testing.Runs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +22,12 @@ import org.junit.jupiter.api.Test;
  * relative to max(1, |value|)) and renumbering with --align-to.
  */
 class FitCliTest extends CliTestBase {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void sweepWritesTheTableAndKeepsItsMinimum() throws IOException {
     Path out = tmp.resolve("sweep");
-    Result r = run("fit", "--input", "testdata/iris.csv", "--exclude", "label", "--k", "2..4", "--covariance", "all",
+    Runs.Result r = run("fit", "--input", "testdata/iris.csv", "--exclude", "label", "--k", "2..4", "--covariance", "all",
         "--restarts", "2", "--partitions", "2", "--output", out.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("kept the lowest bic of 12 fits"), r.out());
@@ -77,7 +80,7 @@ class FitCliTest extends CliTestBase {
         Arrays.fill(weights, w);
         Path csv = writeCsv(tmp.resolve(model + "-w" + (int) w + ".csv"), x, weights, null);
         Path out = tmp.resolve(model + "-out" + (int) w);
-        Result r = run("fit", "--input", csv.toString(), "--k", "3", "--model", model, "--weight-col", "w",
+        Runs.Result r = run("fit", "--input", csv.toString(), "--k", "3", "--model", model, "--weight-col", "w",
             "--tol", "1e-6", "--partitions", "2", "--output", out.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode m = json(out.resolve("model.json"));
@@ -114,9 +117,9 @@ class FitCliTest extends CliTestBase {
       Path a = tmp.resolve(model + "-weighted");
       Path b = tmp.resolve(model + "-twice");
       String init = start.resolve("model.json").toString();
-      Result ra = run("fit", "--input", weighted.toString(), "--weight-col", "w", "--k", "3", "--model", model,
+      Runs.Result ra = run("fit", "--input", weighted.toString(), "--weight-col", "w", "--k", "3", "--model", model,
           "--init", init, "--tol", "1e-8", "--partitions", "2", "--output", a.toString());
-      Result rb = run("fit", "--input", twice.toString(), "--k", "3", "--model", model, "--init", init, "--tol",
+      Runs.Result rb = run("fit", "--input", twice.toString(), "--k", "3", "--model", model, "--init", init, "--tol",
           "1e-8", "--partitions", "3", "--output", b.toString());
       assertEquals(0, ra.code(), ra.err());
       assertEquals(0, rb.code(), rb.err());
@@ -150,7 +153,7 @@ class FitCliTest extends CliTestBase {
     Files.writeString(prevFile, JSON.writeValueAsString(prev));
 
     Path second = tmp.resolve("second");
-    Result r = run(concat(fit, "--align-to", prevFile.toString(), "--output", second.toString()));
+    Runs.Result r = run(concat(fit, "--align-to", prevFile.toString(), "--output", second.toString()));
     assertEquals(0, r.code(), r.err());
     JsonNode b = json(second.resolve("model.json"));
     for (String field : new String[] {"weights", "means", "covariances"}) {
@@ -183,7 +186,7 @@ class FitCliTest extends CliTestBase {
     double[][] x = {{1, 0.1}, {2, 0.3}, {10, 0.5}, {0.1, 1}, {0.2, 3}, {0.4, 20}};
     Path csv = writeCsv(tmp.resolve("dirs.csv"), x, null, null);
     Path out = tmp.resolve("cos");
-    Result r = run("fit", "--input", csv.toString(), "--k", "2", "--model", "kmeans", "--distance", "cosine",
+    Runs.Result r = run("fit", "--input", csv.toString(), "--k", "2", "--model", "kmeans", "--distance", "cosine",
         "--output", out.toString());
     assertEquals(0, r.code(), r.err());
     JsonNode m = json(out.resolve("model.json"));
@@ -196,11 +199,11 @@ class FitCliTest extends CliTestBase {
     assertTrue(!rows.get(0)[2].equals(rows.get(3)[2]), "two directions, two clusters");
     double[][] withZero = {{1, 0.1}, {0, 0}, {0.1, 1}};
     Path bad = writeCsv(tmp.resolve("zero.csv"), withZero, null, null);
-    Result e = run("fit", "--input", bad.toString(), "--k", "2", "--model", "kmeans", "--distance", "cosine",
+    Runs.Result e = run("fit", "--input", bad.toString(), "--k", "2", "--model", "kmeans", "--distance", "cosine",
         "--output", tmp.resolve("bad").toString());
     assertEquals(Main.BAD_INPUT, e.code());
     assertTrue(e.err().contains("zero.csv:3: the row's features are all zero"), e.err());
-    Result g = run("fit", "--input", csv.toString(), "--k", "2", "--distance", "cosine", "--output",
+    Runs.Result g = run("fit", "--input", csv.toString(), "--k", "2", "--distance", "cosine", "--output",
         tmp.resolve("g").toString());
     assertEquals(Main.USAGE, g.code());
     assertTrue(g.err().contains("--distance cosine is spherical K-means: it needs --model kmeans"), g.err());

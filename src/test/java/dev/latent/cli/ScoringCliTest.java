@@ -9,6 +9,7 @@ import dev.latent.em.Mixture;
 import dev.latent.em.ModelKind;
 import dev.latent.io.ModelJson;
 import dev.latent.model.MixtureModel;
+import dev.latent.testing.Runs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class ScoringCliTest extends CliTestBase {
   void sampleThenFitRecoversTheParameters() throws IOException {
     Path model = trueModel();
     Path s = tmp.resolve("sample");
-    Result r = run("sample", "--model", model.toString(), "--n", "6000", "--seed", "7", "--partitions", "3",
+    Runs.Result r = run("sample", "--model", model.toString(), "--n", "6000", "--seed", "7", "--partitions", "3",
         "--output", s.toString());
     assertEquals(0, r.code(), r.err());
     List<String> header = Files.readAllLines(s.resolve("samples").resolve("part-00000")).subList(0, 1);
@@ -81,7 +82,7 @@ class ScoringCliTest extends CliTestBase {
 
   private List<String> sampleRows(Path model, int partitions, long seed) throws IOException {
     Path out = tmp.resolve("s" + partitions + "-" + seed);
-    Result r = run("sample", "--model", model.toString(), "--n", "500", "--seed", Long.toString(seed),
+    Runs.Result r = run("sample", "--model", model.toString(), "--n", "500", "--seed", Long.toString(seed),
         "--partitions", Integer.toString(partitions), "--output", out.toString());
     assertEquals(0, r.code(), r.err());
     List<String> rows = new ArrayList<>();
@@ -99,7 +100,7 @@ class ScoringCliTest extends CliTestBase {
     x[230] = new double[] {-25, 18};
     Path csv = writeCsv(tmp.resolve("new.csv"), x, null, null);
     Path out = tmp.resolve("pred");
-    Result r = run("predict", "--model", model.toString(), "--input", csv.toString(), "--partitions", "3",
+    Runs.Result r = run("predict", "--model", model.toString(), "--input", csv.toString(), "--partitions", "3",
         "--outlier-quantile", "0.05", "--output", out.toString());
     assertEquals(0, r.code(), r.err());
     List<String[]> rows = assignments(out.resolve("assignments"));
@@ -144,11 +145,11 @@ class ScoringCliTest extends CliTestBase {
         fit.toString()).code());
     assertEquals(2 + 1, assignments(fit.resolve("assignments")).get(0).length, "no density columns for K-means");
     String model = fit.resolve("model.json").toString();
-    Result p = run("predict", "--model", model, "--input", csv.toString(), "--outlier-quantile", "0.1", "--output",
+    Runs.Result p = run("predict", "--model", model, "--input", csv.toString(), "--outlier-quantile", "0.1", "--output",
         tmp.resolve("kmp").toString());
     assertEquals(Main.USAGE, p.code());
     assertTrue(p.err().contains("--outlier-quantile needs a Gaussian mixture"), p.err());
-    Result s = run("sample", "--model", model, "--n", "10", "--output", tmp.resolve("kms").toString());
+    Runs.Result s = run("sample", "--model", model, "--n", "10", "--output", tmp.resolve("kms").toString());
     assertEquals(Main.USAGE, s.code());
     assertTrue(s.err().contains("sample needs a Gaussian mixture"), s.err());
     assertTrue(!Files.exists(tmp.resolve("kmp")) && !Files.exists(tmp.resolve("kms")), "no output left behind");

@@ -56,8 +56,9 @@ class OptionsTest {
   @Test
   void badValuesNameTheKeyAndValue() {
     fails("--k is required");
-    fails("--k must be an integer or a range such as 2..10, got 'x'", "k", "x");
-    fails("--k must be an integer or a range such as 2..10, got '2..3..4'", "k", "2..3..4");
+    fails("--k must be an integer, got 'x'", "k", "x");
+    fails("--k must be an integer or a range KMIN..KMAX such as 2..10, got '2..x'", "k", "2..x");
+    fails("--k must be an integer or a range KMIN..KMAX such as 2..10, got '2..3..4'", "k", "2..3..4");
     fails("--k must be at least 1, got 0..3", "k", "0..3");
     fails("--k range 5..2 is empty", "k", "5..2");
     fails("--init-labels starts one K; it cannot be used with the range --k 2..4", "k", "2..4", "init-labels", "y");

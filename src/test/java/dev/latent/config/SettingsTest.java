@@ -36,7 +36,8 @@ class SettingsTest {
     assertEquals(100, o.maxIter());
     assertEquals(1e-6, o.regCovar());
     assertEquals(0L, o.seed());
-    assertEquals("kmeans++", o.init());
+    // k-means++ below 100000 rows or for K <= 7; k-means|| above (see InitMethod.resolve).
+    assertEquals("auto", o.init());
     assertEquals(1, o.restarts());
   }
 
