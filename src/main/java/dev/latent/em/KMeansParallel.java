@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * k-means|| initialisation (Bahmani, Moseley, Vattani, Kumar and Vassilvitskii, "Scalable K-Means++",
  * VLDB 2012): instead of k sequential scans, a few rounds each take about l rows at once, with
  * probability proportional to weight times squared distance to the candidates so far; the candidates are
- * then weighted by the rows nearest to them and reclustered to k centres on the driver (weighted
+ * then weighted by the rows nearest to them and reclustered to k centres on the driver (weighted greedy
  * k-means++ and Lloyd, as the paper's step 8).
  *
  * <p>Settings: l = 2k and {@link #ROUNDS} = 5 rounds, the paper's recommended values (its section 5
@@ -116,7 +116,7 @@ public final class KMeansParallel {
   }
 
   /**
-   * k centres from a sketch: weighted k-means++ on the candidates, then weighted Lloyd iterations (on
+   * k centres from a sketch: weighted greedy k-means++ on the candidates, then weighted Lloyd iterations (on
    * the driver). {@code normalise} keeps centres at unit length (cosine). Fewer distinct candidates than k
    * repeat the last one; the first M-step then relocates the empty clusters.
    */
@@ -128,6 +128,12 @@ public final class KMeansParallel {
     double[][] centres = new double[k][];
     double[] dist = new double[n];
     Arrays.fill(dist, Double.POSITIVE_INFINITY);
+    // Greedy k-means++ (as scikit-learn's): each step draws 2 + ln k candidates by D^2 and keeps the one
+    // that lowers the weighted cost most. The candidate set is small, and the plain draw, run once, often
+    // merges two groups; the reclustering is the step where k-means|| can lose what its rounds found.
+    int trials = 2 + (int) Math.log(k);
+    double[] trialDist = new double[n];
+    double[] bestDist = new double[n];
     int chosen = 0;
     for (int step = 0; step < k; step++) {
       double total = 0.0;
@@ -137,24 +143,36 @@ public final class KMeansParallel {
       if (!(total > 0.0)) {
         break;
       }
-      double target = RowRandom.uniform(seed, LOCAL_STEP + step, 0) * total;
-      int pick = -1;
-      double acc = 0.0;
-      for (int i = 0; i < n; i++) {
-        double p = step == 0 ? w[i] : w[i] * dist[i];
-        if (p > 0.0) {
-          pick = i;
-          acc += p;
-          if (acc >= target) {
-            break;
+      int best = -1;
+      double bestCost = Double.POSITIVE_INFINITY;
+      for (int t = 0; t < (step == 0 ? 1 : trials); t++) {
+        double target = RowRandom.uniform(seed, LOCAL_STEP + step, t) * total;
+        int pick = -1;
+        double acc = 0.0;
+        for (int i = 0; i < n; i++) {
+          double p = step == 0 ? w[i] : w[i] * dist[i];
+          if (p > 0.0) {
+            pick = i;
+            acc += p;
+            if (acc >= target) {
+              break;
+            }
           }
         }
+        double cost = 0.0;
+        for (int i = 0; i < n; i++) {
+          trialDist[i] = Math.min(dist[i], squared(pts[i], pts[pick]));
+          cost += w[i] * trialDist[i];
+        }
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = pick;
+          System.arraycopy(trialDist, 0, bestDist, 0, n);
+        }
       }
-      centres[step] = pts[pick].clone();
+      centres[step] = pts[best].clone();
       chosen++;
-      for (int i = 0; i < n; i++) {
-        dist[i] = Math.min(dist[i], squared(pts[i], centres[step]));
-      }
+      System.arraycopy(bestDist, 0, dist, 0, n);
     }
     if (chosen == 0) {
       throw new IllegalArgumentException("no candidate with positive weight to start from");
