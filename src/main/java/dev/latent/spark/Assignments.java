@@ -39,22 +39,28 @@ public final class Assignments {
    * {@code unitRows} to scale rows to unit length first (cosine K-means), and {@code outlierBelow}, when
    * not NaN, flags the rows whose log-density is at most this value.
    */
-  public record Scoring(boolean soft, boolean unitRows, boolean flagOutliers, double outlierBelow)
-      implements Serializable {
+  public record Scoring(boolean soft, boolean unitRows, boolean density, boolean flagOutliers,
+      double outlierBelow) implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Scoring for predict: Gaussian mixtures also get the logDensity column. */
     public static Scoring of(boolean soft, boolean unitRows) {
-      return new Scoring(soft, unitRows, false, Double.NaN);
+      return new Scoring(soft, unitRows, soft, false, Double.NaN);
+    }
+
+    /** Scoring for fit's own assignments: input columns, cluster and p0..p{k-1}, as the format promises. */
+    public static Scoring forFit(boolean soft, boolean unitRows) {
+      return new Scoring(soft, unitRows, false, false, Double.NaN);
     }
 
     Scoring flagging(double threshold) {
-      return new Scoring(soft, unitRows, true, threshold);
+      return new Scoring(soft, unitRows, density, true, threshold);
     }
   }
 
   public static void write(JavaSparkContext jsc, InputFiles files, InputSchema schema, Mixture mixture,
       boolean soft, int partitions, String path) {
-    write(jsc, files, schema, mixture, Scoring.of(soft, false), partitions, path);
+    write(jsc, files, schema, mixture, Scoring.forFit(soft, false), partitions, path);
   }
 
   public static void write(JavaSparkContext jsc, InputFiles files, InputSchema schema, Mixture mixture,
@@ -64,6 +70,8 @@ public final class Assignments {
       for (int j = 0; j < mixture.k; j++) {
         h.append(",p").append(j);
       }
+    }
+    if (scoring.density()) {
       h.append(",logDensity");
     }
     if (scoring.flagOutliers()) {
@@ -227,6 +235,8 @@ public final class Assignments {
           for (double p : post.probabilities()) {
             s.append(',').append(p);
           }
+        }
+        if (scoring.density()) {
           s.append(',').append(logDensity);
         }
         if (scoring.flagOutliers()) {

@@ -112,7 +112,7 @@ public final class FitJob {
             r.covariances(), prov, r.kind() == ModelKind.KMEANS ? o.distance() : Distance.EUCLIDEAN);
         out.writeText("model.json", ModelJson.write(model));
         Mixture mixture = model.toMixture();
-        Assignments.write(jsc, files, schema, mixture, Assignments.Scoring.of(r.kind() == ModelKind.GMM, cosine),
+        Assignments.write(jsc, files, schema, mixture, Assignments.Scoring.forFit(r.kind() == ModelKind.GMM, cosine),
             o.partitions(), out.staged("assignments"));
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> run = new LinkedHashMap<>();
