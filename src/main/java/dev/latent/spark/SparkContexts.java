@@ -14,7 +14,16 @@ public final class SparkContexts {
     } else if (!conf.contains("spark.master")) {
       conf.setMaster("local[*]");
     }
-    if (conf.get("spark.master").startsWith("local")) {
+    String m = conf.get("spark.master");
+    if (!m.equals("local") && !m.startsWith("local[") && !conf.contains("spark.jars")) {
+      // Executors in other JVMs (local-cluster, or a cluster reached without spark-submit) need our
+      // classes: ship the jar this class was loaded from. spark-submit sets spark.jars itself.
+      String[] jar = JavaSparkContext.jarOfClass(SparkContexts.class);
+      if (jar.length > 0) {
+        conf.setJars(jar);
+      }
+    }
+    if (m.startsWith("local")) {
       // An embedded run serves nobody else: stay on loopback and skip the web UI unless asked for.
       conf.setIfMissing("spark.ui.enabled", "false");
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
