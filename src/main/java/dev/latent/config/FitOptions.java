@@ -44,11 +44,13 @@ public record FitOptions(
     boolean allCovariances,
     Criterion criterion,
     Distance distance,
-    String alignTo) {
+    String alignTo,
+    boolean skipBadRows) {
 
   public static final Set<String> KEYS = Set.of("input", "output", "k", "model", "covariance", "features",
       "exclude", "init", "init-labels", "weight-col", "max-iter", "tol", "reg-covar", "seed", "restarts",
-      "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to");
+      "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to",
+      "on-bad-row");
   public static final Set<String> FLAGS = Set.of("overwrite");
 
   /** The --init values that name a seeding method; anything else is the path of a model file. */
@@ -96,6 +98,10 @@ public record FitOptions(
       throw new UsageException((labels != null ? "--init-labels" : "--init " + init)
           + " starts one K; it cannot be used with the range --k " + ks[0] + ".." + ks[1]);
     }
+    String onBadRow = s.string("on-bad-row", "fail");
+    if (!onBadRow.equals("fail") && !onBadRow.equals("skip")) {
+      throw new UsageException("--on-bad-row is fail or skip, got '" + onBadRow + "'");
+    }
     if (!s.list("features").isEmpty() && !s.list("exclude").isEmpty()) {
       throw new UsageException("--features and --exclude cannot be used together");
     }
@@ -123,7 +129,8 @@ public record FitOptions(
         all,
         criterion,
         distance,
-        s.string("align-to", null));
+        s.string("align-to", null),
+        onBadRow.equals("skip"));
   }
 
   /** "K" or "KMIN..KMAX", K at least 1. */
@@ -198,6 +205,7 @@ public record FitOptions(
     if (alignTo != null) {
       m.put("alignTo", alignTo);
     }
+    m.put("onBadRow", skipBadRows ? "skip" : "fail");
     return m;
   }
 }

@@ -244,6 +244,12 @@ final class Candidate {
     covariances = u.covariances();
   }
 
+  /** Records a warning about this candidate's start (logged, and kept for the summary). */
+  void warn(String w) {
+    LOG.warn(tag + w);
+    warnings.add(tag + w);
+  }
+
   private void note(List<String> ws, String where) {
     for (String w : ws) {
       String line = tag + where + ": " + w;

@@ -163,6 +163,10 @@ public final class EmLoop {
             } else {
               cand.startFromCentres(fill(c, spec.k()), m);
             }
+            if (c.length < spec.k()) {
+              cand.warn("seeding found only " + c.length + " distinct row(s) for " + spec.k()
+                  + " initial centres (duplicate points): the others start on top of them");
+            }
           }
         }
       }
@@ -245,14 +249,14 @@ public final class EmLoop {
     return out;
   }
 
-  /** The first k drawn rows; fewer distinct rows than k repeat the last (the M-step re-seeds those). */
+  /**
+   * The first k drawn rows; fewer distinct rows than k repeat the last (the M-step re-seeds those, and the
+   * caller warns).
+   */
   private static double[][] fill(double[][] rows, int k) {
     double[][] c = new double[k][];
     for (int j = 0; j < k; j++) {
       c[j] = rows[Math.min(j, rows.length - 1)].clone();
-    }
-    if (rows.length < k) {
-      LOG.warn("only {} distinct rows were found for {} initial centres", rows.length, k);
     }
     return c;
   }

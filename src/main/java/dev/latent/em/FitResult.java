@@ -1,5 +1,6 @@
 package dev.latent.em;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,6 +32,18 @@ public record FitResult(
 
   public int k() {
     return weights.length;
+  }
+
+  /** This result with {@code first} (warnings about the data, found before the fit) ahead of its own. */
+  public FitResult withWarningsFirst(List<String> first) {
+    if (first.isEmpty()) {
+      return this;
+    }
+    List<String> all = new ArrayList<>(first);
+    all.addAll(warnings);
+    return new FitResult(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace,
+        initIterations, logLik, classLogLik, inertia, weightSum, rows, clusterWeights, List.copyOf(all), candidate,
+        candidateScores, init);
   }
 
   public int d() {

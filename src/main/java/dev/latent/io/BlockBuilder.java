@@ -6,7 +6,9 @@ import java.util.Arrays;
 
 /**
  * Turns the lines of one input file into {@link DataBlock}s of about {@link #BLOCK_BYTES} of features
- * each. Line 1 is the header, checked against the expected one; blank lines are passed over.
+ * each. Line 1 is the header, checked against the expected one; blank lines are passed over. A row that
+ * does not parse is an error, or with {@code skipBadRows} is left out and recorded in {@link #skipped}
+ * (a bad header is always an error: it says the file is not what the others are).
  */
 public final class BlockBuilder {
   /** Target size of one block's feature array: large enough for fast kernels, small enough for caches. */
@@ -24,14 +26,21 @@ public final class BlockBuilder {
   private double[] w;
   private int[] labels;
   private int rows;
+  private final boolean skipBadRows;
+  private final BadRows skipped = new BadRows();
 
   public BlockBuilder(InputSchema schema, String file, int fileIndex, int k) {
-    this(schema, file, fileIndex, k, false);
+    this(schema, file, fileIndex, k, false, false);
   }
 
-  /** With {@code unitRows} every row is scaled to unit length as it is read (cosine K-means). */
-  public BlockBuilder(InputSchema schema, String file, int fileIndex, int k, boolean unitRows) {
+  /**
+   * With {@code unitRows} every row is scaled to unit length as it is read (cosine K-means); with
+   * {@code skipBadRows} rows that do not parse are left out.
+   */
+  public BlockBuilder(InputSchema schema, String file, int fileIndex, int k, boolean unitRows,
+      boolean skipBadRows) {
     this.unitRows = unitRows;
+    this.skipBadRows = skipBadRows;
     this.parser = new RowParser(schema, file, k);
     this.schema = schema;
     this.file = file;
@@ -64,21 +73,36 @@ public final class BlockBuilder {
       w = schema.weightColumn >= 0 ? new double[capacity] : null;
       labels = schema.labelColumn >= 0 ? new int[capacity] : null;
     }
-    String[] f = parser.fields(line, lineNo);
-    parser.features(f, lineNo, x, rows * d);
-    if (unitRows && !Distance.normalise(x, rows * d, d)) {
-      throw InputException.at(file, lineNo, 0, "the row's features are all zero: it has no direction for the"
-          + " cosine distance");
+    long key = DataBlock.rowKey(fileIndex, lineNo);
+    try {
+      String[] f = parser.fields(line, lineNo);
+      parser.features(f, lineNo, x, rows * d);
+      if (unitRows && !Distance.normalise(x, rows * d, d)) {
+        throw InputException.at(file, lineNo, 0, "the row's features are all zero: it has no direction for the"
+            + " cosine distance");
+      }
+      if (w != null) {
+        w[rows] = parser.weight(f, lineNo);
+      }
+      if (labels != null) {
+        labels[rows] = parser.label(f, lineNo);
+      }
+    } catch (InputException e) {
+      if (!skipBadRows) {
+        throw e;
+      }
+      // The slot is simply reused by the next good row: nothing of this one is kept.
+      skipped.add(key, e.getMessage());
+      return null;
     }
-    if (w != null) {
-      w[rows] = parser.weight(f, lineNo);
-    }
-    if (labels != null) {
-      labels[rows] = parser.label(f, lineNo);
-    }
-    keys[rows] = DataBlock.rowKey(fileIndex, lineNo);
+    keys[rows] = key;
     rows++;
     return rows == capacity ? flush() : null;
+  }
+
+  /** The rows left out so far (always empty unless skipping). */
+  public BadRows skipped() {
+    return skipped;
   }
 
   /** The rows gathered so far as a block (arrays trimmed to size), or null if there are none. */

@@ -11,15 +11,19 @@ import org.apache.hadoop.fs.Path;
 /**
  * An output folder written atomically: everything goes into a hidden staging folder beside the target,
  * {@code _SUCCESS} is written last, and the staging folder is renamed into place. A failed run leaves no
- * half-written target, and an earlier run's output stays intact until the new one is complete.
+ * half-written target, and an earlier run's output stays intact until the new one is complete. Use it in
+ * try-with-resources: closing an uncommitted folder removes the staging folder, whatever the failure
+ * (Spark's SparkException is a checked exception that Scala code throws undeclared, so a
+ * {@code catch (RuntimeException)} would miss it).
  */
-public final class OutputDir {
+public final class OutputDir implements AutoCloseable {
   public static final String SUCCESS = "_SUCCESS";
 
   private final FileSystem fs;
   private final Path target;
   private final Path staging;
   private final boolean overwrite;
+  private boolean committed;
 
   private OutputDir(FileSystem fs, Path target, Path staging, boolean overwrite) {
     this.fs = fs;
@@ -70,6 +74,7 @@ public final class OutputDir {
       Path old = null;
       if (fs.exists(target)) {
         if (!overwrite) {
+          committed = true; // the new output stays in the staging folder, as the message says
           throw new OutputException("output " + target + " appeared while the job ran; the new output is left in "
               + staging);
         }
@@ -84,6 +89,7 @@ public final class OutputDir {
         }
         throw new OutputException("cannot rename " + staging + " to " + target);
       }
+      committed = true;
       if (old != null) {
         fs.delete(old, true);
       }
@@ -98,6 +104,14 @@ public final class OutputDir {
       fs.delete(staging, true);
     } catch (IOException e) {
       // Nothing more to do: the staging folder is hidden and named as such.
+    }
+  }
+
+  /** Removes the staging folder unless the output was committed. */
+  @Override
+  public void close() {
+    if (!committed) {
+      abort();
     }
   }
 

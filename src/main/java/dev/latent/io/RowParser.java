@@ -1,6 +1,7 @@
 package dev.latent.io;
 
 import java.io.Serializable;
+import java.util.Locale;
 
 /**
  * Parses the data lines of one input file under a schema: features into a row-major buffer, plus the
@@ -8,6 +9,7 @@ import java.io.Serializable;
  */
 public final class RowParser implements Serializable {
   private static final long serialVersionUID = 1L;
+  private static final String NOT_FINITE = "' is not a finite number (NaN and infinity are not data)";
 
   private final InputSchema schema;
   private final String file;
@@ -28,9 +30,12 @@ public final class RowParser implements Serializable {
     } catch (IllegalArgumentException e) {
       throw InputException.at(file, lineNo, 0, e.getMessage());
     }
-    if (f.length != schema.header.length) {
-      throw InputException.at(file, lineNo, 0, "expected " + schema.header.length
-          + " fields as in the header, found " + f.length);
+    int n = schema.header.length;
+    if (f.length != n) {
+      // The column is where the row parts from the header: the first missing field, or the first extra one.
+      int column = f.length < n ? f.length + 1 : n + 1;
+      throw InputException.at(file, lineNo, column, "expected " + n + " fields as in the header, found " + f.length
+          + (f.length < n ? " (column '" + schema.header[f.length] + "' is missing)" : ""));
     }
     return f;
   }
@@ -87,13 +92,15 @@ public final class RowParser implements Serializable {
       }
       v = Double.parseDouble(s);
     } catch (NumberFormatException e) {
+      String lower = s.toLowerCase(Locale.ROOT);
+      boolean special = lower.contains("nan") || lower.contains("inf");
       throw InputException.at(file, lineNo, col + 1, "'" + s + "' in column '" + schema.header[col]
-          + "' is not a number");
+          + (special ? NOT_FINITE : "' is not a number"));
     }
     if (!Double.isFinite(v)) {
-      throw InputException.at(file, lineNo, col + 1, "'" + s + "' in column '" + schema.header[col]
-          + "' is not a finite number");
+      throw InputException.at(file, lineNo, col + 1, "'" + s + "' in column '" + schema.header[col] + NOT_FINITE);
     }
     return v;
   }
+
 }

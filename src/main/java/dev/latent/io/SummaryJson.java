@@ -24,13 +24,24 @@ public final class SummaryJson {
   /** The renumbering against a previous model ({@code to}) and each component's drift from it. */
   public record Aligned(String to, Alignment alignment, List<Alignment.Drift> drift) {}
 
+  /** The --on-bad-row policy and the rows it left out (none under fail). */
+  public record Skipped(boolean skipping, BadRows rows) {}
+
   public static String write(FitResult r, List<String> features, Map<String, Object> run) {
-    return write(r, features, run, null, null);
+    return write(r, features, run, null, null, null);
   }
 
-  /** {@code selection} and {@code aligned} may be null (a lone fit; no --align-to). */
   public static String write(FitResult r, List<String> features, Map<String, Object> run, Selection selection,
       Aligned aligned) {
+    return write(r, features, run, selection, aligned, null);
+  }
+
+  /**
+   * {@code selection} and {@code aligned} may be null (a lone fit; no --align-to); {@code skipped} null
+   * means --on-bad-row fail. The summary always says which policy applied and how many rows it left out.
+   */
+  public static String write(FitResult r, List<String> features, Map<String, Object> run, Selection selection,
+      Aligned aligned, Skipped skipped) {
     ObjectNode s = ModelJson.JSON.createObjectNode();
     s.put("format", "latent-summary");
     s.put("version", 1);
@@ -74,6 +85,14 @@ public final class SummaryJson {
     }
     if (aligned != null) {
       s.set("alignment", alignment(aligned));
+    }
+    ObjectNode bad = s.putObject("badRows");
+    boolean skipping = skipped != null && skipped.skipping();
+    bad.put("onBadRow", skipping ? "skip" : "fail");
+    bad.put("skipped", skipped == null ? 0 : skipped.rows().count());
+    ArrayNode ex = bad.putArray("examples");
+    if (skipped != null) {
+      skipped.rows().examples().forEach(ex::add);
     }
     ArrayNode w = s.putArray("warnings");
     r.warnings().forEach(w::add);

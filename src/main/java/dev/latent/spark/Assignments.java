@@ -26,7 +26,8 @@ import scala.Tuple2;
  * Writes per-row assignments as CSV part files: every input column as it was, then {@code cluster}, then
  * for Gaussian mixtures {@code p0 .. p{k-1}} and {@code logDensity} (log p(x) under the model), then
  * {@code outlier} (0/1) when outliers are flagged. Each part file has the header; rows keep the input's
- * order. K-means has no density, so it gets neither column.
+ * order. K-means has no density, so it gets neither column. When skipping bad rows, a row whose features do
+ * not parse is left out, as the fit left it out.
  */
 public final class Assignments {
   /** Log-densities fetched to the driver in the last step of the outlier threshold's selection, at most. */
@@ -36,25 +37,31 @@ public final class Assignments {
 
   /**
    * How rows are scored: {@code soft} for Gaussian mixtures (probabilities and log-density),
-   * {@code unitRows} to scale rows to unit length first (cosine K-means), and {@code outlierBelow}, when
-   * not NaN, flags the rows whose log-density is at most this value.
+   * {@code unitRows} to scale rows to unit length first (cosine K-means), {@code outlierBelow}, when
+   * not NaN, flags the rows whose log-density is at most this value, and {@code skipBadRows} leaves out
+   * rows that do not parse.
    */
   public record Scoring(boolean soft, boolean unitRows, boolean density, boolean flagOutliers,
-      double outlierBelow) implements Serializable {
+      double outlierBelow, boolean skipBadRows) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Scoring for predict: Gaussian mixtures also get the logDensity column. */
     public static Scoring of(boolean soft, boolean unitRows) {
-      return new Scoring(soft, unitRows, soft, false, Double.NaN);
+      return new Scoring(soft, unitRows, soft, false, Double.NaN, false);
     }
 
     /** Scoring for fit's own assignments: input columns, cluster and p0..p{k-1}, as the format promises. */
     public static Scoring forFit(boolean soft, boolean unitRows) {
-      return new Scoring(soft, unitRows, false, false, Double.NaN);
+      return new Scoring(soft, unitRows, false, false, Double.NaN, false);
     }
 
     Scoring flagging(double threshold) {
-      return new Scoring(soft, unitRows, density, true, threshold);
+      return new Scoring(soft, unitRows, density, true, threshold, skipBadRows);
+    }
+
+    /** The same, leaving out rows that do not parse (--on-bad-row skip). */
+    public Scoring skippingBadRows(boolean skip) {
+      return new Scoring(soft, unitRows, density, flagOutliers, outlierBelow, skip);
     }
   }
 
@@ -83,7 +90,8 @@ public final class Assignments {
       List<JavaRDD<String>> parts = new ArrayList<>();
       for (int i = 0; i < files.files().size(); i++) {
         String file = files.files().get(i);
-        parts.add(lines(jsc, file, partitions).mapPartitions(it -> new Scored(it, schema, file, b.value(), scoring)));
+        String name = files.name(i);
+        parts.add(lines(jsc, file, partitions).mapPartitions(it -> new Scored(it, schema, name, b.value(), scoring)));
       }
       union(jsc, parts).mapPartitions(it -> new Prepend(header, it)).saveAsTextFile(path);
     } finally {
@@ -105,8 +113,9 @@ public final class Assignments {
     List<JavaRDD<double[]>> parts = new ArrayList<>();
     for (int i = 0; i < files.files().size(); i++) {
       String file = files.files().get(i);
+      String name = files.name(i);
       parts.add(lines(jsc, file, partitions).mapPartitions(it -> {
-        Scored s = new Scored(it, schema, file, b.value(), scoring);
+        Scored s = new Scored(it, schema, name, b.value(), scoring);
         double[] v = new double[64];
         int n = 0;
         while (s.hasNext()) {
@@ -222,10 +231,17 @@ public final class Assignments {
         if (lineNo == 1 || line.isBlank()) {
           continue;
         }
-        parser.features(parser.fields(line, lineNo), lineNo, x, 0);
-        if (scoring.unitRows() && !Distance.normalise(x, 0, x.length)) {
-          throw InputException.at(file, lineNo, 0, "the row's features are all zero: it has no direction for the"
-              + " cosine distance");
+        try {
+          parser.features(parser.fields(line, lineNo), lineNo, x, 0);
+          if (scoring.unitRows() && !Distance.normalise(x, 0, x.length)) {
+            throw InputException.at(file, lineNo, 0, "the row's features are all zero: it has no direction for"
+                + " the cosine distance");
+          }
+        } catch (InputException e) {
+          if (scoring.skipBadRows()) {
+            continue;
+          }
+          throw e;
         }
         int c = post.score(x, 0);
         logDensity = post.logDensity();

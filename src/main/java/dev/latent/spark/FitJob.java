@@ -42,9 +42,9 @@ public final class FitJob {
     String started = Instant.now().toString();
     Configuration conf = jsc.hadoopConfiguration();
     OutputDir out = OutputDir.prepare(conf, o.output(), o.overwrite());
-    try {
+    try (out) {
       InputFiles files = InputFiles.resolve(conf, o.input());
-      InputSchema schema = InputSchema.resolve(files.files().get(0), files.header(), o.features(), o.exclude(),
+      InputSchema schema = InputSchema.resolve(files.name(0), files.header(), o.features(), o.exclude(),
           o.weightCol(), o.initLabels());
       List<String> features = List.of(schema.featureNames);
       InitMethod init;
@@ -61,11 +61,13 @@ public final class FitJob {
       boolean cosine = o.distance() == Distance.COSINE;
       LOG.info("input {}: {} file(s), features {}", o.input(), files.files().size(), features);
       try (InputData data = InputData.load(jsc, files, schema, o.k(), o.partitions(), o.aggregationDepth(),
-          cosine)) {
+          cosine, o.skipBadRows())) {
         long n = data.columns.rows;
         if (n < o.kMax()) {
-          throw new InputException(o.input() + ": " + n + " data rows, fewer than k = " + o.kMax());
+          throw new InputException(o.input() + ": " + n + " data rows, fewer than k = " + o.kMax()
+              + (data.skipped.count() > 0 ? " (" + data.skipped.count() + " bad rows were skipped)" : ""));
         }
+        List<String> dataWarnings = dataWarnings(data, features, o.regCovar());
         LOG.info("cached {} rows x {} features in {} partitions", n, schema.dimension(),
             data.blocks.getNumPartitions());
         List<FitSpec> specs = new ArrayList<>();
@@ -84,7 +86,7 @@ public final class FitJob {
         if (chosen < 0) {
           throw new IllegalStateException("no fit has a finite " + o.criterion().key());
         }
-        FitResult r = table.get(chosen);
+        FitResult r = table.get(chosen).withWarningsFirst(dataWarnings);
         SummaryJson.Selection selection = specs.size() > 1 ? new SummaryJson.Selection(o.criterion(), table, chosen)
             : null;
         if (selection != null) {
@@ -112,7 +114,8 @@ public final class FitJob {
             r.covariances(), prov, r.kind() == ModelKind.KMEANS ? o.distance() : Distance.EUCLIDEAN);
         out.writeText("model.json", ModelJson.write(model));
         Mixture mixture = model.toMixture();
-        Assignments.write(jsc, files, schema, mixture, Assignments.Scoring.forFit(r.kind() == ModelKind.GMM, cosine),
+        Assignments.write(jsc, files, schema, mixture,
+            Assignments.Scoring.forFit(r.kind() == ModelKind.GMM, cosine).skippingBadRows(o.skipBadRows()),
             o.partitions(), out.staged("assignments"));
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> run = new LinkedHashMap<>();
@@ -122,17 +125,39 @@ public final class FitJob {
         run.put("partitions", data.blocks.getNumPartitions());
         run.put("input", o.input());
         run.put("output", out.target());
-        out.writeText("summary.json", SummaryJson.write(r, features, run, selection, aligned));
+        out.writeText("summary.json", SummaryJson.write(r, features, run, selection, aligned,
+            new SummaryJson.Skipped(o.skipBadRows(), data.skipped)));
         out.commit();
         return new Outcome(out.target(), r, seconds, selection == null ? 1 : table.size());
       }
     } catch (Mixture.DegenerateComponentException e) {
-      out.abort();
       throw new IllegalStateException("the fitted model cannot score rows: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      out.abort();
-      throw e;
     }
+  }
+
+  /**
+   * What the user should know about the data before reading the fit: rows left out, and columns with no
+   * spread at all (their variance in every component is then reg-covar alone; the fit stays finite, but
+   * densities and the log-likelihood are dominated by that choice).
+   */
+  private static List<String> dataWarnings(InputData data, List<String> features, double regCovar) {
+    List<String> w = new ArrayList<>();
+    if (data.skipped.count() > 0) {
+      w.add(data.skipped.count() + " bad row(s) left out (--on-bad-row skip); the first: "
+          + data.skipped.examples().get(0));
+    }
+    double[] var = data.columns.variance();
+    double[] mean = data.columns.mean();
+    for (int i = 0; i < var.length; i++) {
+      if (var[i] == 0.0) {
+        w.add("column '" + features.get(i) + "' is constant (every row is " + mean[i] + "): its variance is "
+            + "reg-covar (" + regCovar + ") alone");
+      }
+    }
+    for (String s : w) {
+      LOG.warn(s);
+    }
+    return w;
   }
 
   private static StartParams initialModel(Configuration conf, FitOptions o, List<String> features) {

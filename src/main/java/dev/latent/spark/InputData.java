@@ -2,9 +2,11 @@ package dev.latent.spark;
 
 import dev.latent.em.ColumnStats;
 import dev.latent.em.DataBlock;
+import dev.latent.io.BadRows;
 import dev.latent.io.BlockBuilder;
 import dev.latent.io.InputException;
 import dev.latent.io.InputSchema;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,88 +17,139 @@ import scala.Tuple2;
 
 /**
  * Parses the input once into cached {@link DataBlock}s and summarises its columns. The first scan also
- * surfaces every parse error, before any fitting starts.
+ * surfaces every parse error (or, when skipping, counts the rows left out), before any fitting starts.
  */
 public final class InputData implements AutoCloseable {
   public final InputFiles files;
   public final InputSchema schema;
   public final JavaRDD<DataBlock> blocks;
   public final ColumnStats columns;
+  /** Rows left out under --on-bad-row skip (empty otherwise). */
+  public final BadRows skipped;
+  private final JavaRDD<Chunk> cached;
 
-  private InputData(InputFiles files, InputSchema schema, JavaRDD<DataBlock> blocks, ColumnStats columns) {
+  /**
+   * What one partition's parser emits: a block of rows, and at its end the rows it left out. Carrying
+   * the bad rows inside the cached data (rather than in an accumulator) counts each exactly once, even
+   * when a lost partition is parsed again.
+   */
+  private record Chunk(DataBlock block, BadRows skipped) implements Serializable {}
+
+  /** Column statistics and bad rows of the whole input, combined in one scan. */
+  private static final class LoadStats implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final ColumnStats columns;
+    final BadRows skipped = new BadRows();
+
+    LoadStats(int d) {
+      columns = new ColumnStats(d);
+    }
+
+    LoadStats add(Chunk c) {
+      if (c.block() != null) {
+        columns.add(c.block());
+      }
+      if (c.skipped() != null) {
+        skipped.merge(c.skipped());
+      }
+      return this;
+    }
+
+    LoadStats merge(LoadStats o) {
+      columns.merge(o.columns);
+      skipped.merge(o.skipped);
+      return this;
+    }
+  }
+
+  private InputData(InputFiles files, InputSchema schema, JavaRDD<Chunk> cached, ColumnStats columns,
+      BadRows skipped) {
     this.files = files;
     this.schema = schema;
-    this.blocks = blocks;
+    this.cached = cached;
+    this.blocks = cached.filter(c -> c.block() != null).map(Chunk::block);
     this.columns = columns;
+    this.skipped = skipped;
   }
 
   /** Loads and caches; {@code k} bounds label values; {@code partitions} 0 keeps Spark's default split. */
   public static InputData load(JavaSparkContext jsc, InputFiles files, InputSchema schema, int k, int partitions,
       int depth) {
-    return load(jsc, files, schema, k, partitions, depth, false);
+    return load(jsc, files, schema, k, partitions, depth, false, false);
   }
 
-  /** As above; {@code unitRows} scales every row to unit length as it is parsed (cosine K-means). */
+  /**
+   * As above; {@code unitRows} scales every row to unit length as it is parsed (cosine K-means), and
+   * {@code skipBadRows} leaves out rows that do not parse instead of failing.
+   */
   public static InputData load(JavaSparkContext jsc, InputFiles files, InputSchema schema, int k, int partitions,
-      int depth, boolean unitRows) {
-    List<JavaRDD<DataBlock>> parts = new ArrayList<>();
+      int depth, boolean unitRows, boolean skipBadRows) {
+    List<JavaRDD<Chunk>> parts = new ArrayList<>();
     for (int i = 0; i < files.files().size(); i++) {
       String file = files.files().get(i);
+      String name = files.name(i);
       int index = i;
       JavaRDD<String> lines = partitions > 0 ? jsc.textFile(file, partitions) : jsc.textFile(file);
-      parts.add(lines.zipWithIndex().mapPartitions(it -> blocks(it, schema, file, index, k, unitRows)));
+      parts.add(lines.zipWithIndex().mapPartitions(it -> chunks(it, schema, name, index, k, unitRows,
+          skipBadRows)));
     }
-    JavaRDD<DataBlock> all = parts.size() == 1 ? parts.get(0) : jsc.union(parts.toArray(JavaRDD[]::new));
+    JavaRDD<Chunk> all = parts.size() == 1 ? parts.get(0) : jsc.union(parts.toArray(JavaRDD[]::new));
     all = all.persist(StorageLevel.MEMORY_AND_DISK());
-    ColumnStats cols;
+    LoadStats stats;
     try {
       int d = schema.dimension();
-      cols = all.treeAggregate(new ColumnStats(d), ColumnStats::add, ColumnStats::merge, depth);
+      stats = all.treeAggregate(new LoadStats(d), LoadStats::add, LoadStats::merge, depth);
     } catch (RuntimeException e) {
       all.unpersist(false);
       throw e;
     }
-    if (cols.rows == 0) {
+    if (stats.columns.rows == 0) {
       all.unpersist(false);
-      throw new InputException(String.join(", ", files.files()) + ": no data rows after the header");
+      String skipped = stats.skipped.count() == 0 ? ""
+          : " (" + stats.skipped.count() + " bad rows were skipped; the first: " + stats.skipped.examples().get(0) + ")";
+      String names = files.files().size() == 1 ? files.name(0) : files.files().size() + " files from " + files.name(0);
+      throw new InputException(names + ": no data rows after the header" + skipped);
     }
-    return new InputData(files, schema, all, cols);
+    return new InputData(files, schema, all, stats.columns, stats.skipped);
   }
 
-  private static Iterator<DataBlock> blocks(Iterator<Tuple2<String, Long>> lines, InputSchema schema, String file,
-      int index, int k, boolean unitRows) {
-    BlockBuilder builder = new BlockBuilder(schema, file, index, k, unitRows);
+  private static Iterator<Chunk> chunks(Iterator<Tuple2<String, Long>> lines, InputSchema schema, String file,
+      int index, int k, boolean unitRows, boolean skipBadRows) {
+    BlockBuilder builder = new BlockBuilder(schema, file, index, k, unitRows, skipBadRows);
     return new Iterator<>() {
-      private DataBlock next;
+      private Chunk next;
       private boolean flushed;
 
       @Override
       public boolean hasNext() {
         while (next == null && lines.hasNext()) {
           Tuple2<String, Long> t = lines.next();
-          next = builder.add(t._1(), t._2() + 1);
+          DataBlock b = builder.add(t._1(), t._2() + 1);
+          next = b == null ? null : new Chunk(b, null);
         }
         if (next == null && !flushed) {
-          next = builder.flush();
           flushed = true;
+          DataBlock b = builder.flush();
+          BadRows bad = builder.skipped().count() > 0 ? builder.skipped() : null;
+          next = b == null && bad == null ? null : new Chunk(b, bad);
         }
         return next != null;
       }
 
       @Override
-      public DataBlock next() {
+      public Chunk next() {
         if (!hasNext()) {
           throw new java.util.NoSuchElementException();
         }
-        DataBlock b = next;
+        Chunk c = next;
         next = null;
-        return b;
+        return c;
       }
     };
   }
 
   @Override
   public void close() {
-    blocks.unpersist(false);
+    cached.unpersist(false);
   }
 }

@@ -48,16 +48,44 @@ public record InputFiles(List<String> files, String[] header, String headerLine)
       if (files.size() >= (1 << 23)) {
         throw new InputException(input + ": too many files (" + files.size() + ")");
       }
+      String name = display(files.get(0));
       String first = firstLine(fs, new Path(files.get(0)));
       if (first == null || first.isBlank()) {
-        throw InputException.at(files.get(0), 1, 0, "the file is empty: a header row is expected");
+        throw InputException.at(name, 1, 0, "the file is empty: a header row is expected");
       }
-      return new InputFiles(List.copyOf(files), CsvLine.split(first), first);
+      String[] header = CsvLine.split(first);
+      if (looksLikeData(header)) {
+        throw InputException.at(name, 1, 1, "the first line is numbers, not column names: a header row is"
+            + " expected (" + first + ")");
+      }
+      return new InputFiles(List.copyOf(files), header, first);
     } catch (IOException e) {
       throw new InputException(input + ": cannot be read (" + e.getMessage() + ")", e);
     } catch (IllegalArgumentException e) {
       throw new InputException(input + ": " + e.getMessage(), e);
     }
+  }
+
+  /** File i as messages name it. */
+  public String name(int i) {
+    return display(files.get(i));
+  }
+
+  /** A plain path for local files (as the user typed it), the full URI for any other file system. */
+  static String display(String file) {
+    return file.startsWith("file:") ? new Path(file).toUri().getPath() : file;
+  }
+
+  /** A header whose every field is a number is the first data row of a file without a header. */
+  private static boolean looksLikeData(String[] header) {
+    for (String f : header) {
+      try {
+        Double.parseDouble(f.trim());
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String firstLine(FileSystem fs, Path file) throws IOException {

@@ -42,16 +42,16 @@ public final class PredictJob {
           + " is a K-means model, which has no density");
     }
     OutputDir out = OutputDir.prepare(conf, o.output(), o.overwrite());
-    try {
+    try (out) {
       InputFiles files = InputFiles.resolve(conf, o.input());
       List<String> header = List.of(files.header());
       for (String f : model.features()) {
         if (!header.contains(f)) {
-          throw new InputException(files.files().get(0) + ": the model's feature '" + f
-              + "' is not a column of the input (columns: " + String.join(",", header) + ")");
+          throw new InputException(o.model() + ": the model's feature '" + f + "' is not a column of "
+              + files.name(0) + " (columns: " + String.join(",", header) + ")");
         }
       }
-      InputSchema schema = InputSchema.resolve(files.files().get(0), files.header(), model.features(), List.of(),
+      InputSchema schema = InputSchema.resolve(files.name(0), files.header(), model.features(), List.of(),
           null, null);
       Assignments.Scoring scoring = Assignments.Scoring.of(gmm, model.distance() == Distance.COSINE);
       OutlierThreshold t = null;
@@ -67,9 +67,6 @@ public final class PredictJob {
       out.writeText("summary.json", SummaryJson.predict(o.model(), o.input(), t));
       out.commit();
       return new Outcome(out.target(), t);
-    } catch (RuntimeException e) {
-      out.abort();
-      throw e;
     }
   }
 }

@@ -1,0 +1,103 @@
+package dev.latent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.latent.testing.Cli;
+import dev.latent.testing.Project;
+import dev.latent.testing.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The catalogue in testdata/bad/ (see its README): each bad input gives its exit code and one line
+ * naming the file, and the line and column where there is one, with what is wrong. Never a stack trace.
+ */
+class BadInputTest extends SharedSpark {
+  @TempDir
+  Path tmp;
+
+  static Stream<Arguments> catalogue() {
+    return Stream.of(
+        // Data files: exit 3 and file:line:column.
+        fit("non-numeric.csv", 3, "non-numeric.csv:4:2: 'abc' in column 'y' is not a number"),
+        fit("ragged.csv", 3, "ragged.csv:3:3: expected 3 fields as in the header, found 2 (column 'z' is missing)"),
+        fit("no-header.csv", 3, "no-header.csv:1:1: the first line is numbers, not column names"),
+        fit("empty.csv", 3, "empty.csv:1: the file is empty: a header row is expected"),
+        fit("header-only.csv", 3, "header-only.csv: no data rows after the header"),
+        fit("nan.csv", 3, "nan.csv:3:1: 'NaN' in column 'x' is not a finite number"),
+        fit("infinity.csv", 3, "infinity.csv:5:3: 'Infinity' in column 'z' is not a finite number"),
+        fit("fewer-rows-than-k.csv", 3, "fewer-rows-than-k.csv: 2 data rows, fewer than k = 3", "--k", "3"),
+        fit("does-not-exist.csv", 3, "does-not-exist.csv: no such file or folder"),
+        // Model files against good.csv (features x, y, z): exit 3 naming the model file.
+        fit("good.csv", 3, "model-two-features.json: the model's features [x, y] do not match the input's [x, y, z]",
+            "--init", bad("model-two-features.json")),
+        fit("good.csv", 3, "model-wrong-names.json: the model's features [x, y, w] do not match",
+            "--init", bad("model-wrong-names.json")),
+        predict("model-wrong-names.json", 3, "model-wrong-names.json: the model's feature 'w' is not a column of "),
+        predict("model-short-means.json", 3, "model-short-means.json: means[0] has 2 entries, expected 3"),
+        predict("model-corrupt.json", 3, "model-corrupt.json: not a valid JSON model file ("),
+        predict("model-future-version.json", 3,
+            "model-future-version.json: model format version 99 was written by a newer Latent"),
+        // Usage: exit 2, naming the option and the value.
+        fit("good.csv", 2, "--k must be at least 1, got 0", "--k", "0"),
+        fit("good.csv", 2, "unknown option --colour", "--colour", "red"),
+        fit("good.csv", 2, "--on-bad-row is fail or skip, got 'ignore'", "--on-bad-row", "ignore"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("catalogue")
+  void badInputGivesItsExitCodeAndAClearMessage(String name, List<String> args, int code, String message) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of("--output", tmp.resolve("out").toString()));
+    Cli.Result r = Cli.run(jsc, all.toArray(new String[0]));
+    assertEquals(code, r.code(), r.toString());
+    assertTrue(r.err().contains(message), "expected '" + message + "' in:\n" + r);
+    assertFalse(r.err().contains("\tat "), "no stack trace for bad input:\n" + r);
+    assertFalse(Files.exists(tmp.resolve("out")), "nothing is written");
+  }
+
+  @Test
+  void aCorruptModelFileNamesTheLineAndColumnOfTheDamage() {
+    Cli.Result r = Cli.run(jsc, "predict", "--model", bad("model-corrupt.json"), "--input", bad("good.csv"),
+        "--output", tmp.resolve("out").toString());
+    assertEquals(3, r.code(), r.toString());
+    assertTrue(r.err().matches("(?s).*at line \\d+, column \\d+\\).*"), r.toString());
+  }
+
+  /** The control: the good model and data of the catalogue work, so each failure above is its defect's. */
+  @Test
+  void theCataloguesGoodFilesWork() {
+    Cli.Result p = Cli.run(jsc, "predict", "--model", bad("model-good.json"), "--input", bad("good.csv"),
+        "--output", tmp.resolve("p").toString());
+    assertEquals(0, p.code(), p.toString());
+    Cli.Result f = Cli.run(jsc, "fit", "--input", bad("good.csv"), "--k", "2", "--init", bad("model-good.json"),
+        "--output", tmp.resolve("f").toString());
+    assertEquals(0, f.code(), f.toString());
+  }
+
+  private static Arguments fit(String file, int code, String message, String... extra) {
+    List<String> args = new ArrayList<>(List.of("fit", "--input", bad(file), "--k", "2"));
+    // A later --k replaces the default one: Settings keeps the last value.
+    args.addAll(List.of(extra));
+    return Arguments.of("fit " + file + " " + String.join(" ", extra), args, code, message);
+  }
+
+  private static Arguments predict(String model, int code, String message) {
+    return Arguments.of("predict " + model,
+        List.of("predict", "--model", bad(model), "--input", bad("good.csv")), code, message);
+  }
+
+  static String bad(String name) {
+    return Project.testdata("bad").resolve(name).toString();
+  }
+}
