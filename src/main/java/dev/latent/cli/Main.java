@@ -50,6 +50,10 @@ public final class Main {
         --partitions N                minimum input partitions [Spark's default]
         --aggregation-depth N         treeAggregate depth [2]
         --overwrite                   replace DIR once the new output is complete
+        --on-bad-row fail|skip        a row that does not parse stops the run, or is left out and
+                                      reported in summary.json [fail]
+        --checkpoint DIR              save the EM state in DIR after every scan
+        --resume                      continue from the checkpoint in DIR (starts afresh if there is none)
         --config FILE                 read settings from a properties file (flags win)
 
       predict: --outlier-quantile Q flags (column outlier = 1) the rows whose log-density is among the

@@ -45,13 +45,15 @@ public record FitOptions(
     Criterion criterion,
     Distance distance,
     String alignTo,
-    boolean skipBadRows) {
+    boolean skipBadRows,
+    String checkpoint,
+    boolean resume) {
 
   public static final Set<String> KEYS = Set.of("input", "output", "k", "model", "covariance", "features",
       "exclude", "init", "init-labels", "weight-col", "max-iter", "tol", "reg-covar", "seed", "restarts",
       "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to",
-      "on-bad-row");
-  public static final Set<String> FLAGS = Set.of("overwrite");
+      "on-bad-row", "checkpoint");
+  public static final Set<String> FLAGS = Set.of("overwrite", "resume");
 
   /** The --init values that name a seeding method; anything else is the path of a model file. */
   private static final Map<String, InitMethod> SEEDINGS = Map.of("auto", InitMethod.AUTO,
@@ -102,6 +104,10 @@ public record FitOptions(
     if (!onBadRow.equals("fail") && !onBadRow.equals("skip")) {
       throw new UsageException("--on-bad-row is fail or skip, got '" + onBadRow + "'");
     }
+    String checkpoint = s.string("checkpoint", null);
+    if (s.flag("resume") && checkpoint == null) {
+      throw new UsageException("--resume needs --checkpoint DIR (the folder to resume from)");
+    }
     if (!s.list("features").isEmpty() && !s.list("exclude").isEmpty()) {
       throw new UsageException("--features and --exclude cannot be used together");
     }
@@ -130,7 +136,9 @@ public record FitOptions(
         criterion,
         distance,
         s.string("align-to", null),
-        onBadRow.equals("skip"));
+        onBadRow.equals("skip"),
+        checkpoint,
+        s.flag("resume"));
   }
 
   /** "K" or "KMIN..KMAX", K at least 1. */

@@ -47,7 +47,7 @@ final class Candidate {
   private long[] previousHash;
   private double previousScore = Double.NaN;
   private boolean repaired;
-  private SuffStats last;
+  private EmState.Scores last;
 
   /** {@code tag} prefixes every log line and warning ("" for a lone fit). */
   Candidate(int index, FitSpec spec, double[] colVar, int d, String tag) {
@@ -105,6 +105,55 @@ final class Candidate {
     return index;
   }
 
+  /** This candidate's state between two scans, for a checkpoint (arrays are copies). */
+  EmState.CandidateState snapshot() {
+    return new EmState.CandidateState(phase.name(), init == null ? null : init.name(),
+        centres == null ? null : Mixture.deepCopy(centres), weights == null ? null : weights.clone(),
+        mixture == null ? null : mixture.means(),
+        covariances == null ? null : Mixture.deepCopy(covariances), iterations, initIterations, converged,
+        toArray(trace), toArray(inertiaTrace), List.copyOf(warnings),
+        previousHash == null ? null : previousHash.clone(), previousScore, repaired, last);
+  }
+
+  /**
+   * Continues from a snapshot already checked by {@link EmState#check}. The mixture is rebuilt from its
+   * weights, means and covariances exactly as the M-step built it, so the next E-step is the one an
+   * uninterrupted run would have done.
+   */
+  void restore(EmState.CandidateState s) {
+    phase = Phase.valueOf(s.phase());
+    init = s.init() == null ? null : InitMethod.valueOf(s.init());
+    centres = s.centres() == null ? null : Mixture.deepCopy(s.centres());
+    weights = s.weights() == null ? null : s.weights().clone();
+    covariances = s.covariances() == null ? null : Mixture.deepCopy(s.covariances());
+    mixture = null;
+    if (s.means() != null && weights != null && covariances != null) {
+      try {
+        mixture = Mixture.of(spec.covariance(), weights, s.means(), covariances);
+      } catch (Mixture.DegenerateComponentException e) {
+        throw new IllegalArgumentException("candidate " + index + ": the saved mixture is not usable: "
+            + e.getMessage(), e);
+      }
+    }
+    iterations = s.iterations();
+    initIterations = s.initIterations();
+    converged = s.converged();
+    trace.clear();
+    for (double v : s.trace()) {
+      trace.add(v);
+    }
+    inertiaTrace.clear();
+    for (double v : s.inertiaTrace()) {
+      inertiaTrace.add(v);
+    }
+    warnings.clear();
+    warnings.addAll(s.warnings());
+    previousHash = s.previousHash() == null ? null : s.previousHash().clone();
+    previousScore = s.previousScore();
+    repaired = s.repaired();
+    last = s.last();
+  }
+
   boolean done() {
     return phase == Phase.DONE;
   }
@@ -142,7 +191,7 @@ final class Candidate {
       case GMM_START -> startGmm(s, "k-means labels");
       case EM -> acceptEm(s);
       case FINAL -> {
-        last = s;
+        last = EmState.Scores.of(s);
         phase = Phase.DONE;
       }
       default -> throw new IllegalStateException("candidate has finished");
@@ -260,23 +309,23 @@ final class Candidate {
 
   /** Mean log-likelihood (GMM) or minus the mean inertia (K-means) under the final parameters: higher wins. */
   double finalScore() {
-    return spec.kind() == ModelKind.GMM ? last.logLik / last.weightSum : -last.hardDist / last.weightSum;
+    return spec.kind() == ModelKind.GMM ? last.logLik() / last.weightSum() : -last.hardDist() / last.weightSum();
   }
 
   FitResult result(double[] candidateScores) {
     int k = spec.k();
     double[] sizes = new double[k];
     for (int j = 0; j < k; j++) {
-      sizes[j] = last.hardCount(j);
+      sizes[j] = last.hardCounts()[j];
     }
     boolean gmm = spec.kind() == ModelKind.GMM;
     double[][] means = gmm ? mixture.means() : Mixture.deepCopy(centres);
-    double inertia = gmm ? Double.NaN : last.hardDist;
-    double logLik = gmm ? last.logLik : FitResult.kmeansLogLik(inertia, last.weightSum, d);
+    double inertia = gmm ? Double.NaN : last.hardDist();
+    double logLik = gmm ? last.logLik() : FitResult.kmeansLogLik(inertia, last.weightSum(), d);
     double[] w = gmm ? mixture.weights() : MStep.normalise(sizes);
     return new FitResult(spec.kind(), gmm ? spec.covariance() : null, w, means,
         gmm ? mixture.covariances() : null, iterations, converged, toArray(trace), toArray(inertiaTrace),
-        initIterations, logLik, gmm ? last.classLogLik : 0.0, inertia, last.weightSum, last.rows, sizes,
+        initIterations, logLik, gmm ? last.classLogLik() : 0.0, inertia, last.weightSum(), last.rows(), sizes,
         List.copyOf(warnings), index, candidateScores, init);
   }
 

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,12 @@ public final class EmLoop {
     return sweep(data, List.of(spec), columns).get(0);
   }
 
+  /** One fit with checkpoints: see {@link #sweep(DataPass, List, ColumnStats, EmState, Consumer)}. */
+  public static FitResult fit(DataPass data, FitSpec spec, ColumnStats columns, EmState from,
+      Consumer<EmState> checkpoint) {
+    return sweep(data, List.of(spec), columns, from, checkpoint).get(0);
+  }
+
   /**
    * Fits every spec in the same scans and returns, per spec, its best candidate (restart) by the final
    * mean log-likelihood (K-means: the lowest inertia).
@@ -40,6 +47,17 @@ public final class EmLoop {
    * optimum that about a quarter of the direct starts find (Biernacki et al. 2003 make the same point).
    */
   public static List<FitResult> sweep(DataPass data, List<FitSpec> specs, ColumnStats columns) {
+    return sweep(data, specs, columns, null, null);
+  }
+
+  /**
+   * As {@link #sweep(DataPass, List, ColumnStats)}, continuing from {@code from} when it is not null (the
+   * state of the same specs, checked with {@link EmState#check}; seeding is then skipped), and handing
+   * the state of every candidate to {@code checkpoint} (when not null) once they are seeded and after
+   * every scan, so a driver that dies loses at most the scan under way.
+   */
+  public static List<FitResult> sweep(DataPass data, List<FitSpec> specs, ColumnStats columns, EmState from,
+      Consumer<EmState> checkpoint) {
     int d = data.dimension();
     if (columns.weight <= 0.0) {
       throw new IllegalArgumentException("the data have no rows with positive weight");
@@ -58,7 +76,18 @@ public final class EmLoop {
       bySpec.add(cands);
       all.addAll(cands);
     }
-    start(data, specs, bySpec, columns.rows, d);
+    int scans = 0;
+    if (from != null) {
+      from.check(specs, d);
+      for (int c = 0; c < all.size(); c++) {
+        all.get(c).restore(from.candidates().get(c));
+      }
+      scans = from.scans();
+      LOG.info("resumed after scan {}", scans);
+    } else {
+      start(data, specs, bySpec, columns.rows, d);
+      save(checkpoint, scans, all);
+    }
     int n = all.size();
     EStepTask[] tasks = new EStepTask[n];
     int[] sameAs = new int[n];
@@ -89,6 +118,7 @@ public final class EmLoop {
           all.get(c).accept(stats[sameAs[c]]);
         }
       }
+      save(checkpoint, ++scans, all);
     }
     List<FitResult> out = new ArrayList<>();
     for (int s = 0; s < specs.size(); s++) {
@@ -108,6 +138,16 @@ public final class EmLoop {
       out.add(cands.get(best).result(scores));
     }
     return out;
+  }
+
+  private static void save(Consumer<EmState> checkpoint, int scans, List<Candidate> all) {
+    if (checkpoint != null) {
+      List<EmState.CandidateState> states = new ArrayList<>();
+      for (Candidate c : all) {
+        states.add(c.snapshot());
+      }
+      checkpoint.accept(new EmState(scans, List.copyOf(states)));
+    }
   }
 
   /** Candidate c's seed: split from the one seed on the driver. */

@@ -5,12 +5,14 @@ import dev.latent.em.Alignment;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.Distance;
 import dev.latent.em.EmLoop;
+import dev.latent.em.EmState;
 import dev.latent.em.FitResult;
 import dev.latent.em.FitSpec;
 import dev.latent.em.InitMethod;
 import dev.latent.em.Mixture;
 import dev.latent.em.ModelKind;
 import dev.latent.em.StartParams;
+import dev.latent.io.CheckpointStore;
 import dev.latent.io.InputException;
 import dev.latent.io.InputSchema;
 import dev.latent.io.ModelJson;
@@ -80,8 +82,20 @@ public final class FitJob {
         if (specs.size() > 1) {
           LOG.info("fitting {} models in the same scans, kept by {}", specs.size(), o.criterion().key());
         }
+        CheckpointStore checkpoints = null;
+        EmState from = null;
+        if (o.checkpoint() != null) {
+          Map<String, Object> fit = new LinkedHashMap<>();
+          fit.put("settings", o.asProvenance());
+          fit.put("features", features);
+          fit.put("inputFiles", files.files());
+          fit.put("rows", n);
+          checkpoints = CheckpointStore.open(conf, o.checkpoint(), fit);
+          from = resumeFrom(checkpoints, o, specs, schema.dimension());
+        }
         List<FitResult> table = EmLoop.sweep(
-            new SparkDataPass(jsc, data.blocks, schema.dimension(), o.aggregationDepth()), specs, data.columns);
+            new SparkDataPass(jsc, data.blocks, schema.dimension(), o.aggregationDepth()), specs, data.columns,
+            from, checkpoints == null ? null : checkpoints::save);
         int chosen = o.criterion().best(table);
         if (chosen < 0) {
           throw new IllegalStateException("no fit has a finite " + o.criterion().key());
@@ -125,14 +139,47 @@ public final class FitJob {
         run.put("partitions", data.blocks.getNumPartitions());
         run.put("input", o.input());
         run.put("output", out.target());
+        if (from != null) {
+          run.put("resumedAfterScan", from.scans());
+        }
         out.writeText("summary.json", SummaryJson.write(r, features, run, selection, aligned,
             new SummaryJson.Skipped(o.skipBadRows(), data.skipped)));
         out.commit();
+        if (checkpoints != null) {
+          // The output is the fit's result now; a later run with --resume starts afresh.
+          checkpoints.clear();
+        }
         return new Outcome(out.target(), r, seconds, selection == null ? 1 : table.size());
       }
     } catch (Mixture.DegenerateComponentException e) {
       throw new IllegalStateException("the fitted model cannot score rows: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The state to continue from: the folder's latest checkpoint with --resume (none yet is not an error,
+   * so a scheduled job can always pass --resume), or null to start afresh.
+   */
+  private static EmState resumeFrom(CheckpointStore store, FitOptions o, List<FitSpec> specs, int d) {
+    if (!o.resume()) {
+      if (store.hasState()) {
+        LOG.warn("{} holds a checkpoint of an earlier run: starting afresh (--resume would continue it)",
+            store.latestName());
+      }
+      return null;
+    }
+    EmState s = store.latest();
+    if (s == null) {
+      LOG.info("no checkpoint in {} yet: starting from the beginning", o.checkpoint());
+      return null;
+    }
+    try {
+      s.check(specs, d);
+    } catch (IllegalArgumentException e) {
+      throw new InputException(store.latestName() + ": " + e.getMessage());
+    }
+    LOG.info("resuming from {}", store.latestName());
+    return s;
   }
 
   /**

@@ -51,7 +51,8 @@ class BadInputTest extends SharedSpark {
         // Usage: exit 2, naming the option and the value.
         fit("good.csv", 2, "--k must be at least 1, got 0", "--k", "0"),
         fit("good.csv", 2, "unknown option --colour", "--colour", "red"),
-        fit("good.csv", 2, "--on-bad-row is fail or skip, got 'ignore'", "--on-bad-row", "ignore"));
+        fit("good.csv", 2, "--on-bad-row is fail or skip, got 'ignore'", "--on-bad-row", "ignore"),
+        fit("good.csv", 2, "--resume needs --checkpoint DIR", "--resume"));
   }
 
   @ParameterizedTest(name = "{0}")

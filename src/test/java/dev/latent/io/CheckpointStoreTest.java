@@ -1,0 +1,112 @@
+package dev.latent.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.latent.em.CovarianceType;
+import dev.latent.em.EmLoop;
+import dev.latent.em.EmState;
+import dev.latent.em.FitResult;
+import dev.latent.em.FitSpec;
+import dev.latent.em.InitMethod;
+import dev.latent.em.LocalData;
+import dev.latent.em.ModelKind;
+import dev.latent.testing.Refs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The checkpoint folder: exact round trips, one state kept, atomic replacement, and refusals that say why. */
+class CheckpointStoreTest {
+  private static final FitSpec SPEC =
+      new FitSpec(ModelKind.GMM, CovarianceType.FULL, 3, 100, 1e-6, 1e-6, 0, InitMethod.KMEANS_PP, null, 2);
+  private static final Map<String, Object> FIT = Map.of("settings", Map.of("k", 3, "tol", 1e-6), "rows", 150L);
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void aFitResumedFromTheFileEndsExactlyAsTheUninterruptedOne() throws IOException {
+    LocalData data = LocalData.of(Refs.features("iris"), null, null);
+    FitResult whole = EmLoop.fit(data, SPEC, data.columns());
+
+    // Stop after scan 9 by failing the save of scan 10: the file then holds scan 9.
+    CheckpointStore store = CheckpointStore.open(new Configuration(), tmp.toString(), FIT);
+    List<Integer> seen = new ArrayList<>();
+    assertThrows(IllegalStateException.class, () -> EmLoop.fit(data, SPEC, data.columns(), null, s -> {
+      if (s.scans() == 10) {
+        throw new IllegalStateException("the driver died");
+      }
+      store.save(s);
+      seen.add(s.scans());
+    }));
+    assertEquals(List.of("state-000009.json"), stateFiles());
+
+    EmState back = CheckpointStore.open(new Configuration(), tmp.toString(), FIT).latest();
+    assertEquals(9, back.scans());
+    FitResult resumed = EmLoop.fit(data, SPEC, data.columns(), back, null);
+    assertArrayEquals(whole.weights(), resumed.weights(), 0.0);
+    for (int j = 0; j < 3; j++) {
+      assertArrayEquals(whole.means()[j], resumed.means()[j], 0.0);
+      assertArrayEquals(whole.covariances()[j], resumed.covariances()[j], 0.0);
+    }
+    assertArrayEquals(whole.trace(), resumed.trace(), 0.0);
+    assertEquals(whole.iterations(), resumed.iterations());
+    assertEquals(whole.warnings(), resumed.warnings());
+    // Small: K d^2 numbers per candidate plus the traces, whatever the number of rows.
+    long bytes = Files.size(tmp.resolve("state-000009.json"));
+    assertTrue(bytes < 16_000, bytes + " bytes");
+  }
+
+  @Test
+  void clearRemovesOnlyStatesAndLeavesOtherFilesAlone() throws IOException {
+    Files.writeString(tmp.resolve("notes.txt"), "mine");
+    CheckpointStore store = CheckpointStore.open(new Configuration(), tmp.toString(), FIT);
+    LocalData data = LocalData.of(Refs.features("iris"), null, null);
+    EmLoop.fit(data, SPEC, data.columns(), null, store::save);
+    assertEquals(1, stateFiles().size());
+    store.clear();
+    assertEquals(List.of(), stateFiles());
+    assertNull(store.latest());
+    assertEquals("mine", Files.readString(tmp.resolve("notes.txt")));
+  }
+
+  @Test
+  void aCheckpointOfAnotherFitIsRefused() {
+    LocalData data = LocalData.of(Refs.features("iris"), null, null);
+    CheckpointStore store = CheckpointStore.open(new Configuration(), tmp.toString(), FIT);
+    EmLoop.fit(data, SPEC, data.columns(), null, store::save);
+    Map<String, Object> other = Map.of("settings", Map.of("k", 4, "tol", 1e-6), "rows", 150L);
+    InputException e = assertThrows(InputException.class,
+        () -> CheckpointStore.open(new Configuration(), tmp.toString(), other).latest());
+    assertTrue(e.getMessage().contains("state-") && e.getMessage().contains("belongs to another fit"),
+        e.getMessage());
+  }
+
+  @Test
+  void aDamagedCheckpointNamesTheFileLineAndColumn() throws IOException {
+    Files.writeString(tmp.resolve("state-000003.json"), "{\"format\": \"latent-checkpoint\",\n \"version\": ");
+    InputException e = assertThrows(InputException.class,
+        () -> CheckpointStore.open(new Configuration(), tmp.toString(), FIT).latest());
+    assertTrue(e.getMessage().matches(".*state-000003\\.json: not a valid checkpoint \\(.* at line 2, column \\d+\\)"),
+        e.getMessage());
+  }
+
+  private List<String> stateFiles() throws IOException {
+    try (Stream<Path> s = Files.list(tmp)) {
+      // Hadoop's local file system keeps a .crc beside each file; it comes and goes with its file.
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.contains("state-") && !n.endsWith(".crc"))
+          .sorted().toList();
+    }
+  }
+}
