@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.latent.testing.Cli;
 import dev.latent.testing.Project;
+import dev.latent.testing.Runs;
 import dev.latent.testing.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ class BadInputTest extends SharedSpark {
   void badInputGivesItsExitCodeAndAClearMessage(String name, List<String> args, int code, String message) {
     List<String> all = new ArrayList<>(args);
     all.addAll(List.of("--output", tmp.resolve("out").toString()));
-    Cli.Result r = Cli.run(jsc, all.toArray(new String[0]));
+    Runs.Result r = Runs.main(jsc, all.toArray(new String[0]));
     assertEquals(code, r.code(), r.toString());
     assertTrue(r.err().contains(message), "expected '" + message + "' in:\n" + r);
     assertFalse(r.err().contains("\tat "), "no stack trace for bad input:\n" + r);
@@ -69,7 +69,7 @@ class BadInputTest extends SharedSpark {
 
   @Test
   void aCorruptModelFileNamesTheLineAndColumnOfTheDamage() {
-    Cli.Result r = Cli.run(jsc, "predict", "--model", bad("model-corrupt.json"), "--input", bad("good.csv"),
+    Runs.Result r = Runs.main(jsc, "predict", "--model", bad("model-corrupt.json"), "--input", bad("good.csv"),
         "--output", tmp.resolve("out").toString());
     assertEquals(3, r.code(), r.toString());
     assertTrue(r.err().matches("(?s).*at line \\d+, column \\d+\\).*"), r.toString());
@@ -78,10 +78,10 @@ class BadInputTest extends SharedSpark {
   /** The control: the good model and data of the catalogue work, so each failure above is its defect's. */
   @Test
   void theCataloguesGoodFilesWork() {
-    Cli.Result p = Cli.run(jsc, "predict", "--model", bad("model-good.json"), "--input", bad("good.csv"),
+    Runs.Result p = Runs.main(jsc, "predict", "--model", bad("model-good.json"), "--input", bad("good.csv"),
         "--output", tmp.resolve("p").toString());
     assertEquals(0, p.code(), p.toString());
-    Cli.Result f = Cli.run(jsc, "fit", "--input", bad("good.csv"), "--k", "2", "--init", bad("model-good.json"),
+    Runs.Result f = Runs.main(jsc, "fit", "--input", bad("good.csv"), "--k", "2", "--init", bad("model-good.json"),
         "--output", tmp.resolve("f").toString());
     assertEquals(0, f.code(), f.toString());
   }

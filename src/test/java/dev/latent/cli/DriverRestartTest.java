@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latent.testing.Cli;
 import dev.latent.testing.Models;
 import dev.latent.testing.Processes;
 import dev.latent.testing.Project;
+import dev.latent.testing.Runs;
 import dev.latent.testing.SharedSpark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +39,7 @@ class DriverRestartTest extends SharedSpark {
     List<String> fit = List.of("fit", "--input", Project.testdata("iris.csv").toString(), "--k", "3",
         "--exclude", "label", "--tol", "0", "--max-iter", "40");
     Path reference = tmp.resolve("uninterrupted");
-    Cli.Result r = Cli.run(jsc, args(fit, "--output", reference.toString()));
+    Runs.Result r = Runs.main(jsc, args(fit, "--output", reference.toString()));
     assertEquals(0, r.code(), r.toString());
 
     Path checkpoint = tmp.resolve("checkpoint");
@@ -58,25 +58,25 @@ class DriverRestartTest extends SharedSpark {
     assertFalse(Files.exists(out), "a killed run commits nothing");
     List<Path> states = states(checkpoint);
     assertEquals(1, states.size(), "one complete state: " + states);
-    int saved = Models.json(states.get(0)).path("candidates").get(0).path("iterations").asInt();
+    int saved = Runs.json(states.get(0)).path("candidates").get(0).path("iterations").asInt();
     assertTrue(saved >= 9, "at most the iteration under way is lost: the checkpoint holds " + saved);
 
     // Another fit's --resume is refused and leaves the checkpoint alone.
-    Cli.Result wrong = Cli.run(jsc, args(fit, "--k", "4", "--checkpoint", checkpoint.toString(), "--resume",
+    Runs.Result wrong = Runs.main(jsc, args(fit, "--k", "4", "--checkpoint", checkpoint.toString(), "--resume",
         "--output", out.toString()));
     assertEquals(3, wrong.code(), wrong.toString());
     assertTrue(wrong.err().contains("belongs to another fit"), wrong.toString());
     assertEquals(states, states(checkpoint));
 
-    Cli.Result resumed = Cli.run(jsc, args(fit, "--checkpoint", checkpoint.toString(), "--resume",
+    Runs.Result resumed = Runs.main(jsc, args(fit, "--checkpoint", checkpoint.toString(), "--resume",
         "--output", out.toString()));
     assertEquals(0, resumed.code(), resumed.toString());
     Models.assertSameModel(reference.resolve("model.json"), out.resolve("model.json"), 1e-9);
-    JsonNode summary = Models.json(out.resolve("summary.json"));
+    JsonNode summary = Runs.json(out.resolve("summary.json"));
     assertEquals(40, summary.path("iterations").asInt());
     assertTrue(summary.path("run").path("resumedAfterScan").asInt() > 9, summary.path("run").toString());
     // The whole history survives the restart: the trace of all 40 iterations, as the uninterrupted run's.
-    double[] expected = Models.flatten(Models.json(reference.resolve("summary.json")).path("trace"));
+    double[] expected = Models.flatten(Runs.json(reference.resolve("summary.json")).path("trace"));
     double[] trace = Models.flatten(summary.path("trace"));
     assertEquals(expected.length, trace.length);
     for (int i = 0; i < trace.length; i++) {

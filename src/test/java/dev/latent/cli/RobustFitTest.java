@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latent.testing.Cli;
 import dev.latent.testing.Models;
+import dev.latent.testing.Runs;
 import dev.latent.testing.SharedSpark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ class RobustFitTest extends SharedSpark {
     Path out = tmp.resolve("out");
     assertEquals(0, fit(BadInputTest.bad("good.csv"), out).code());
     byte[] model = Files.readAllBytes(out.resolve("model.json"));
-    Cli.Result again = fit(BadInputTest.bad("good.csv"), out);
+    Runs.Result again = fit(BadInputTest.bad("good.csv"), out);
     assertEquals(4, again.code(), again.toString());
     assertTrue(again.err().contains("already exists (use --overwrite to replace it)"), again.toString());
     assertArrayEquals(model, Files.readAllBytes(out.resolve("model.json")));
@@ -42,7 +42,7 @@ class RobustFitTest extends SharedSpark {
     byte[] model = Files.readAllBytes(out.resolve("model.json"));
     byte[] summary = Files.readAllBytes(out.resolve("summary.json"));
 
-    Cli.Result failed = fit(BadInputTest.bad("non-numeric.csv"), out, "--overwrite");
+    Runs.Result failed = fit(BadInputTest.bad("non-numeric.csv"), out, "--overwrite");
     assertEquals(3, failed.code(), failed.toString());
     assertArrayEquals(model, Files.readAllBytes(out.resolve("model.json")));
     assertArrayEquals(summary, Files.readAllBytes(out.resolve("summary.json")));
@@ -53,9 +53,9 @@ class RobustFitTest extends SharedSpark {
     }
 
     // --overwrite replaces it once the new output is complete.
-    Cli.Result ok = fit(BadInputTest.bad("good.csv"), out, "--overwrite", "--k", "3");
+    Runs.Result ok = fit(BadInputTest.bad("good.csv"), out, "--overwrite", "--k", "3");
     assertEquals(0, ok.code(), ok.toString());
-    assertEquals(3, Models.json(out.resolve("model.json")).path("weights").size());
+    assertEquals(3, Runs.json(out.resolve("model.json")).path("weights").size());
   }
 
   @Test
@@ -74,16 +74,16 @@ class RobustFitTest extends SharedSpark {
     }
     Files.write(data, lines);
 
-    Cli.Result failing = fit(data.toString(), tmp.resolve("strict"));
+    Runs.Result failing = fit(data.toString(), tmp.resolve("strict"));
     assertEquals(3, failing.code(), failing.toString());
 
     // The same rows, examples and model whatever the partitioning.
     JsonNode first = null;
     for (String partitions : new String[] {"1", "3"}) {
       Path out = tmp.resolve("skip-" + partitions);
-      Cli.Result r = fit(data.toString(), out, "--on-bad-row", "skip", "--partitions", partitions);
+      Runs.Result r = fit(data.toString(), out, "--on-bad-row", "skip", "--partitions", partitions);
       assertEquals(0, r.code(), r.toString());
-      JsonNode s = Models.json(out.resolve("summary.json"));
+      JsonNode s = Runs.json(out.resolve("summary.json"));
       assertEquals(60, s.path("rows").asInt());
       JsonNode bad = s.path("badRows");
       assertEquals("skip", bad.path("onBadRow").asText());
@@ -94,7 +94,7 @@ class RobustFitTest extends SharedSpark {
       assertTrue(bad.path("examples").get(2).asText().startsWith(name + ":55:1: 'NaN'"), bad.toString());
       assertTrue(s.path("warnings").get(0).asText().startsWith("3 bad row(s) left out"), s.toString());
       // The assignments leave the bad rows out too.
-      assertEquals(60, assignmentRows(out));
+      assertEquals(60, Runs.assignments(out).size());
       if (first == null) {
         first = bad;
         Files.copy(out.resolve("model.json"), tmp.resolve("first-model.json"));
@@ -116,40 +116,29 @@ class RobustFitTest extends SharedSpark {
     }
     Files.write(data, lines);
     Path out = tmp.resolve("out");
-    Cli.Result r = fit(data.toString(), out, "--k", "4", "--model", model);
+    Runs.Result r = fit(data.toString(), out, "--k", "4", "--model", model);
     assertEquals(0, r.code(), r.toString());
-    for (double v : Models.flatten(Models.json(out.resolve("model.json")))) {
+    for (double v : Models.flatten(Runs.json(out.resolve("model.json")))) {
       assertTrue(Double.isFinite(v), "model numbers are finite");
     }
-    JsonNode s = Models.json(out.resolve("summary.json"));
+    JsonNode s = Runs.json(out.resolve("summary.json"));
     assertTrue(Double.isFinite(s.path("logLikelihood").asDouble()), s.toString());
     assertTrue(s.path("warnings").toString().contains("column 'c' is constant"), s.toString());
 
     Path same = tmp.resolve("same.csv");
     Files.write(same, List.of("a,b", "1,2", "1,2", "1,2", "1,2", "1,2"));
-    Cli.Result d = fit(same.toString(), tmp.resolve("same"), "--k", "3", "--model", model);
+    Runs.Result d = fit(same.toString(), tmp.resolve("same"), "--k", "3", "--model", model);
     assertEquals(0, d.code(), d.toString());
-    JsonNode ds = Models.json(tmp.resolve("same").resolve("summary.json"));
+    JsonNode ds = Runs.json(tmp.resolve("same").resolve("summary.json"));
     assertTrue(ds.path("warnings").toString().contains("only 1 distinct row(s) for 3 initial centres"), ds.toString());
-    for (double v : Models.flatten(Models.json(tmp.resolve("same").resolve("model.json")))) {
+    for (double v : Models.flatten(Runs.json(tmp.resolve("same").resolve("model.json")))) {
       assertTrue(Double.isFinite(v), "model numbers are finite");
     }
   }
 
-  private Cli.Result fit(String input, Path out, String... extra) {
+  private Runs.Result fit(String input, Path out, String... extra) {
     List<String> args = new ArrayList<>(List.of("fit", "--input", input, "--k", "2", "--output", out.toString()));
     args.addAll(List.of(extra));
-    return Cli.run(jsc, args.toArray(new String[0]));
-  }
-
-  private static long assignmentRows(Path out) throws IOException {
-    long n = 0;
-    try (Stream<Path> parts = Files.list(out.resolve("assignments"))) {
-      for (Path p : parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
-        // Every part file starts with the header.
-        n += Math.max(0, Files.readAllLines(p).size() - 1);
-      }
-    }
-    return n;
+    return Runs.main(jsc, args.toArray(new String[0]));
   }
 }

@@ -3,10 +3,10 @@ package dev.latent.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.latent.testing.Cli;
 import dev.latent.testing.Models;
 import dev.latent.testing.Processes;
 import dev.latent.testing.Project;
+import dev.latent.testing.Runs;
 import dev.latent.testing.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class ExecutorLossTest extends SharedSpark {
         "--exclude", "label", "--tol", "0", "--max-iter", "40");
 
     Path reference = dir.resolve("undisturbed");
-    Cli.Result r = Cli.run(jsc, concat(fit, "--output", reference.toString()));
+    Runs.Result r = Runs.main(jsc, concat(fit, "--output", reference.toString()));
     assertEquals(0, r.code(), r.toString());
 
     Path out = dir.resolve("after-loss");
@@ -67,7 +67,7 @@ class ExecutorLossTest extends SharedSpark {
       assertTrue(log.contains("iteration 40: "), Processes.tail(log));
     }
     Models.assertSameModel(reference.resolve("model.json"), out.resolve("model.json"), 1e-9);
-    assertEquals(40, Models.json(out.resolve("summary.json")).path("iterations").asInt());
+    assertEquals(40, Runs.json(out.resolve("summary.json")).path("iterations").asInt());
   }
 
   private static String[] concat(List<String> a, String... b) {

@@ -3,10 +3,10 @@ package dev.latent.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.latent.testing.Cli;
 import dev.latent.testing.Models;
 import dev.latent.testing.Processes;
 import dev.latent.testing.Project;
+import dev.latent.testing.Runs;
 import dev.latent.testing.SharedSpark;
 import java.io.File;
 import java.io.IOException;
@@ -79,7 +79,7 @@ class StandaloneClusterTest extends SharedSpark {
   void fitSubmittedToTheClusterEqualsTheLocalFit() throws Exception {
     String input = Project.testdata("iris.csv").toString();
     Path local = dir.resolve("local");
-    Cli.Result r = Cli.run(jsc, "fit", "--input", input, "--k", "3", "--exclude", "label", "--output",
+    Runs.Result r = Runs.main(jsc, "fit", "--input", input, "--k", "3", "--exclude", "label", "--output",
         local.toString());
     assertEquals(0, r.code(), r.toString());
 
@@ -109,7 +109,7 @@ class StandaloneClusterTest extends SharedSpark {
         "the wrapper prints the command it runs:\n" + log);
     assertTrue(Files.exists(out.resolve("_SUCCESS")), log);
     Models.assertSameModel(local.resolve("model.json"), out.resolve("model.json"), 1e-9);
-    assertEquals(masterUrl, Models.json(out.resolve("summary.json")).path("run").path("master").asText());
+    assertEquals(masterUrl, Runs.json(out.resolve("summary.json")).path("run").path("master").asText());
     // The Worker ran the executors: one folder each under work/<app id>/.
     try (Stream<Path> apps = Files.list(dir.resolve("work"))) {
       List<Path> executors = new ArrayList<>();

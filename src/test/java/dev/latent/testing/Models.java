@@ -4,26 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reading output files and comparing fitted models. */
+/** Comparing fitted models. */
 public final class Models {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private Models() {}
-
-  public static JsonNode json(Path file) {
-    try {
-      return JSON.readTree(file.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   /**
    * Asserts that two model.json files hold the same model: same kind, covariance type and features, and
@@ -31,8 +18,8 @@ public final class Models {
    * (runs on different clusters sum partitions in different orders, so bits may differ).
    */
   public static void assertSameModel(Path expected, Path actual, double rel) {
-    JsonNode a = json(expected);
-    JsonNode b = json(actual);
+    JsonNode a = Runs.json(expected);
+    JsonNode b = Runs.json(actual);
     for (String f : new String[] {"model", "covariance", "features"}) {
       assertEquals(a.path(f), b.path(f), f);
     }
