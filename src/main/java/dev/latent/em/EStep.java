@@ -1,10 +1,25 @@
 package dev.latent.em;
 
+import dev.latent.math.Kernels;
+import dev.latent.math.TileKernels;
+
 /**
  * The one per-partition mapper: E-step over a block of rows into sufficient statistics, for each of
  * several candidate fits (restarts) in the same scan. Spark-free, so it is tested on plain arrays.
+ *
+ * <p>Blocked: each block is cut into tiles of {@link #TILE} rows, transposed once to columns, and every
+ * step then runs over a whole tile per component (see {@link TileKernels}): the squared distances
+ * (for full and tied covariances, the tile times the precision factor, minus the mean), the
+ * log-sum-exp over components, and for soft assignment the statistics as one weighted Gram matrix per
+ * component and tile. {@link RowEStep} is the row-at-a-time reference this is tested against; hard
+ * assignment (K-means) gets the same distances bitwise, so the same labels, and adds each row to its one
+ * component as the reference does. Scratch arrays live with the partition's statistics, so nothing is
+ * allocated per row or per block.
  */
 public final class EStep {
+  /** Rows per tile: the tile's columns, centred copy and weighted copy (3 x d x 256 doubles) stay in L1/L2. */
+  static final int TILE = 256;
+
   private EStep() {}
 
   /** Accumulates {@code block} into {@code stats[c]} for every candidate c whose task is not null. */
@@ -18,67 +33,135 @@ public final class EStep {
   }
 
   public static SuffStats accumulate(EStepTask task, DataBlock block, SuffStats stats) {
+    return accumulate(task, block, stats, Kernels.get());
+  }
+
+  /** As {@link #accumulate(EStepTask, DataBlock, SuffStats)} with the given kernels (tests, benchmarks). */
+  static SuffStats accumulate(EStepTask task, DataBlock block, SuffStats stats, TileKernels kernels) {
     if (block.d != task.d) {
       throw new IllegalArgumentException("block dimension " + block.d + " != model dimension " + task.d);
     }
-    int k = task.k;
-    int d = task.d;
-    double[] maha = new double[k];
-    double[] logits = new double[k];
-    double[] diff = new double[d];
-    double[] x = block.x;
+    if (task.assign == EStepTask.Assign.LABELS) {
+      // No densities to compute: one pass per fit, so the row path is all it needs.
+      return RowEStep.accumulate(task, block, stats);
+    }
     stats.ensureAllocated();
-    for (int r = 0; r < block.rows; r++) {
-      double w = block.weight(r);
-      if (w == 0.0) {
-        continue;
+    Scratch s = stats.scratch(TILE);
+    int d = task.d;
+    for (int row0 = 0; row0 < block.rows; row0 += TILE) {
+      int n = Math.min(TILE, block.rows - row0);
+      // Kernels run over np rows: the tile padded with zero rows of weight 0, which add exact zeros.
+      int np = (n + TileKernels.PAD - 1) / TileKernels.PAD * TileKernels.PAD;
+      TileKernels.toColumns(block.x, row0, n, d, s.xt, TILE);
+      for (int r = 0; r < n; r++) {
+        s.w[r] = block.weight(row0 + r);
       }
-      int off = r * d;
-      long key = block.keys[r];
-      stats.rows++;
-      stats.weightSum += w;
-      switch (task.assign) {
-        case LABELS: {
-          int j = block.labels[r];
-          stats.addRow(j, w, x, off, task.shifts[j], diff);
-          stats.assignHash[j] += RowRandom.mix(key);
-          stats.hardCount[j] += w;
-          break;
+      for (int r = n; r < np; r++) {
+        s.w[r] = 0.0;
+        for (int i = 0; i < d; i++) {
+          s.xt[i * TILE + r] = 0.0;
         }
-        case HARD: {
-          task.mixture.logits(x, off, maha, logits, diff);
-          int j = argmax(logits, k);
-          stats.logLik += w * logits[j];
-          stats.hardDist += w * maha[j];
-          stats.assignHash[j] += RowRandom.mix(key);
-          stats.hardCount[j] += w;
-          offerWorst(stats, -logits[j], key, x, off);
-          stats.addRow(j, w, x, off, task.shifts[j], diff);
-          break;
-        }
-        default: {
-          task.mixture.logits(x, off, maha, logits, diff);
-          int best = argmax(logits, k);
-          double lse = logSumExp(logits, k, logits[best]);
-          stats.logLik += w * lse;
-          stats.classLogLik += w * (logits[best] - lse);
-          stats.hardCount[best] += w;
-          offerWorst(stats, -lse, key, x, off);
-          for (int j = 0; j < k; j++) {
-            double rw = w * Math.exp(logits[j] - lse);
-            if (rw > 0.0) {
-              stats.addRow(j, rw, x, off, task.shifts[j], diff);
-            }
-          }
-        }
+      }
+      logits(task.mixture, s, np, kernels);
+      if (task.assign == EStepTask.Assign.HARD) {
+        hard(task, block, row0, n, s, stats);
+      } else {
+        soft(task, block, row0, n, np, s, stats, kernels);
       }
     }
     return stats;
   }
 
-  private static void offerWorst(SuffStats stats, double score, long key, double[] x, int off) {
-    if (stats.worst.accepts(score, key)) {
-      stats.worst.offer(score, key, x, off);
+  /** s.maha[j][r] and s.logit[j][r] for every component j and row r of the tile. */
+  private static void logits(Mixture m, Scratch s, int n, TileKernels kernels) {
+    int d = m.d;
+    for (int j = 0; j < m.k; j++) {
+      double[] maha = s.maha[j];
+      double[] mu = m.meanOf(j);
+      double[] f = m.factorOf(j);
+      switch (m.type) {
+        case FULL, TIED -> {
+          kernels.centre(s.xt, TILE, n, d, mu, s.diff);
+          kernels.triangularNorms(f, d, s.diff, TILE, n, s.y, maha);
+        }
+        case DIAG -> kernels.diagonalNorms(s.xt, TILE, n, d, mu, f, maha);
+        default -> kernels.sphericalNorms(s.xt, TILE, n, d, mu, f[0], maha);
+      }
+      double[] logit = s.logit[j];
+      double c = m.logNorm(j);
+      for (int r = 0; r < n; r++) {
+        logit[r] = c - 0.5 * maha[r];
+      }
+    }
+  }
+
+  /** Argmax per row, then each row's statistics added to its one component (as {@link RowEStep}). */
+  private static void hard(EStepTask task, DataBlock block, int row0, int n, Scratch s, SuffStats stats) {
+    int k = task.k;
+    int d = task.d;
+    double[] x = block.x;
+    for (int r = 0; r < n; r++) {
+      double w = s.w[r];
+      if (w == 0.0) {
+        continue;
+      }
+      int j = 0;
+      double best = s.logit[0][r];
+      for (int c = 1; c < k; c++) {
+        if (s.logit[c][r] > best) {
+          best = s.logit[c][r];
+          j = c;
+        }
+      }
+      int off = (row0 + r) * d;
+      long key = block.keys[row0 + r];
+      stats.rows++;
+      stats.weightSum += w;
+      stats.logLik += w * best;
+      stats.hardDist += w * s.maha[j][r];
+      stats.assignHash[j] += RowRandom.mix(key);
+      stats.hardCount[j] += w;
+      RowEStep.offerWorst(stats, -best, key, x, off);
+      stats.addRow(j, w, x, off, task.shifts[j], s.rowDiff);
+    }
+  }
+
+  /**
+   * Responsibilities by log-sum-exp per row (the kernel's posteriors), then per component the weighted
+   * sums and scatter of the tile about the component's shift, as one weighted Gram matrix.
+   */
+  private static void soft(EStepTask task, DataBlock block, int row0, int n, int np, Scratch s, SuffStats stats,
+      TileKernels kernels) {
+    int k = task.k;
+    int d = task.d;
+    kernels.posteriors(s.logit, k, np, s.w, s.resp, s.max, s.lse);
+    for (int r = 0; r < n; r++) {
+      double w = s.w[r];
+      if (w == 0.0) {
+        continue;
+      }
+      double max = s.max[r];
+      int best = 0;
+      while (best < k - 1 && s.logit[best][r] != max) {
+        best++;
+      }
+      double lse = s.lse[r];
+      stats.rows++;
+      stats.weightSum += w;
+      stats.logLik += w * lse;
+      stats.classLogLik += w * (max - lse);
+      stats.hardCount[best] += w;
+      RowEStep.offerWorst(stats, -lse, block.keys[row0 + r], block.x, (row0 + r) * d);
+    }
+    int len = stats.scatterLength();
+    for (int j = 0; j < k; j++) {
+      kernels.centre(s.xt, TILE, np, d, task.shifts[j], s.diff);
+      stats.resp[j] += kernels.weightedSums(s.diff, TILE, np, d, s.resp[j], s.wd, stats.sum, j * d);
+      switch (task.scatter) {
+        case FULL -> kernels.weightedGramUpper(s.wd, s.diff, TILE, np, d, stats.scat, j * len);
+        case DIAG -> kernels.weightedSquares(s.wd, s.diff, TILE, np, d, stats.scat, j * len);
+        default -> { }
+      }
     }
   }
 
@@ -103,5 +186,34 @@ public final class EStep {
       s += Math.exp(a[j] - max);
     }
     return max + Math.log(s);
+  }
+
+  /** Per-partition work arrays for tiles of {@code tile} rows: allocated once, reused for every block. */
+  static final class Scratch {
+    final double[] xt;
+    final double[] diff;
+    final double[] wd;
+    final double[] y;
+    final double[] w;
+    final double[] max;
+    final double[] lse;
+    final double[] rowDiff;
+    final double[][] maha;
+    final double[][] logit;
+    final double[][] resp;
+
+    Scratch(int k, int d, int tile) {
+      xt = new double[d * tile];
+      diff = new double[d * tile];
+      wd = new double[d * tile];
+      y = new double[tile];
+      w = new double[tile];
+      max = new double[tile];
+      lse = new double[tile];
+      rowDiff = new double[d];
+      maha = new double[k][tile];
+      logit = new double[k][tile];
+      resp = new double[k][tile];
+    }
   }
 }

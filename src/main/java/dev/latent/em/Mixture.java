@@ -191,6 +191,21 @@ public final class Mixture implements Serializable {
     }
   }
 
+  /** log w_j - d/2 log 2pi + log det P_j^(1/2): the logit of a row at the mean. Not copied: for kernels. */
+  double logNorm(int j) {
+    return logNorm[j];
+  }
+
+  /** Component j's precision factor in the covariance's shape (tied: the shared one). Not copied. */
+  double[] factorOf(int j) {
+    return precFactors[type == CovarianceType.TIED ? 0 : j];
+  }
+
+  /** Component j's mean. Not copied: for kernels, which only read it. */
+  double[] meanOf(int j) {
+    return means[j];
+  }
+
   public double weight(int j) {
     return weights[j];
   }

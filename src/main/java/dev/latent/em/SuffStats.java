@@ -34,6 +34,8 @@ public final class SuffStats implements Serializable {
   public double weightSum;
   public long rows;
   final TopRows worst;
+  /** The E-step's work arrays, reused for every block of the partition; never shipped. */
+  private transient EStep.Scratch scratch;
 
   public SuffStats(int k, int d, EStepTask.Scatter scatter, int worstRows) {
     this.k = k;
@@ -60,6 +62,18 @@ public final class SuffStats implements Serializable {
       hardCount = new double[k];
       allocated = true;
     }
+  }
+
+  EStep.Scratch scratch(int tile) {
+    if (scratch == null) {
+      scratch = new EStep.Scratch(k, d, tile);
+    }
+    return scratch;
+  }
+
+  /** Entries of one component's scatter: 0, d, or d(d+1)/2 (packed upper triangle). */
+  int scatterLength() {
+    return scatterLength;
   }
 
   /** Adds row x[off..off+d) with responsibility-times-weight rw to component j. */

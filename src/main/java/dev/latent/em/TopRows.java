@@ -18,6 +18,8 @@ public final class TopRows implements Serializable {
   private double[] x;
   /** Sum over the rows offered of weight times squared distance (k-means|| oversampling needs phi). */
   public double cost;
+  /** 1 + the slot of the worst kept row, or 0 when not known: accepts() runs once per row, so it is cached. */
+  private transient int worstPlusOne;
 
   public TopRows(int m, int d) {
     this.m = m;
@@ -64,6 +66,7 @@ public final class TopRows implements Serializable {
       x = new double[m * d];
     }
     int slot = count < m ? count++ : worst();
+    worstPlusOne = 0;
     scores[slot] = score;
     keys[slot] = key;
     System.arraycopy(src, off, x, slot * d, d);
@@ -93,12 +96,16 @@ public final class TopRows implements Serializable {
   }
 
   private int worst() {
+    if (worstPlusOne > 0) {
+      return worstPlusOne - 1;
+    }
     int w = 0;
     for (int i = 1; i < count; i++) {
       if (better(scores[w], keys[w], scores[i], keys[i])) {
         w = i;
       }
     }
+    worstPlusOne = w + 1;
     return w;
   }
 

@@ -301,15 +301,23 @@ class InvariantTest {
     assertTrue(errors[sigmas.length - 1] < REL, "distance at the smallest s: " + Arrays.toString(errors));
   }
 
-  /** Largest relative difference of resp sums, sums and diagonal scatters (each relative to its own scale). */
+  /**
+   * Largest relative difference of resp sums, sums and diagonal scatters (each relative to its own scale).
+   * The sums are about the fitted centres, so they are zero up to rounding, and the blocked E-step adds
+   * them in another order than the row at a time: their scale is the Cauchy-Schwarz bound
+   * |sum r (x - c)| <= sqrt(sum r * sum r (x - c)^2), not their own rounding noise.
+   */
   private static double statsDistance(SuffStats soft, SuffStats hard, int k, int d) {
     double respScale = 0.0;
     double sumScale = 0.0;
     double scatScale = 0.0;
     for (int j = 0; j < k; j++) {
       respScale = Math.max(respScale, Math.abs(hard.resp(j)));
-      sumScale = Math.max(sumScale, maxAbs(hard.sumOf(j)));
-      scatScale = Math.max(scatScale, maxAbs(hard.scatterOf(j)));
+      double[] q = hard.scatterOf(j);
+      for (int i = 0; i < d; i++) {
+        sumScale = Math.max(sumScale, Math.sqrt(Math.abs(hard.resp(j) * q[i])));
+      }
+      scatScale = Math.max(scatScale, maxAbs(q));
     }
     double err = 0.0;
     for (int j = 0; j < k; j++) {

@@ -1,0 +1,84 @@
+package dev.latent.em;
+
+/**
+ * The E-step one row at a time: the reference that {@link EStep}'s blocked kernels are tested against
+ * (to 1e-9 relative), and the path for label initialisation and hard assignment's statistics.
+ */
+public final class RowEStep {
+  private RowEStep() {}
+
+  /** Accumulates {@code block} into {@code stats[c]} for every candidate c whose task is not null. */
+  public static SuffStats[] accumulate(EStepTask[] tasks, DataBlock block, SuffStats[] stats) {
+    for (int c = 0; c < tasks.length; c++) {
+      if (tasks[c] != null) {
+        accumulate(tasks[c], block, stats[c]);
+      }
+    }
+    return stats;
+  }
+
+  public static SuffStats accumulate(EStepTask task, DataBlock block, SuffStats stats) {
+    if (block.d != task.d) {
+      throw new IllegalArgumentException("block dimension " + block.d + " != model dimension " + task.d);
+    }
+    int k = task.k;
+    int d = task.d;
+    double[] maha = new double[k];
+    double[] logits = new double[k];
+    double[] diff = new double[d];
+    double[] x = block.x;
+    stats.ensureAllocated();
+    for (int r = 0; r < block.rows; r++) {
+      double w = block.weight(r);
+      if (w == 0.0) {
+        continue;
+      }
+      int off = r * d;
+      long key = block.keys[r];
+      stats.rows++;
+      stats.weightSum += w;
+      switch (task.assign) {
+        case LABELS: {
+          int j = block.labels[r];
+          stats.addRow(j, w, x, off, task.shifts[j], diff);
+          stats.assignHash[j] += RowRandom.mix(key);
+          stats.hardCount[j] += w;
+          break;
+        }
+        case HARD: {
+          task.mixture.logits(x, off, maha, logits, diff);
+          int j = EStep.argmax(logits, k);
+          stats.logLik += w * logits[j];
+          stats.hardDist += w * maha[j];
+          stats.assignHash[j] += RowRandom.mix(key);
+          stats.hardCount[j] += w;
+          offerWorst(stats, -logits[j], key, x, off);
+          stats.addRow(j, w, x, off, task.shifts[j], diff);
+          break;
+        }
+        default: {
+          task.mixture.logits(x, off, maha, logits, diff);
+          int best = EStep.argmax(logits, k);
+          double lse = EStep.logSumExp(logits, k, logits[best]);
+          stats.logLik += w * lse;
+          stats.classLogLik += w * (logits[best] - lse);
+          stats.hardCount[best] += w;
+          offerWorst(stats, -lse, key, x, off);
+          for (int j = 0; j < k; j++) {
+            double rw = w * Math.exp(logits[j] - lse);
+            if (rw > 0.0) {
+              stats.addRow(j, rw, x, off, task.shifts[j], diff);
+            }
+          }
+        }
+      }
+    }
+    return stats;
+  }
+
+  static void offerWorst(SuffStats stats, double score, long key, double[] x, int off) {
+    if (stats.worst.accepts(score, key)) {
+      stats.worst.offer(score, key, x, off);
+    }
+  }
+}

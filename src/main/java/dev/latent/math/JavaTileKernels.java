@@ -1,0 +1,225 @@
+package dev.latent.math;
+
+/**
+ * {@link TileKernels} in plain Java: loops over the rows of a tile with unit stride, which C2 turns
+ * into SIMD code where the loop carries no sum (the norms), while sums over rows (the Gram matrix) stay
+ * scalar, spread over independent partial sums so that the additions overlap. The fallback when the
+ * Vector API is not available, and a reference for {@link VectorTileKernels}.
+ */
+public final class JavaTileKernels implements TileKernels {
+  @Override
+  public String name() {
+    return "java";
+  }
+
+  @Override
+  public void centre(double[] xt, int stride, int n, int d, double[] mu, double[] out) {
+    for (int i = 0; i < d; i++) {
+      int o = i * stride;
+      double m = mu[i];
+      for (int r = 0; r < n; r++) {
+        out[o + r] = xt[o + r] - m;
+      }
+    }
+  }
+
+  @Override
+  public void triangularNorms(double[] f, int d, double[] diff, int stride, int n, double[] y,
+      double[] m2) {
+    for (int r = 0; r < n; r++) {
+      m2[r] = 0.0;
+    }
+    for (int i = 0; i < d; i++) {
+      int fr = i * d;
+      double f0 = f[fr];
+      for (int r = 0; r < n; r++) {
+        y[r] = f0 * diff[r];
+      }
+      // Two columns per sweep halve the loads and stores of y; the additions keep their order.
+      int p = 1;
+      for (; p + 1 <= i; p += 2) {
+        double fa = f[fr + p];
+        double fb = f[fr + p + 1];
+        int oa = p * stride;
+        int ob = oa + stride;
+        for (int r = 0; r < n; r++) {
+          y[r] = y[r] + fa * diff[oa + r] + fb * diff[ob + r];
+        }
+      }
+      if (p <= i) {
+        double fa = f[fr + p];
+        int oa = p * stride;
+        for (int r = 0; r < n; r++) {
+          y[r] = y[r] + fa * diff[oa + r];
+        }
+      }
+      for (int r = 0; r < n; r++) {
+        m2[r] += y[r] * y[r];
+      }
+    }
+  }
+
+  @Override
+  public void diagonalNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f, double[] m2) {
+    for (int r = 0; r < n; r++) {
+      m2[r] = 0.0;
+    }
+    for (int i = 0; i < d; i++) {
+      int o = i * stride;
+      double m = mu[i];
+      double fi = f[i];
+      for (int r = 0; r < n; r++) {
+        double y = (xt[o + r] - m) * fi;
+        m2[r] += y * y;
+      }
+    }
+  }
+
+  @Override
+  public void sphericalNorms(double[] xt, int stride, int n, int d, double[] mu, double f, double[] m2) {
+    for (int r = 0; r < n; r++) {
+      m2[r] = 0.0;
+    }
+    for (int i = 0; i < d; i++) {
+      int o = i * stride;
+      double m = mu[i];
+      for (int r = 0; r < n; r++) {
+        double t = xt[o + r] - m;
+        m2[r] += t * t;
+      }
+    }
+    for (int r = 0; r < n; r++) {
+      m2[r] = m2[r] * f * f;
+    }
+  }
+
+  @Override
+  public double weightedSums(double[] diff, int stride, int n, int d, double[] w, double[] wd,
+      double[] sum, int s0) {
+    double tw = 0.0;
+    for (int r = 0; r < n; r++) {
+      tw += w[r];
+    }
+    for (int i = 0; i < d; i++) {
+      int o = i * stride;
+      double s = 0.0;
+      for (int r = 0; r < n; r++) {
+        double v = w[r] * diff[o + r];
+        wd[o + r] = v;
+        s += v;
+      }
+      sum[s0 + i] += s;
+    }
+    return tw;
+  }
+
+  @Override
+  public void weightedSquares(double[] wd, double[] diff, int stride, int n, int d, double[] scat, int q0) {
+    for (int i = 0; i < d; i++) {
+      scat[q0 + i] += dot(wd, i * stride, diff, i * stride, n);
+    }
+  }
+
+  @Override
+  public void weightedGramUpper(double[] wd, double[] diff, int stride, int n, int d, double[] scat,
+      int q0) {
+    // Four output entries and two rows at a time keep eight independent sums in registers, so the
+    // additions overlap instead of each waiting for the last.
+    int q = q0;
+    for (int i = 0; i < d; i++) {
+      int a = i * stride;
+      int p = i;
+      for (; p + 4 <= d; p += 4) {
+        int b0 = p * stride;
+        int b1 = b0 + stride;
+        int b2 = b1 + stride;
+        int b3 = b2 + stride;
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        double t0 = 0.0;
+        double t1 = 0.0;
+        double t2 = 0.0;
+        double t3 = 0.0;
+        int r = 0;
+        for (; r + 2 <= n; r += 2) {
+          double u = wd[a + r];
+          double v = wd[a + r + 1];
+          s0 += u * diff[b0 + r];
+          s1 += u * diff[b1 + r];
+          s2 += u * diff[b2 + r];
+          s3 += u * diff[b3 + r];
+          t0 += v * diff[b0 + r + 1];
+          t1 += v * diff[b1 + r + 1];
+          t2 += v * diff[b2 + r + 1];
+          t3 += v * diff[b3 + r + 1];
+        }
+        if (r < n) {
+          double u = wd[a + r];
+          s0 += u * diff[b0 + r];
+          s1 += u * diff[b1 + r];
+          s2 += u * diff[b2 + r];
+          s3 += u * diff[b3 + r];
+        }
+        scat[q++] += s0 + t0;
+        scat[q++] += s1 + t1;
+        scat[q++] += s2 + t2;
+        scat[q++] += s3 + t3;
+      }
+      for (; p < d; p++) {
+        scat[q++] += dot(wd, a, diff, p * stride, n);
+      }
+    }
+  }
+
+  @Override
+  public void posteriors(double[][] logit, int k, int n, double[] w, double[][] resp, double[] max,
+      double[] lse) {
+    for (int r = 0; r < n; r++) {
+      double m = logit[0][r];
+      for (int j = 1; j < k; j++) {
+        m = Math.max(m, logit[j][r]);
+      }
+      max[r] = m;
+      if (w[r] == 0.0 || !(m > Double.NEGATIVE_INFINITY)) {
+        for (int j = 0; j < k; j++) {
+          resp[j][r] = 0.0;
+        }
+        lse[r] = m;
+        continue;
+      }
+      // exp(logit - max) / sum: one exp per component (the row path takes a second, of logit - lse).
+      double sum = 0.0;
+      for (int j = 0; j < k; j++) {
+        double e = Math.exp(logit[j][r] - m);
+        resp[j][r] = e;
+        sum += e;
+      }
+      lse[r] = m + Math.log(sum);
+      double scale = w[r] / sum;
+      for (int j = 0; j < k; j++) {
+        resp[j][r] *= scale;
+      }
+    }
+  }
+
+  /** sum_r a[ao + r] b[bo + r] with four independent partial sums. */
+  static double dot(double[] a, int ao, double[] b, int bo, int n) {
+    double s0 = 0.0;
+    double s1 = 0.0;
+    double s2 = 0.0;
+    double s3 = 0.0;
+    int r = 0;
+    for (; r + 4 <= n; r += 4) {
+      s0 += a[ao + r] * b[bo + r];
+      s1 += a[ao + r + 1] * b[bo + r + 1];
+      s2 += a[ao + r + 2] * b[bo + r + 2];
+      s3 += a[ao + r + 3] * b[bo + r + 3];
+    }
+    for (; r < n; r++) {
+      s0 += a[ao + r] * b[bo + r];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.latent.math;
+
+/**
+ * The E-step's kernels on a tile of rows stored column by column: column i of an {@code n}-row tile is
+ * {@code a[i * stride .. i * stride + n)}, so every loop runs over rows with unit stride. Callers pad n
+ * to a multiple of {@link #PAD} (padding rows have weight 0), so vector code needs no scalar tail.
+ *
+ * <p>Two implementations: {@link JavaTileKernels}, plain loops that C2 partly vectorises, and
+ * {@link VectorTileKernels}, the JDK Vector API, which also vectorises the sums over rows and the
+ * exponentials. {@link Kernels#get()} picks the second when the JVM runs with
+ * {@code --add-modules=jdk.incubator.vector} (conf/jvm-flags does), and the first otherwise.
+ *
+ * <p>The squared-norm kernels perform, for each row, exactly the operations of the row-at-a-time path
+ * ({@code Mixture.logits}) in the same order, separately rounded (Java never fuses a * b + c), so their
+ * results are bitwise the same and hard assignments cannot change. Sums over rows are reordered.
+ */
+public interface TileKernels {
+  /** Rows are padded to a multiple of this (at least any double vector's lane count). */
+  int PAD = 8;
+
+  /** A short name for logs and benchmark reports. */
+  String name();
+
+  /** {@code out} column i = {@code xt} column i - mu[i], for the first n rows. */
+  void centre(double[] xt, int stride, int n, int d, double[] mu, double[] out);
+
+  /**
+   * m2[r] = |F diff_r|^2 for a lower-triangular row-major factor F (d x d): the squared Mahalanobis
+   * distance when F = L^-1 (see {@link Cholesky}). Row i of F meets columns 0..i of diff, summed from
+   * column 0 upward as the row path does; {@code y} is scratch of at least n.
+   */
+  void triangularNorms(double[] f, int d, double[] diff, int stride, int n, double[] y, double[] m2);
+
+  /** m2[r] = sum_i ((x_ri - mu_i) f_i)^2: the diagonal model's squared distance. */
+  void diagonalNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f, double[] m2);
+
+  /** m2[r] = (sum_i (x_ri - mu_i)^2) f f: the spherical model's squared distance (K-means: f = 1). */
+  void sphericalNorms(double[] xt, int stride, int n, int d, double[] mu, double f, double[] m2);
+
+  /**
+   * Posteriors of n rows from their logits (component j's in {@code logit[j]}): max[r] = max_j logit,
+   * lse[r] = log sum_j exp(logit_j), resp[j][r] = w[r] exp(logit_j - lse). A row whose maximum is not
+   * finite gets resp 0 and lse = its maximum; so does every row of weight 0.
+   */
+  void posteriors(double[][] logit, int k, int n, double[] w, double[][] resp, double[] max, double[] lse);
+
+  /**
+   * Weighted column sums: {@code wd} column i = w * diff column i, and sum[s0 + i] += its total.
+   * Returns the sum of the weights.
+   */
+  double weightedSums(double[] diff, int stride, int n, int d, double[] w, double[] wd, double[] sum, int s0);
+
+  /** scat[q0 + i] += sum_r wd_ri diff_ri: the diagonal of the weighted scatter. */
+  void weightedSquares(double[] wd, double[] diff, int stride, int n, int d, double[] scat, int q0);
+
+  /**
+   * The weighted Gram matrix wd^T diff (wd = diag(w) diff), upper triangle added row by row into
+   * {@code scat} from {@code q0}: d(d+1)/2 entries.
+   */
+  void weightedGramUpper(double[] wd, double[] diff, int stride, int n, int d, double[] scat, int q0);
+
+  /** Columns of rows {@code row0 .. row0 + n) of the row-major {@code x} (d per row) into {@code xt}. */
+  static void toColumns(double[] x, int row0, int n, int d, double[] xt, int stride) {
+    for (int r = 0; r < n; r++) {
+      int off = (row0 + r) * d;
+      for (int i = 0; i < d; i++) {
+        xt[i * stride + r] = x[off + i];
+      }
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package dev.latent.em;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.latent.math.Kernels;
+import dev.latent.math.TileKernels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The blocked E-step ({@link EStep}) against the row-at-a-time reference ({@link RowEStep}) on the same
+ * rows cut into blocks of several sizes (around the 256-row tile): soft and hard, every covariance type,
+ * with sample weights (some zero). Tolerance 1e-9 relative; an entry of a sum or scatter is compared
+ * relative to its Cauchy-Schwarz bound (sqrt(S_ii S_pp), sqrt(R S_ii)), since off-diagonal entries can be
+ * near zero. Hard assignment must give the same labels, counts and distances exactly. Both kernel sets
+ * are checked: plain Java and the Vector API (surefire runs with the module, as conf/jvm-flags does).
+ */
+class BlockedEStepTest {
+  private static final double TOL = 1e-9;
+  private static final int N = 1537;
+  private static final int D = 5;
+  private static final int K = 4;
+  private static final int[] BLOCK_ROWS = {1, 7, 255, 256, 257, 600, N};
+
+  static Stream<Arguments> cases() {
+    List<Arguments> out = new ArrayList<>();
+    for (String kernels : List.of("java", "vector")) {
+      for (CovarianceType t : CovarianceType.values()) {
+        for (boolean hard : new boolean[] {false, true}) {
+          for (boolean weighted : new boolean[] {false, true}) {
+            out.add(Arguments.of(kernels, t, hard, weighted));
+          }
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  static TileKernels kernels(String name) {
+    TileKernels k = name.equals("java") ? Kernels.java() : Kernels.vector();
+    assertNotNull(k, "the Vector API module is missing: run with --add-modules=jdk.incubator.vector");
+    return k;
+  }
+
+  @ParameterizedTest(name = "{0} {1} hard={2} weighted={3}")
+  @MethodSource("cases")
+  void blockedMatchesRowAtATime(String kernels, CovarianceType type, boolean hard, boolean weighted)
+      throws Exception {
+    TileKernels kern = kernels(kernels);
+    Random rnd = new Random(17 + type.ordinal());
+    double[][] means = new double[K][D];
+    for (int j = 0; j < K; j++) {
+      for (int i = 0; i < D; i++) {
+        // Far from the origin, so that centring matters.
+        means[j][i] = 100.0 + 4.0 * rnd.nextGaussian();
+      }
+    }
+    double[] x = new double[N * D];
+    for (int r = 0; r < N; r++) {
+      int j = rnd.nextInt(K);
+      for (int i = 0; i < D; i++) {
+        x[r * D + i] = means[j][i] + (1.0 + i) * rnd.nextGaussian();
+      }
+    }
+    double[] w = null;
+    if (weighted) {
+      w = new double[N];
+      for (int r = 0; r < N; r++) {
+        w[r] = r % 11 == 0 ? 0.0 : 0.1 + 3.0 * rnd.nextDouble();
+      }
+    }
+    Mixture m = Mixture.of(type, new double[] {0.1, 0.2, 0.3, 0.4}, means, covariances(type, rnd));
+    EStepTask task = hard ? EStepTask.under(Mixture.forCentres(means), true, EStepTask.Scatter.of(type))
+        : EStepTask.under(m, false, EStepTask.Scatter.of(type));
+
+    SuffStats ref = RowEStep.accumulate(task, block(x, w, 0, N), SuffStats.zeroFor(task));
+    for (int size : BLOCK_ROWS) {
+      SuffStats got = SuffStats.zeroFor(task);
+      for (int r0 = 0; r0 < N; r0 += size) {
+        EStep.accumulate(task, block(x, w, r0, Math.min(size, N - r0)), got, kern);
+      }
+      String where = kernels + " " + type + (hard ? " hard" : " soft") + ", blocks of " + size;
+      compare(ref, got, task, hard, where);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("types")
+  void severalCandidatesInOneScan(CovarianceType type) throws Exception {
+    // Kernels.get(): the ones EStep's public entry points use.
+    Random rnd = new Random(5);
+    double[][] means = new double[K][D];
+    for (int j = 0; j < K; j++) {
+      for (int i = 0; i < D; i++) {
+        means[j][i] = 3.0 * rnd.nextGaussian();
+      }
+    }
+    double[] x = new double[N * D];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = 2.0 * rnd.nextGaussian();
+    }
+    Mixture m = Mixture.of(type, new double[] {0.25, 0.25, 0.25, 0.25}, means, covariances(type, rnd));
+    EStepTask[] tasks = {EStepTask.under(m, false, EStepTask.Scatter.of(type)), null,
+        EStepTask.under(Mixture.forCentres(means), true, EStepTask.Scatter.NONE)};
+    SuffStats[] got = new SuffStats[3];
+    SuffStats[] ref = new SuffStats[3];
+    for (int c : new int[] {0, 2}) {
+      got[c] = SuffStats.zeroFor(tasks[c]);
+      ref[c] = RowEStep.accumulate(tasks[c], block(x, null, 0, N), SuffStats.zeroFor(tasks[c]));
+    }
+    for (int r0 = 0; r0 < N; r0 += 300) {
+      EStep.accumulate(tasks, block(x, null, r0, Math.min(300, N - r0)), got);
+    }
+    compare(ref[0], got[0], tasks[0], false, type + " candidate 0");
+    compare(ref[2], got[2], tasks[2], true, type + " candidate 2");
+  }
+
+  static Stream<CovarianceType> types() {
+    return Stream.of(CovarianceType.values());
+  }
+
+  private static void compare(SuffStats ref, SuffStats got, EStepTask task, boolean hard, String where) {
+    assertEquals(ref.rows, got.rows, where + ": rows");
+    assertEquals(ref.weightSum, got.weightSum, TOL * ref.weightSum, where + ": weight");
+    assertEquals(ref.logLik, got.logLik, TOL * Math.abs(ref.logLik), where + ": log-likelihood");
+    assertEquals(ref.classLogLik, got.classLogLik, TOL * Math.max(1.0, Math.abs(ref.classLogLik)),
+        where + ": classification log-likelihood");
+    if (hard) {
+      assertEquals(ref.hardDist, got.hardDist, 0.0, where + ": distances");
+      for (int j = 0; j < task.k; j++) {
+        assertEquals(ref.assignHash(j), got.assignHash(j), where + ": labels of component " + j);
+        assertEquals(ref.hardCount(j), got.hardCount(j), 0.0, where + ": count of component " + j);
+      }
+    } else {
+      assertArrayEquals(ref.hardCount, got.hardCount, TOL * ref.weightSum, where + ": most likely counts");
+    }
+    int d = task.d;
+    for (int j = 0; j < task.k; j++) {
+      double r = ref.resp(j);
+      assertEquals(r, got.resp(j), TOL * r, where + ": resp " + j);
+      double[] sRef = ref.scatterOf(j);
+      double[] sGot = got.scatterOf(j);
+      double[] diag = new double[d];
+      for (int i = 0; i < d; i++) {
+        diag[i] = sRef.length == d * d ? sRef[i * d + i] : sRef.length == d ? sRef[i] : Double.NaN;
+      }
+      double[] sumRef = ref.sumOf(j);
+      double[] sumGot = got.sumOf(j);
+      for (int i = 0; i < d; i++) {
+        double bound = Double.isNaN(diag[i]) ? Math.abs(sumRef[i]) : Math.sqrt(r * diag[i]);
+        assertEquals(sumRef[i], sumGot[i], TOL * Math.max(bound, Math.abs(sumRef[i])), where + ": sum " + j);
+      }
+      for (int e = 0; e < sRef.length; e++) {
+        double bound = sRef.length == d * d ? Math.sqrt(diag[e / d] * diag[e % d]) : Math.abs(sRef[e]);
+        assertEquals(sRef[e], sGot[e], TOL * bound, where + ": scatter " + j + " entry " + e);
+      }
+    }
+    int[] oRef = ref.worst().order();
+    int[] oGot = got.worst().order();
+    assertEquals(oRef.length, oGot.length, where + ": worst rows");
+    for (int i = 0; i < oRef.length; i++) {
+      assertEquals(ref.worst().key(oRef[i]), got.worst().key(oGot[i]), where + ": worst row " + i);
+      double sr = ref.worst().score(oRef[i]);
+      assertEquals(sr, got.worst().score(oGot[i]), TOL * Math.abs(sr), where + ": worst score " + i);
+    }
+    assertTrue(ref.rows > 0);
+  }
+
+  private static DataBlock block(double[] x, double[] w, int row0, int rows) {
+    double[] bx = new double[rows * D];
+    System.arraycopy(x, row0 * D, bx, 0, rows * D);
+    long[] keys = new long[rows];
+    for (int r = 0; r < rows; r++) {
+      keys[r] = DataBlock.rowKey(0, row0 + r + 2);
+    }
+    double[] bw = null;
+    if (w != null) {
+      bw = new double[rows];
+      System.arraycopy(w, row0, bw, 0, rows);
+    }
+    return new DataBlock(rows, D, bx, keys, bw, null);
+  }
+
+  /** Random covariances of the type: A A^T + diag for full and tied, positive diagonals otherwise. */
+  private static double[][] covariances(CovarianceType type, Random rnd) {
+    int blocks = type.blocks(K);
+    double[][] c = new double[blocks][];
+    for (int b = 0; b < blocks; b++) {
+      switch (type) {
+        case FULL, TIED -> {
+          double[] a = new double[D * D];
+          for (int i = 0; i < a.length; i++) {
+            a[i] = rnd.nextGaussian();
+          }
+          double[] s = new double[D * D];
+          for (int i = 0; i < D; i++) {
+            for (int p = 0; p < D; p++) {
+              double v = 0.0;
+              for (int q = 0; q < D; q++) {
+                v += a[i * D + q] * a[p * D + q];
+              }
+              s[i * D + p] = v + (i == p ? 0.5 : 0.0);
+            }
+          }
+          c[b] = s;
+        }
+        case DIAG -> {
+          c[b] = new double[D];
+          for (int i = 0; i < D; i++) {
+            c[b][i] = 0.5 + 4.0 * rnd.nextDouble();
+          }
+        }
+        default -> c[b] = new double[] {0.5 + 4.0 * rnd.nextDouble()};
+      }
+    }
+    return c;
+  }
+}
