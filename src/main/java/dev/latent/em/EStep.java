@@ -17,8 +17,8 @@ import dev.latent.math.TileKernels;
  * allocated per row or per block.
  */
 public final class EStep {
-  /** Rows per tile: the tile's columns, centred copy and weighted copy (3 x d x 256 doubles) stay in L1/L2. */
-  static final int TILE = 256;
+  /** Rows per tile: the tile's columns, centred copy and weighted copy (3 x d x 128 doubles) stay in L1 for d = 10. */
+  static final int TILE = 128;
 
   private EStep() {}
 
@@ -155,8 +155,8 @@ public final class EStep {
     }
     int len = stats.scatterLength();
     for (int j = 0; j < k; j++) {
-      kernels.centre(s.xt, TILE, np, d, task.shifts[j], s.diff);
-      stats.resp[j] += kernels.weightedSums(s.diff, TILE, np, d, s.resp[j], s.wd, stats.sum, j * d);
+      stats.resp[j] += kernels.centredWeightedSums(s.xt, TILE, np, d, task.shifts[j], s.resp[j], s.diff, s.wd,
+          stats.sum, j * d);
       switch (task.scatter) {
         case FULL -> kernels.weightedGramUpper(s.wd, s.diff, TILE, np, d, stats.scat, j * len);
         case DIAG -> kernels.weightedSquares(s.wd, s.diff, TILE, np, d, stats.scat, j * len);

@@ -94,17 +94,20 @@ public final class JavaTileKernels implements TileKernels {
   }
 
   @Override
-  public double weightedSums(double[] diff, int stride, int n, int d, double[] w, double[] wd,
-      double[] sum, int s0) {
+  public double centredWeightedSums(double[] xt, int stride, int n, int d, double[] shift, double[] w,
+      double[] diff, double[] wd, double[] sum, int s0) {
     double tw = 0.0;
     for (int r = 0; r < n; r++) {
       tw += w[r];
     }
     for (int i = 0; i < d; i++) {
       int o = i * stride;
+      double m = shift[i];
       double s = 0.0;
       for (int r = 0; r < n; r++) {
-        double v = w[r] * diff[o + r];
+        double t = xt[o + r] - m;
+        double v = w[r] * t;
+        diff[o + r] = t;
         wd[o + r] = v;
         s += v;
       }

@@ -45,10 +45,12 @@ public interface TileKernels {
   void posteriors(double[][] logit, int k, int n, double[] w, double[][] resp, double[] max, double[] lse);
 
   /**
-   * Weighted column sums: {@code wd} column i = w * diff column i, and sum[s0 + i] += its total.
-   * Returns the sum of the weights.
+   * Centred and weighted columns with their sums: {@code diff} column i = xt column i - shift[i],
+   * {@code wd} column i = w * diff column i, and sum[s0 + i] += the total of wd column i. Returns the sum
+   * of the weights.
    */
-  double weightedSums(double[] diff, int stride, int n, int d, double[] w, double[] wd, double[] sum, int s0);
+  double centredWeightedSums(double[] xt, int stride, int n, int d, double[] shift, double[] w, double[] diff,
+      double[] wd, double[] sum, int s0);
 
   /** scat[q0 + i] += sum_r wd_ri diff_ri: the diagonal of the weighted scatter. */
   void weightedSquares(double[] wd, double[] diff, int stride, int n, int d, double[] scat, int q0);

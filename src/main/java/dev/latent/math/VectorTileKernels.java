@@ -40,7 +40,41 @@ public final class VectorTileKernels implements TileKernels {
 
   @Override
   public void triangularNorms(double[] f, int d, double[] diff, int stride, int n, double[] y, double[] m2) {
-    for (int r = 0; r < n; r += L) {
+    // Each row's sum is a chain of dependent additions, so four vectors of rows go through the factor
+    // together: four independent chains keep the floating-point units busy. Per row, the operations and
+    // their order are those of the row path.
+    int r = 0;
+    for (; r + 4 * L <= n; r += 4 * L) {
+      DoubleVector m0 = DoubleVector.zero(S);
+      DoubleVector m1 = m0;
+      DoubleVector m2v = m0;
+      DoubleVector m3 = m0;
+      for (int i = 0; i < d; i++) {
+        int fr = i * d;
+        double f0 = f[fr];
+        DoubleVector y0 = DoubleVector.fromArray(S, diff, r).mul(f0);
+        DoubleVector y1 = DoubleVector.fromArray(S, diff, r + L).mul(f0);
+        DoubleVector y2 = DoubleVector.fromArray(S, diff, r + 2 * L).mul(f0);
+        DoubleVector y3 = DoubleVector.fromArray(S, diff, r + 3 * L).mul(f0);
+        for (int p = 1; p <= i; p++) {
+          double fp = f[fr + p];
+          int o = p * stride + r;
+          y0 = y0.add(DoubleVector.fromArray(S, diff, o).mul(fp));
+          y1 = y1.add(DoubleVector.fromArray(S, diff, o + L).mul(fp));
+          y2 = y2.add(DoubleVector.fromArray(S, diff, o + 2 * L).mul(fp));
+          y3 = y3.add(DoubleVector.fromArray(S, diff, o + 3 * L).mul(fp));
+        }
+        m0 = m0.add(y0.mul(y0));
+        m1 = m1.add(y1.mul(y1));
+        m2v = m2v.add(y2.mul(y2));
+        m3 = m3.add(y3.mul(y3));
+      }
+      m0.intoArray(m2, r);
+      m1.intoArray(m2, r + L);
+      m2v.intoArray(m2, r + 2 * L);
+      m3.intoArray(m2, r + 3 * L);
+    }
+    for (; r < n; r += L) {
       DoubleVector m = DoubleVector.zero(S);
       for (int i = 0; i < d; i++) {
         int fr = i * d;
@@ -105,16 +139,20 @@ public final class VectorTileKernels implements TileKernels {
   }
 
   @Override
-  public double weightedSums(double[] diff, int stride, int n, int d, double[] w, double[] wd, double[] sum, int s0) {
+  public double centredWeightedSums(double[] xt, int stride, int n, int d, double[] shift, double[] w,
+      double[] diff, double[] wd, double[] sum, int s0) {
     DoubleVector tw = DoubleVector.zero(S);
     for (int r = 0; r < n; r += L) {
       tw = tw.add(DoubleVector.fromArray(S, w, r));
     }
     for (int i = 0; i < d; i++) {
       int o = i * stride;
+      DoubleVector m = DoubleVector.broadcast(S, shift[i]);
       DoubleVector s = DoubleVector.zero(S);
       for (int r = 0; r < n; r += L) {
-        DoubleVector v = DoubleVector.fromArray(S, w, r).mul(DoubleVector.fromArray(S, diff, o + r));
+        DoubleVector t = DoubleVector.fromArray(S, xt, o + r).sub(m);
+        DoubleVector v = DoubleVector.fromArray(S, w, r).mul(t);
+        t.intoArray(diff, o + r);
         v.intoArray(wd, o + r);
         s = s.add(v);
       }
@@ -137,9 +175,11 @@ public final class VectorTileKernels implements TileKernels {
 
   @Override
   public void weightedGramUpper(double[] wd, double[] diff, int stride, int n, int d, double[] scat, int q0) {
-    // Four entries of row i of the Gram matrix per sweep over the rows: wd column i is loaded once for
-    // all four, and the four running sums stay in registers until one reduction at the end.
+    // Four entries of row i of the Gram matrix per sweep over the rows, two vectors of rows per step:
+    // wd column i is loaded once for all four, and eight independent running sums (enough to cover the
+    // latency of a fused multiply-add) stay in registers until one reduction at the end.
     int q = q0;
+    int n2 = n - n % (2 * L);
     for (int i = 0; i < d; i++) {
       int a = i * stride;
       int p = i;
@@ -152,25 +192,48 @@ public final class VectorTileKernels implements TileKernels {
         DoubleVector s1 = s0;
         DoubleVector s2 = s0;
         DoubleVector s3 = s0;
-        for (int r = 0; r < n; r += L) {
+        DoubleVector t0 = s0;
+        DoubleVector t1 = s0;
+        DoubleVector t2 = s0;
+        DoubleVector t3 = s0;
+        int r = 0;
+        for (; r < n2; r += 2 * L) {
+          DoubleVector u = DoubleVector.fromArray(S, wd, a + r);
+          DoubleVector v = DoubleVector.fromArray(S, wd, a + r + L);
+          s0 = u.fma(DoubleVector.fromArray(S, diff, b0 + r), s0);
+          s1 = u.fma(DoubleVector.fromArray(S, diff, b1 + r), s1);
+          s2 = u.fma(DoubleVector.fromArray(S, diff, b2 + r), s2);
+          s3 = u.fma(DoubleVector.fromArray(S, diff, b3 + r), s3);
+          t0 = v.fma(DoubleVector.fromArray(S, diff, b0 + r + L), t0);
+          t1 = v.fma(DoubleVector.fromArray(S, diff, b1 + r + L), t1);
+          t2 = v.fma(DoubleVector.fromArray(S, diff, b2 + r + L), t2);
+          t3 = v.fma(DoubleVector.fromArray(S, diff, b3 + r + L), t3);
+        }
+        for (; r < n; r += L) {
           DoubleVector u = DoubleVector.fromArray(S, wd, a + r);
           s0 = u.fma(DoubleVector.fromArray(S, diff, b0 + r), s0);
           s1 = u.fma(DoubleVector.fromArray(S, diff, b1 + r), s1);
           s2 = u.fma(DoubleVector.fromArray(S, diff, b2 + r), s2);
           s3 = u.fma(DoubleVector.fromArray(S, diff, b3 + r), s3);
         }
-        scat[q++] += s0.reduceLanes(VectorOperators.ADD);
-        scat[q++] += s1.reduceLanes(VectorOperators.ADD);
-        scat[q++] += s2.reduceLanes(VectorOperators.ADD);
-        scat[q++] += s3.reduceLanes(VectorOperators.ADD);
+        scat[q++] += s0.add(t0).reduceLanes(VectorOperators.ADD);
+        scat[q++] += s1.add(t1).reduceLanes(VectorOperators.ADD);
+        scat[q++] += s2.add(t2).reduceLanes(VectorOperators.ADD);
+        scat[q++] += s3.add(t3).reduceLanes(VectorOperators.ADD);
       }
       for (; p < d; p++) {
         int b = p * stride;
-        DoubleVector s = DoubleVector.zero(S);
-        for (int r = 0; r < n; r += L) {
-          s = DoubleVector.fromArray(S, wd, a + r).fma(DoubleVector.fromArray(S, diff, b + r), s);
+        DoubleVector s0 = DoubleVector.zero(S);
+        DoubleVector t0 = s0;
+        int r = 0;
+        for (; r < n2; r += 2 * L) {
+          s0 = DoubleVector.fromArray(S, wd, a + r).fma(DoubleVector.fromArray(S, diff, b + r), s0);
+          t0 = DoubleVector.fromArray(S, wd, a + r + L).fma(DoubleVector.fromArray(S, diff, b + r + L), t0);
         }
-        scat[q++] += s.reduceLanes(VectorOperators.ADD);
+        for (; r < n; r += L) {
+          s0 = DoubleVector.fromArray(S, wd, a + r).fma(DoubleVector.fromArray(S, diff, b + r), s0);
+        }
+        scat[q++] += s0.add(t0).reduceLanes(VectorOperators.ADD);
       }
     }
   }

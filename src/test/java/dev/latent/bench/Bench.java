@@ -1,0 +1,504 @@
+package dev.latent.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latent.em.ColumnStats;
+import dev.latent.em.CovarianceType;
+import dev.latent.em.DataBlock;
+import dev.latent.em.EStepTask;
+import dev.latent.em.EmLoop;
+import dev.latent.em.FitResult;
+import dev.latent.em.FitSpec;
+import dev.latent.em.InitMethod;
+import dev.latent.em.MStep;
+import dev.latent.em.Mixture;
+import dev.latent.em.ModelKind;
+import dev.latent.em.SampleTask;
+import dev.latent.em.StartParams;
+import dev.latent.em.SuffStats;
+import dev.latent.em.TopRows;
+import dev.latent.math.Kernels;
+import dev.latent.spark.SparkDataPass;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.mllib.clustering.GaussianMixture;
+import org.apache.spark.mllib.clustering.GaussianMixtureModel;
+import org.apache.spark.mllib.clustering.KMeans;
+import org.apache.spark.mllib.clustering.KMeansModel;
+import org.apache.spark.mllib.linalg.Matrices;
+import org.apache.spark.mllib.linalg.Vector;
+import org.apache.spark.mllib.linalg.Vectors;
+import org.apache.spark.mllib.stat.distribution.MultivariateGaussian;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.storage.RDDInfo;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Latent against Spark MLlib (RDD API) in one JVM, on the same seeded synthetic mixture cached once as
+ * Latent's blocks and once as MLlib's fastest input (a cached {@code RDD<Vector>}, same partitions).
+ * Run by {@code submit/bench}; see docs/benchmarks.md for what is measured and the latest figures.
+ *
+ * <p>Per-iteration time is the marginal cost: (time of a run of {@code iters} iterations - time of a run
+ * of 2) / (iters - 2), each after a warm-up run, so start-up work of either library (MLlib converts and
+ * caches its input inside every run) does not count as iterations. Both start from the same parameters:
+ * GMM from Latent's default initialisation (k-means++, K-means, one M-step), K-means from the same k
+ * random rows. Final log-likelihoods and costs are evaluated by one Latent pass over the same data.
+ */
+public final class Bench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Bench() {}
+
+  record Options(long n, int d, int k, int iters, String master, int partitions, long seed, boolean scaling,
+      boolean mllib, int depth) {}
+
+  public static void main(String[] args) throws Exception {
+    Options o;
+    try {
+      o = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.err.println(usage());
+      System.exit(2);
+      return;
+    }
+    Configurator.setLevel("dev.latent", Level.WARN);
+    SparkConf conf = new SparkConf().setMaster(o.master()).setAppName("latent-bench")
+        .set("spark.ui.enabled", "false")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.driver.bindAddress", "127.0.0.1")
+        .set("spark.ui.showConsoleProgress", "false");
+    JavaSparkContext jsc = new JavaSparkContext(conf);
+    jsc.setLogLevel("WARN");
+    int code = 0;
+    try {
+      run(jsc, o);
+    } catch (RuntimeException e) {
+      e.printStackTrace();
+      code = 1;
+    } finally {
+      jsc.stop();
+    }
+    System.exit(code);
+  }
+
+  static String usage() {
+    return "usage: submit/bench [--n ROWS] [--d DIM] [--k K] [--iters N] [--master URL] [--partitions P]\n"
+        + "                    [--seed S] [--depth D] [--scaling] [--no-mllib]\n"
+        + "defaults: --n 1000000 --d 10 --k 8 --iters 20 --master local[2] --partitions 4 --seed 42 --depth 2";
+  }
+
+  static Options parse(String[] a) {
+    long n = 1_000_000;
+    int d = 10;
+    int k = 8;
+    int iters = 20;
+    String master = "local[2]";
+    int partitions = 4;
+    long seed = 42;
+    boolean scaling = false;
+    boolean mllib = true;
+    int depth = 2;
+    for (int i = 0; i < a.length; i++) {
+      String flag = a[i];
+      switch (flag) {
+        case "--scaling" -> scaling = true;
+        case "--no-mllib" -> mllib = false;
+        case "--help", "-h" -> {
+          System.out.println(usage());
+          System.exit(0);
+        }
+        default -> {
+          if (i + 1 >= a.length) {
+            throw new IllegalArgumentException("unknown option or missing value: " + flag);
+          }
+          String v = a[++i];
+          try {
+            switch (flag) {
+              case "--n" -> n = Long.parseLong(v.replace("_", ""));
+              case "--d" -> d = Integer.parseInt(v);
+              case "--k" -> k = Integer.parseInt(v);
+              case "--iters" -> iters = Integer.parseInt(v);
+              case "--master" -> master = v;
+              case "--partitions" -> partitions = Integer.parseInt(v);
+              case "--seed" -> seed = Long.parseLong(v);
+              case "--depth" -> depth = Integer.parseInt(v);
+              default -> throw new IllegalArgumentException("unknown option " + flag);
+            }
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + ": not a number: " + v);
+          }
+        }
+      }
+    }
+    if (n < 1000 || d < 1 || k < 2 || iters < 3 || partitions < 1 || depth < 1) {
+      throw new IllegalArgumentException("need --n >= 1000, --d >= 1, --k >= 2, --iters >= 3, --partitions >= 1");
+    }
+    return new Options(n, d, k, iters, master, partitions, seed, scaling, mllib, depth);
+  }
+
+  static void run(JavaSparkContext jsc, Options o) throws IOException {
+    Map<String, Object> out = new LinkedHashMap<>();
+    SyntheticMixture truth = SyntheticMixture.random(o.d(), o.k(), o.seed());
+    say("machine: %d cores, JDK %s, max heap %.1f GiB; Spark %s %s; E-step kernels: %s",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() / 1073741824.0, jsc.version(), o.master(), Kernels.get().name());
+    say("data: n=%d d=%d K=%d, %d partitions, seed %d; %d iterations per timed run", o.n(), o.d(), o.k(),
+        o.partitions(), o.seed(), o.iters());
+    out.put("n", o.n());
+    out.put("d", o.d());
+    out.put("k", o.k());
+    out.put("iters", o.iters());
+    out.put("master", o.master());
+    out.put("partitions", o.partitions());
+    out.put("kernels", Kernels.get().name());
+
+    long t0 = System.nanoTime();
+    JavaRDD<DataBlock> blocks = truth.blocks(jsc, o.n(), o.partitions(), o.seed())
+        .setName("latent-blocks").persist(StorageLevel.MEMORY_ONLY());
+    ColumnStats cols = blocks.treeAggregate(new ColumnStats(o.d()), ColumnStats::add, ColumnStats::merge,
+        o.depth());
+    say("Latent blocks generated and cached on the executors in %.1f s", (System.nanoTime() - t0) / 1e9);
+    SparkDataPass pass = new SparkDataPass(jsc, blocks, o.d(), o.depth());
+    double raw = 8.0 * o.n() * o.d();
+    long latentBytes = cachedBytes(jsc, blocks.rdd());
+    say("cached: Latent %.1f MB = %.3f x raw n*d*8 (%.1f MB)", latentBytes / 1e6, latentBytes / raw, raw / 1e6);
+    out.put("raw_bytes", (long) raw);
+    out.put("cached_bytes_latent", latentBytes);
+    out.put("cached_ratio_latent", latentBytes / raw);
+
+    JavaRDD<Vector> vectors = null;
+    if (o.mllib()) {
+      vectors = truth.vectors(jsc, o.n(), o.partitions(), o.seed()).setName("mllib-vectors")
+          .persist(StorageLevel.MEMORY_ONLY());
+      vectors.count();
+      long mllibBytes = cachedBytes(jsc, vectors.rdd());
+      say("cached: MLlib RDD<Vector> %.1f MB = %.3f x raw", mllibBytes / 1e6, mllibBytes / raw);
+      out.put("cached_bytes_mllib", mllibBytes);
+      out.put("cached_ratio_mllib", mllibBytes / raw);
+    }
+
+    double trueLl = meanLogLik(pass, truth.mixture());
+    say("mean log-likelihood under the true parameters: %.6f", trueLl);
+    out.put("gmm_loglik_true", trueLl);
+
+    // The GMM start: Latent's default initialisation (k-means++ seeding, K-means as scikit-learn runs it,
+    // one M-step on its labels), computed once and handed to both libraries.
+    t0 = System.nanoTime();
+    FitSpec kmSpec = new FitSpec(ModelKind.KMEANS, CovarianceType.FULL, o.k(), FitSpec.INIT_KMEANS_MAX_ITER,
+        FitSpec.INIT_KMEANS_TOL, 1e-6, o.seed(), InitMethod.KMEANS_PP, null, 1);
+    FitResult init = EmLoop.fit(pass, kmSpec, cols);
+    StartParams gmmStart = gmmStart(pass, init.means(), cols);
+    say("Latent default initialisation: %d k-means passes, %.1f s", init.iterations(),
+        (System.nanoTime() - t0) / 1e9);
+
+    gmm(jsc, o, pass, cols, vectors, gmmStart, out);
+    kmeans(o, pass, cols, vectors, out);
+
+    out.put("driver_result_bytes", resultBytes(pass, gmmStart));
+    say("driver receives %d bytes per GMM E-step (treeAggregate result: O(K d^2), independent of n)",
+        (long) out.get("driver_result_bytes"));
+    if (o.scaling()) {
+      blocks.unpersist(true);
+      if (vectors != null) {
+        vectors.unpersist(true);
+      }
+      scaling(jsc, o, truth, gmmStart, out);
+    }
+    out.put("peak_heap_bytes", peakHeap());
+    out.put("peak_rss_bytes", peakRss());
+    say("peak memory: heap %.0f MB (sum of pool peaks), process RSS %.0f MB", peakHeap() / 1e6, peakRss() / 1e6);
+    System.out.println(JSON.writeValueAsString(out));
+  }
+
+  private static void gmm(JavaSparkContext jsc, Options o, SparkDataPass pass, ColumnStats cols,
+      JavaRDD<Vector> vectors, StartParams start, Map<String, Object> out) {
+    int it = o.iters();
+    latentGmm(pass, cols, start, 2);
+    Timed<FitResult> l2 = time(() -> latentGmm(pass, cols, start, 2));
+    Timed<FitResult> ln = time(() -> latentGmm(pass, cols, start, it));
+    double perL = perIteration(l2.seconds, ln.seconds, it);
+    double llL = ln.value.meanLogLik();
+    say("GMM full  Latent: %.4f s/iter (run of %d: %.2f s, of 2: %.2f s); mean log-likelihood %.6f",
+        perL, it, ln.seconds, l2.seconds, llL);
+    out.put("gmm_sec_per_iter_latent", perL);
+    out.put("gmm_loglik_latent", llL);
+    if (vectors == null) {
+      return;
+    }
+    GaussianMixtureModel init = toMllib(start);
+    mllibGmm(vectors.rdd(), init, o, 2);
+    Timed<GaussianMixtureModel> m2 = time(() -> mllibGmm(vectors.rdd(), init, o, 2));
+    Timed<GaussianMixtureModel> mn = time(() -> mllibGmm(vectors.rdd(), init, o, it));
+    double perM = perIteration(m2.seconds, mn.seconds, it);
+    double llM = meanLogLik(pass, fromMllib(mn.value));
+    say("GMM full  MLlib:  %.4f s/iter (run of %d: %.2f s, of 2: %.2f s); mean log-likelihood %.6f",
+        perM, it, mn.seconds, m2.seconds, llM);
+    say("GMM full  speed-up (MLlib / Latent per iteration): %.1fx", perM / perL);
+    out.put("gmm_sec_per_iter_mllib", perM);
+    out.put("gmm_loglik_mllib", llM);
+    out.put("gmm_speedup", perM / perL);
+  }
+
+  private static void kmeans(Options o, SparkDataPass pass, ColumnStats cols, JavaRDD<Vector> vectors,
+      Map<String, Object> out) {
+    int it = o.iters();
+    TopRows rows = pass.sample(new SampleTask[] {new SampleTask(new double[0][], o.seed(), 0, o.k())})[0];
+    double[][] centres = new double[o.k()][];
+    int[] order = rows.order();
+    for (int j = 0; j < o.k(); j++) {
+      centres[j] = rows.row(order[j]);
+    }
+    latentKmeans(pass, cols, centres, 2);
+    Timed<FitResult> l2 = time(() -> latentKmeans(pass, cols, centres, 2));
+    Timed<FitResult> ln = time(() -> latentKmeans(pass, cols, centres, it));
+    int passesL = ln.value.iterations();
+    double perL = perIteration(l2.seconds, ln.seconds, passesL);
+    double costL = inertia(pass, ln.value.means());
+    say("K-means   Latent: %.4f s/iter (%d passes: %.2f s, 2: %.2f s); cost %.6e", perL, passesL, ln.seconds,
+        l2.seconds, costL);
+    out.put("kmeans_sec_per_iter_latent", perL);
+    out.put("kmeans_iters_latent", passesL);
+    out.put("kmeans_cost_latent", costL);
+    if (vectors == null) {
+      return;
+    }
+    Vector[] c = new Vector[o.k()];
+    for (int j = 0; j < o.k(); j++) {
+      c[j] = Vectors.dense(centres[j].clone());
+    }
+    KMeansModel init = new KMeansModel(c);
+    mllibKmeans(vectors.rdd(), init, o, 2);
+    Timed<KMeansModel> m2 = time(() -> mllibKmeans(vectors.rdd(), init, o, 2));
+    Timed<KMeansModel> mn = time(() -> mllibKmeans(vectors.rdd(), init, o, it));
+    int passesM = mn.value.numIter();
+    double perM = perIteration(m2.seconds, mn.seconds, passesM);
+    double[][] mc = new double[o.k()][];
+    for (int j = 0; j < o.k(); j++) {
+      mc[j] = mn.value.clusterCenters()[j].toArray();
+    }
+    double costM = inertia(pass, mc);
+    say("K-means   MLlib:  %.4f s/iter (%d iterations: %.2f s, 2: %.2f s); cost %.6e (its own: %.6e)", perM,
+        passesM, mn.seconds, m2.seconds, costM, mn.value.trainingCost());
+    say("K-means   speed-up (MLlib / Latent per iteration): %.1fx", perM / perL);
+    out.put("kmeans_sec_per_iter_mllib", perM);
+    out.put("kmeans_iters_mllib", passesM);
+    out.put("kmeans_cost_mllib", costM);
+    out.put("kmeans_speedup", perM / perL);
+  }
+
+  /** Latent alone at n = 250k, 500k, 1M, 2M: per-iteration time against n, fitted by least squares. */
+  private static void scaling(JavaSparkContext jsc, Options o, SyntheticMixture truth, StartParams start,
+      Map<String, Object> out) {
+    long[] sizes = {250_000, 500_000, 1_000_000, 2_000_000};
+    double[] gmm = new double[sizes.length];
+    double[] km = new double[sizes.length];
+    List<Map<String, Object>> points = new ArrayList<>();
+    for (int s = 0; s < sizes.length; s++) {
+      long n = sizes[s];
+      JavaRDD<DataBlock> blocks = truth.blocks(jsc, n, o.partitions(), o.seed()).persist(StorageLevel.MEMORY_ONLY());
+      ColumnStats cols = blocks.treeAggregate(new ColumnStats(o.d()), ColumnStats::add, ColumnStats::merge,
+          o.depth());
+      SparkDataPass pass = new SparkDataPass(jsc, blocks, o.d(), o.depth());
+      latentGmm(pass, cols, start, 2);
+      double g2 = time(() -> latentGmm(pass, cols, start, 2)).seconds;
+      double gn = time(() -> latentGmm(pass, cols, start, o.iters())).seconds;
+      gmm[s] = perIteration(g2, gn, o.iters());
+      double[][] centres = start.means();
+      double k2 = time(() -> latentKmeans(pass, cols, centres, 2)).seconds;
+      Timed<FitResult> kn = time(() -> latentKmeans(pass, cols, centres, o.iters()));
+      km[s] = perIteration(k2, kn.seconds, kn.value.iterations());
+      System.gc();
+      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      say("scaling n=%8d: GMM %.4f s/iter, K-means %.4f s/iter; heap in use after GC %.0f MB (cached data included)",
+          n, gmm[s], km[s], heap / 1e6);
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("n", n);
+      p.put("gmm_sec_per_iter", gmm[s]);
+      p.put("kmeans_sec_per_iter", km[s]);
+      p.put("heap_after_gc_bytes", heap);
+      points.add(p);
+      blocks.unpersist(true);
+    }
+    Map<String, Object> sc = new LinkedHashMap<>();
+    sc.put("points", points);
+    sc.put("gmm", line("GMM", sizes, gmm));
+    sc.put("kmeans", line("K-means", sizes, km));
+    out.put("scaling", sc);
+  }
+
+  /** Least-squares line t = a + b n; b against the 1M-to-2M slope. */
+  private static Map<String, Object> line(String what, long[] n, double[] t) {
+    int m = n.length;
+    double mn = 0.0;
+    double mt = 0.0;
+    for (int i = 0; i < m; i++) {
+      mn += n[i] / (double) m;
+      mt += t[i] / m;
+    }
+    double sxy = 0.0;
+    double sxx = 0.0;
+    for (int i = 0; i < m; i++) {
+      sxy += (n[i] - mn) * (t[i] - mt);
+      sxx += (n[i] - mn) * (n[i] - mn);
+    }
+    double slope = sxy / sxx;
+    double fixed = mt - slope * mn;
+    double last = (t[m - 1] - t[m - 2]) / (n[m - 1] - n[m - 2]);
+    say("scaling %s: %.1f ns per row per iteration (least squares over 250k..2M), %.1f ns 1M->2M (ratio %.2f);"
+        + " fixed overhead %.1f ms per iteration", what, slope * 1e9, last * 1e9, slope / last, fixed * 1e3);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("ns_per_row", slope * 1e9);
+    r.put("ns_per_row_1m_2m", last * 1e9);
+    r.put("slope_ratio", slope / last);
+    r.put("fixed_ms_per_iter", fixed * 1e3);
+    return r;
+  }
+
+  private static FitResult latentGmm(SparkDataPass pass, ColumnStats cols, StartParams start, int iters) {
+    // tol 0: exactly iters iterations, as MLlib with convergenceTol 0.
+    FitSpec spec = new FitSpec(ModelKind.GMM, CovarianceType.FULL, start.k(), iters, 0.0, 1e-6, 0,
+        InitMethod.MODEL, start, 1);
+    return EmLoop.fit(pass, spec, cols);
+  }
+
+  private static FitResult latentKmeans(SparkDataPass pass, ColumnStats cols, double[][] centres, int iters) {
+    StartParams start = new StartParams(ModelKind.KMEANS, null, new double[centres.length], centres, null);
+    FitSpec spec = new FitSpec(ModelKind.KMEANS, CovarianceType.FULL, centres.length, iters, 0.0, 1e-6, 0,
+        InitMethod.MODEL, start, 1);
+    return EmLoop.fit(pass, spec, cols);
+  }
+
+  private static GaussianMixtureModel mllibGmm(RDD<Vector> data, GaussianMixtureModel init, Options o, int iters) {
+    return new GaussianMixture().setK(o.k()).setMaxIterations(iters).setConvergenceTol(0.0)
+        .setInitialModel(init).setSeed(o.seed()).run(data);
+  }
+
+  private static KMeansModel mllibKmeans(RDD<Vector> data, KMeansModel init, Options o, int iters) {
+    return new KMeans().setK(o.k()).setMaxIterations(iters).setEpsilon(0.0).setInitialModel(init)
+        .setSeed(o.seed()).run(data);
+  }
+
+  /** One M-step on the hard assignments to the K-means centres: how Latent starts a GMM. */
+  private static StartParams gmmStart(SparkDataPass pass, double[][] centres, ColumnStats cols) {
+    EStepTask task = EStepTask.under(Mixture.forCentres(centres), true, EStepTask.Scatter.FULL);
+    SuffStats s = pass.estep(new EStepTask[] {task})[0];
+    MStep.Update u = MStep.gmm(s, centres, CovarianceType.FULL, 1e-6, cols.variance());
+    return new StartParams(ModelKind.GMM, CovarianceType.FULL, u.weights(), u.means(), u.covariances());
+  }
+
+  private static double meanLogLik(SparkDataPass pass, Mixture m) {
+    SuffStats s = pass.estep(new EStepTask[] {EStepTask.under(m, false, EStepTask.Scatter.NONE)})[0];
+    return s.logLik / s.weightSum;
+  }
+
+  private static double inertia(SparkDataPass pass, double[][] centres) {
+    EStepTask t = EStepTask.under(Mixture.forCentres(centres), true, EStepTask.Scatter.NONE);
+    return pass.estep(new EStepTask[] {t})[0].hardDist;
+  }
+
+  private static long resultBytes(SparkDataPass pass, StartParams start) throws IOException {
+    Mixture m = toMixture(start.weights(), start.means(), start.covariances());
+    SuffStats[] s = pass.estep(new EStepTask[] {EStepTask.under(m, false, EStepTask.Scatter.FULL)});
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream oos = new ObjectOutputStream(bytes)) {
+      oos.writeObject(s);
+    }
+    return bytes.size();
+  }
+
+  private static GaussianMixtureModel toMllib(StartParams p) {
+    int k = p.k();
+    int d = p.means()[0].length;
+    MultivariateGaussian[] g = new MultivariateGaussian[k];
+    for (int j = 0; j < k; j++) {
+      // Symmetric, so row-major is column-major.
+      g[j] = new MultivariateGaussian(Vectors.dense(p.means()[j].clone()),
+          Matrices.dense(d, d, p.covariances()[j].clone()));
+    }
+    return new GaussianMixtureModel(p.weights().clone(), g);
+  }
+
+  private static Mixture fromMllib(GaussianMixtureModel m) {
+    int k = m.k();
+    double[][] means = new double[k][];
+    double[][] cov = new double[k][];
+    for (int j = 0; j < k; j++) {
+      means[j] = m.gaussians()[j].mu().toArray();
+      cov[j] = m.gaussians()[j].sigma().toArray();
+    }
+    return toMixture(m.weights(), means, cov);
+  }
+
+  private static Mixture toMixture(double[] w, double[][] means, double[][] cov) {
+    try {
+      return Mixture.of(CovarianceType.FULL, w, means, cov);
+    } catch (Mixture.DegenerateComponentException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static double perIteration(double shortRun, double longRun, int iters) {
+    return iters > 2 ? (longRun - shortRun) / (iters - 2) : longRun / iters;
+  }
+
+  private record Timed<T>(T value, double seconds) {}
+
+  private static <T> Timed<T> time(Supplier<T> f) {
+    long t0 = System.nanoTime();
+    T v = f.get();
+    return new Timed<>(v, (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static long cachedBytes(JavaSparkContext jsc, RDD<?> rdd) {
+    for (RDDInfo info : jsc.sc().getRDDStorageInfo()) {
+      if (info.id() == rdd.id()) {
+        return info.memSize();
+      }
+    }
+    return -1;
+  }
+
+  private static long peakHeap() {
+    long s = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        s += p.getPeakUsage().getUsed();
+      }
+    }
+    return s;
+  }
+
+  private static long peakRss() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  private static void say(String fmt, Object... args) {
+    System.out.println(String.format(Locale.ROOT, fmt, args));
+  }
+}
