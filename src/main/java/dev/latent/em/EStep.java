@@ -64,7 +64,7 @@ public final class EStep {
       }
       logits(task.mixture, s, np, kernels);
       if (task.assign == EStepTask.Assign.HARD) {
-        hard(task, block, row0, n, s, stats);
+        hard(task, block, row0, n, np, s, stats, kernels);
       } else {
         soft(task, block, row0, n, np, s, stats, kernels);
       }
@@ -96,34 +96,48 @@ public final class EStep {
   }
 
   /** Argmax per row, then each row's statistics added to its one component (as {@link RowEStep}). */
-  private static void hard(EStepTask task, DataBlock block, int row0, int n, Scratch s, SuffStats stats) {
-    int k = task.k;
+  private static void hard(EStepTask task, DataBlock block, int row0, int n, int np, Scratch s, SuffStats stats,
+      TileKernels kernels) {
     int d = task.d;
     double[] x = block.x;
+    kernels.argmax(s.logit, s.maha, task.k, np, s.best, s.max, s.bestMaha);
+    boolean sumsOnly = task.scatter == EStepTask.Scatter.NONE;
+    // Running totals in locals (same order of additions as the row path), written back after the tile.
+    long rows = stats.rows;
+    double weightSum = stats.weightSum;
+    double logLik = stats.logLik;
+    double hardDist = stats.hardDist;
     for (int r = 0; r < n; r++) {
       double w = s.w[r];
       if (w == 0.0) {
         continue;
       }
-      int j = 0;
-      double best = s.logit[0][r];
-      for (int c = 1; c < k; c++) {
-        if (s.logit[c][r] > best) {
-          best = s.logit[c][r];
-          j = c;
-        }
-      }
+      int j = s.best[r];
       int off = (row0 + r) * d;
       long key = block.keys[row0 + r];
-      stats.rows++;
-      stats.weightSum += w;
-      stats.logLik += w * best;
-      stats.hardDist += w * s.maha[j][r];
+      rows++;
+      weightSum += w;
+      logLik += w * s.max[r];
+      hardDist += w * s.bestMaha[r];
       stats.assignHash[j] += RowRandom.mix(key);
       stats.hardCount[j] += w;
-      RowEStep.offerWorst(stats, -best, key, x, off);
-      stats.addRow(j, w, x, off, task.shifts[j], s.rowDiff);
+      RowEStep.offerWorst(stats, -s.max[r], key, x, off);
+      if (sumsOnly) {
+        // K-means: only the sum, the same operations as SuffStats.addRow without the scatter.
+        stats.resp[j] += w;
+        double[] shift = task.shifts[j];
+        int q = j * d;
+        for (int i = 0; i < d; i++) {
+          stats.sum[q + i] += w * (x[off + i] - shift[i]);
+        }
+      } else {
+        stats.addRow(j, w, x, off, task.shifts[j], s.rowDiff);
+      }
     }
+    stats.rows = rows;
+    stats.weightSum = weightSum;
+    stats.logLik = logLik;
+    stats.hardDist = hardDist;
   }
 
   /**
@@ -134,25 +148,29 @@ public final class EStep {
       TileKernels kernels) {
     int k = task.k;
     int d = task.d;
-    kernels.posteriors(s.logit, k, np, s.w, s.resp, s.max, s.lse);
+    kernels.argmax(s.logit, s.maha, k, np, s.best, s.max, s.bestMaha);
+    kernels.posteriors(s.logit, k, np, s.w, s.max, s.resp, s.lse);
+    long rows = stats.rows;
+    double weightSum = stats.weightSum;
+    double logLik = stats.logLik;
+    double classLogLik = stats.classLogLik;
     for (int r = 0; r < n; r++) {
       double w = s.w[r];
       if (w == 0.0) {
         continue;
       }
-      double max = s.max[r];
-      int best = 0;
-      while (best < k - 1 && s.logit[best][r] != max) {
-        best++;
-      }
       double lse = s.lse[r];
-      stats.rows++;
-      stats.weightSum += w;
-      stats.logLik += w * lse;
-      stats.classLogLik += w * (max - lse);
-      stats.hardCount[best] += w;
+      rows++;
+      weightSum += w;
+      logLik += w * lse;
+      classLogLik += w * (s.max[r] - lse);
+      stats.hardCount[s.best[r]] += w;
       RowEStep.offerWorst(stats, -lse, block.keys[row0 + r], block.x, (row0 + r) * d);
     }
+    stats.rows = rows;
+    stats.weightSum = weightSum;
+    stats.logLik = logLik;
+    stats.classLogLik = classLogLik;
     int len = stats.scatterLength();
     for (int j = 0; j < k; j++) {
       stats.resp[j] += kernels.centredWeightedSums(s.xt, TILE, np, d, task.shifts[j], s.resp[j], s.diff, s.wd,
@@ -196,6 +214,8 @@ public final class EStep {
     final double[] y;
     final double[] w;
     final double[] max;
+    final double[] bestMaha;
+    final int[] best;
     final double[] lse;
     final double[] rowDiff;
     final double[][] maha;
@@ -209,6 +229,8 @@ public final class EStep {
       y = new double[tile];
       w = new double[tile];
       max = new double[tile];
+      bestMaha = new double[tile];
+      best = new int[tile];
       lse = new double[tile];
       rowDiff = new double[d];
       maha = new double[k][tile];

@@ -177,14 +177,28 @@ public final class JavaTileKernels implements TileKernels {
   }
 
   @Override
-  public void posteriors(double[][] logit, int k, int n, double[] w, double[][] resp, double[] max,
-      double[] lse) {
+  public void argmax(double[][] logit, double[][] maha, int k, int n, int[] best, double[] max,
+      double[] bestMaha) {
     for (int r = 0; r < n; r++) {
+      int b = 0;
       double m = logit[0][r];
       for (int j = 1; j < k; j++) {
-        m = Math.max(m, logit[j][r]);
+        if (logit[j][r] > m) {
+          m = logit[j][r];
+          b = j;
+        }
       }
+      best[r] = b;
       max[r] = m;
+      bestMaha[r] = maha[b][r];
+    }
+  }
+
+  @Override
+  public void posteriors(double[][] logit, int k, int n, double[] w, double[] max, double[][] resp,
+      double[] lse) {
+    for (int r = 0; r < n; r++) {
+      double m = max[r];
       if (w[r] == 0.0 || !(m > Double.NEGATIVE_INFINITY)) {
         for (int j = 0; j < k; j++) {
           resp[j][r] = 0.0;

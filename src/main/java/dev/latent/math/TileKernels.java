@@ -38,11 +38,17 @@ public interface TileKernels {
   void sphericalNorms(double[] xt, int stride, int n, int d, double[] mu, double f, double[] m2);
 
   /**
-   * Posteriors of n rows from their logits (component j's in {@code logit[j]}): max[r] = max_j logit,
-   * lse[r] = log sum_j exp(logit_j), resp[j][r] = w[r] exp(logit_j - lse). A row whose maximum is not
-   * finite gets resp 0 and lse = its maximum; so does every row of weight 0.
+   * Each row's most likely component: best[r] = the first j with the largest logit[j][r] (a later j must
+   * be strictly larger, as the row path's argmax), max[r] = that logit and bestMaha[r] = maha[best][r].
    */
-  void posteriors(double[][] logit, int k, int n, double[] w, double[][] resp, double[] max, double[] lse);
+  void argmax(double[][] logit, double[][] maha, int k, int n, int[] best, double[] max, double[] bestMaha);
+
+  /**
+   * Posteriors of n rows from their logits (component j's in {@code logit[j]}) and their maxima (from
+   * {@link #argmax}): lse[r] = log sum_j exp(logit_j), resp[j][r] = w[r] exp(logit_j - lse). A row whose
+   * maximum is not finite gets resp 0 and lse = its maximum; every row of weight 0 gets resp 0.
+   */
+  void posteriors(double[][] logit, int k, int n, double[] w, double[] max, double[][] resp, double[] lse);
 
   /**
    * Centred and weighted columns with their sums: {@code diff} column i = xt column i - shift[i],

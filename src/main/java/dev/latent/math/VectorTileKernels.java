@@ -113,14 +113,32 @@ public final class VectorTileKernels implements TileKernels {
   }
 
   @Override
-  public void posteriors(double[][] logit, int k, int n, double[] w, double[][] resp, double[] max, double[] lse) {
-    DoubleVector zero = DoubleVector.zero(S);
+  public void argmax(double[][] logit, double[][] maha, int k, int n, int[] best, double[] max, double[] bestMaha) {
+    // The index is carried as a double lane (exact for any k) and converted per row at the end.
     for (int r = 0; r < n; r += L) {
       DoubleVector m = DoubleVector.fromArray(S, logit[0], r);
+      DoubleVector mm = DoubleVector.fromArray(S, maha[0], r);
+      DoubleVector b = DoubleVector.zero(S);
       for (int j = 1; j < k; j++) {
-        m = m.max(DoubleVector.fromArray(S, logit[j], r));
+        DoubleVector l = DoubleVector.fromArray(S, logit[j], r);
+        VectorMask<Double> larger = l.compare(VectorOperators.GT, m);
+        m = m.blend(l, larger);
+        mm = mm.blend(DoubleVector.fromArray(S, maha[j], r), larger);
+        b = b.blend(j, larger);
       }
       m.intoArray(max, r);
+      mm.intoArray(bestMaha, r);
+      for (int t = 0; t < L; t++) {
+        best[r + t] = (int) b.lane(t);
+      }
+    }
+  }
+
+  @Override
+  public void posteriors(double[][] logit, int k, int n, double[] w, double[] max, double[][] resp, double[] lse) {
+    DoubleVector zero = DoubleVector.zero(S);
+    for (int r = 0; r < n; r += L) {
+      DoubleVector m = DoubleVector.fromArray(S, max, r);
       // Rows without a finite maximum (no component gives them a density) would make NaNs below.
       VectorMask<Double> finite = m.compare(VectorOperators.GT, Double.NEGATIVE_INFINITY);
       DoubleVector safeMax = zero.blend(m, finite);
