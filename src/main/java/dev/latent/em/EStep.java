@@ -37,7 +37,7 @@ public final class EStep {
   }
 
   /** As {@link #accumulate(EStepTask, DataBlock, SuffStats)} with the given kernels (tests, benchmarks). */
-  static SuffStats accumulate(EStepTask task, DataBlock block, SuffStats stats, TileKernels kernels) {
+  public static SuffStats accumulate(EStepTask task, DataBlock block, SuffStats stats, TileKernels kernels) {
     if (block.d != task.d) {
       throw new IllegalArgumentException("block dimension " + block.d + " != model dimension " + task.d);
     }

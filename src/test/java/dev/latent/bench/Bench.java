@@ -56,7 +56,10 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Per-iteration time is the marginal cost: (time of a run of {@code iters} iterations - time of a run
  * of 2) / (iters - 2), each after a warm-up run, so start-up work of either library (MLlib converts and
- * caches its input inside every run) does not count as iterations. Both start from the same parameters:
+ * caches its input inside every run) does not count as iterations. The machine is shared, so the two
+ * libraries are measured in alternation, {@code repeats} rounds, and each keeps its best round; both
+ * wall-clock time and the process's CPU time (which other processes' load barely changes) are reported.
+ * Both start from the same parameters:
  * GMM from Latent's default initialisation (k-means++, K-means, one M-step), K-means from the same k
  * random rows. Final log-likelihoods and costs are evaluated by one Latent pass over the same data.
  */
@@ -66,7 +69,7 @@ public final class Bench {
   private Bench() {}
 
   record Options(long n, int d, int k, int iters, String master, int partitions, long seed, boolean scaling,
-      boolean mllib, int depth) {}
+      boolean mllib, int depth, int repeats) {}
 
   public static void main(String[] args) throws Exception {
     Options o;
@@ -100,8 +103,9 @@ public final class Bench {
 
   static String usage() {
     return "usage: submit/bench [--n ROWS] [--d DIM] [--k K] [--iters N] [--master URL] [--partitions P]\n"
-        + "                    [--seed S] [--depth D] [--scaling] [--no-mllib]\n"
-        + "defaults: --n 1000000 --d 10 --k 8 --iters 20 --master local[2] --partitions 4 --seed 42 --depth 2";
+        + "                    [--seed S] [--depth D] [--repeats R] [--scaling] [--no-mllib]\n"
+        + "defaults: --n 1000000 --d 10 --k 8 --iters 20 --master local[2] --partitions 4 --seed 42 --depth 2"
+        + " --repeats 2";
   }
 
   static Options parse(String[] a) {
@@ -115,6 +119,7 @@ public final class Bench {
     boolean scaling = false;
     boolean mllib = true;
     int depth = 2;
+    int repeats = 2;
     for (int i = 0; i < a.length; i++) {
       String flag = a[i];
       switch (flag) {
@@ -139,6 +144,7 @@ public final class Bench {
               case "--partitions" -> partitions = Integer.parseInt(v);
               case "--seed" -> seed = Long.parseLong(v);
               case "--depth" -> depth = Integer.parseInt(v);
+              case "--repeats" -> repeats = Integer.parseInt(v);
               default -> throw new IllegalArgumentException("unknown option " + flag);
             }
           } catch (NumberFormatException e) {
@@ -147,10 +153,11 @@ public final class Bench {
         }
       }
     }
-    if (n < 1000 || d < 1 || k < 2 || iters < 3 || partitions < 1 || depth < 1) {
-      throw new IllegalArgumentException("need --n >= 1000, --d >= 1, --k >= 2, --iters >= 3, --partitions >= 1");
+    if (n < 1000 || d < 1 || k < 2 || iters < 3 || partitions < 1 || depth < 1 || repeats < 1) {
+      throw new IllegalArgumentException(
+          "need --n >= 1000, --d >= 1, --k >= 2, --iters >= 3, --partitions >= 1, --repeats >= 1");
     }
-    return new Options(n, d, k, iters, master, partitions, seed, scaling, mllib, depth);
+    return new Options(n, d, k, iters, master, partitions, seed, scaling, mllib, depth, repeats);
   }
 
   static void run(JavaSparkContext jsc, Options o) throws IOException {
@@ -230,30 +237,38 @@ public final class Bench {
   private static void gmm(JavaSparkContext jsc, Options o, SparkDataPass pass, ColumnStats cols,
       JavaRDD<Vector> vectors, StartParams start, Map<String, Object> out) {
     int it = o.iters();
+    GaussianMixtureModel init = toMllib(start);
     latentGmm(pass, cols, start, 2);
-    Timed<FitResult> l2 = time(() -> latentGmm(pass, cols, start, 2));
-    Timed<FitResult> ln = time(() -> latentGmm(pass, cols, start, it));
-    double perL = perIteration(l2.seconds, ln.seconds, it);
-    double llL = ln.value.meanLogLik();
-    say("GMM full  Latent: %.4f s/iter (run of %d: %.2f s, of 2: %.2f s); mean log-likelihood %.6f",
-        perL, it, ln.seconds, l2.seconds, llL);
-    out.put("gmm_sec_per_iter_latent", perL);
+    if (vectors != null) {
+      mllibGmm(vectors.rdd(), init, o, 2);
+    }
+    Marginal latent = new Marginal();
+    Marginal mllib = new Marginal();
+    FitResult lastL = null;
+    GaussianMixtureModel lastM = null;
+    for (int round = 0; round < o.repeats(); round++) {
+      lastL = latent.measure(it, n -> latentGmm(pass, cols, start, n), r -> it);
+      if (vectors != null) {
+        lastM = mllib.measure(it, n -> mllibGmm(vectors.rdd(), init, o, n), r -> it);
+      }
+    }
+    double llL = lastL.meanLogLik();
+    say("GMM full  Latent: %s; mean log-likelihood %.6f", latent, llL);
+    out.put("gmm_sec_per_iter_latent", latent.wall);
+    out.put("gmm_cpu_sec_per_iter_latent", latent.cpu);
     out.put("gmm_loglik_latent", llL);
     if (vectors == null) {
       return;
     }
-    GaussianMixtureModel init = toMllib(start);
-    mllibGmm(vectors.rdd(), init, o, 2);
-    Timed<GaussianMixtureModel> m2 = time(() -> mllibGmm(vectors.rdd(), init, o, 2));
-    Timed<GaussianMixtureModel> mn = time(() -> mllibGmm(vectors.rdd(), init, o, it));
-    double perM = perIteration(m2.seconds, mn.seconds, it);
-    double llM = meanLogLik(pass, fromMllib(mn.value));
-    say("GMM full  MLlib:  %.4f s/iter (run of %d: %.2f s, of 2: %.2f s); mean log-likelihood %.6f",
-        perM, it, mn.seconds, m2.seconds, llM);
-    say("GMM full  speed-up (MLlib / Latent per iteration): %.1fx", perM / perL);
-    out.put("gmm_sec_per_iter_mllib", perM);
+    double llM = meanLogLik(pass, fromMllib(lastM));
+    say("GMM full  MLlib:  %s; mean log-likelihood %.6f", mllib, llM);
+    say("GMM full  speed-up (MLlib / Latent per iteration): %.1fx wall-clock, %.1fx CPU time",
+        mllib.wall / latent.wall, mllib.cpu / latent.cpu);
+    out.put("gmm_sec_per_iter_mllib", mllib.wall);
+    out.put("gmm_cpu_sec_per_iter_mllib", mllib.cpu);
     out.put("gmm_loglik_mllib", llM);
-    out.put("gmm_speedup", perM / perL);
+    out.put("gmm_speedup", mllib.wall / latent.wall);
+    out.put("gmm_speedup_cpu", mllib.cpu / latent.cpu);
   }
 
   private static void kmeans(Options o, SparkDataPass pass, ColumnStats cols, JavaRDD<Vector> vectors,
@@ -262,45 +277,82 @@ public final class Bench {
     TopRows rows = pass.sample(new SampleTask[] {new SampleTask(new double[0][], o.seed(), 0, o.k())})[0];
     double[][] centres = new double[o.k()][];
     int[] order = rows.order();
+    Vector[] c = new Vector[o.k()];
     for (int j = 0; j < o.k(); j++) {
       centres[j] = rows.row(order[j]);
+      c[j] = Vectors.dense(centres[j].clone());
     }
+    KMeansModel init = new KMeansModel(c);
     latentKmeans(pass, cols, centres, 2);
-    Timed<FitResult> l2 = time(() -> latentKmeans(pass, cols, centres, 2));
-    Timed<FitResult> ln = time(() -> latentKmeans(pass, cols, centres, it));
-    int passesL = ln.value.iterations();
-    double perL = perIteration(l2.seconds, ln.seconds, passesL);
-    double costL = inertia(pass, ln.value.means());
-    say("K-means   Latent: %.4f s/iter (%d passes: %.2f s, 2: %.2f s); cost %.6e", perL, passesL, ln.seconds,
-        l2.seconds, costL);
-    out.put("kmeans_sec_per_iter_latent", perL);
-    out.put("kmeans_iters_latent", passesL);
+    if (vectors != null) {
+      mllibKmeans(vectors.rdd(), init, o, 2);
+    }
+    Marginal latent = new Marginal();
+    Marginal mllib = new Marginal();
+    FitResult lastL = null;
+    KMeansModel lastM = null;
+    for (int round = 0; round < o.repeats(); round++) {
+      lastL = latent.measure(it, n -> latentKmeans(pass, cols, centres, n), FitResult::iterations);
+      if (vectors != null) {
+        lastM = mllib.measure(it, n -> mllibKmeans(vectors.rdd(), init, o, n), KMeansModel::numIter);
+      }
+    }
+    double costL = inertia(pass, lastL.means());
+    say("K-means   Latent: %s (%d passes); cost %.6e", latent, lastL.iterations(), costL);
+    out.put("kmeans_sec_per_iter_latent", latent.wall);
+    out.put("kmeans_cpu_sec_per_iter_latent", latent.cpu);
+    out.put("kmeans_iters_latent", lastL.iterations());
     out.put("kmeans_cost_latent", costL);
     if (vectors == null) {
       return;
     }
-    Vector[] c = new Vector[o.k()];
-    for (int j = 0; j < o.k(); j++) {
-      c[j] = Vectors.dense(centres[j].clone());
-    }
-    KMeansModel init = new KMeansModel(c);
-    mllibKmeans(vectors.rdd(), init, o, 2);
-    Timed<KMeansModel> m2 = time(() -> mllibKmeans(vectors.rdd(), init, o, 2));
-    Timed<KMeansModel> mn = time(() -> mllibKmeans(vectors.rdd(), init, o, it));
-    int passesM = mn.value.numIter();
-    double perM = perIteration(m2.seconds, mn.seconds, passesM);
     double[][] mc = new double[o.k()][];
     for (int j = 0; j < o.k(); j++) {
-      mc[j] = mn.value.clusterCenters()[j].toArray();
+      mc[j] = lastM.clusterCenters()[j].toArray();
     }
     double costM = inertia(pass, mc);
-    say("K-means   MLlib:  %.4f s/iter (%d iterations: %.2f s, 2: %.2f s); cost %.6e (its own: %.6e)", perM,
-        passesM, mn.seconds, m2.seconds, costM, mn.value.trainingCost());
-    say("K-means   speed-up (MLlib / Latent per iteration): %.1fx", perM / perL);
-    out.put("kmeans_sec_per_iter_mllib", perM);
-    out.put("kmeans_iters_mllib", passesM);
+    say("K-means   MLlib:  %s (%d iterations); cost %.6e (its own: %.6e)", mllib, lastM.numIter(), costM,
+        lastM.trainingCost());
+    say("K-means   speed-up (MLlib / Latent per iteration): %.1fx wall-clock, %.1fx CPU time",
+        mllib.wall / latent.wall, mllib.cpu / latent.cpu);
+    out.put("kmeans_sec_per_iter_mllib", mllib.wall);
+    out.put("kmeans_cpu_sec_per_iter_mllib", mllib.cpu);
+    out.put("kmeans_iters_mllib", lastM.numIter());
     out.put("kmeans_cost_mllib", costM);
-    out.put("kmeans_speedup", perM / perL);
+    out.put("kmeans_speedup", mllib.wall / latent.wall);
+    out.put("kmeans_speedup_cpu", mllib.cpu / latent.cpu);
+  }
+
+  /**
+   * Marginal seconds per iteration, wall-clock and process CPU: a run of 2 iterations and a run of iters,
+   * the difference divided by the iterations between them; the best (lowest) of the rounds measured.
+   */
+  private static final class Marginal {
+    double wall = Double.POSITIVE_INFINITY;
+    double cpu = Double.POSITIVE_INFINITY;
+    private double shortWall;
+    private double longWall;
+
+    <T> T measure(int iters, java.util.function.IntFunction<T> run, java.util.function.ToIntFunction<T> done) {
+      Timed<T> a = time(() -> run.apply(2));
+      Timed<T> b = time(() -> run.apply(iters));
+      int n = done.applyAsInt(b.value);
+      double w = perIteration(a.seconds, b.seconds, n);
+      double c = perIteration(a.cpuSeconds, b.cpuSeconds, n);
+      if (w < wall) {
+        wall = w;
+        shortWall = a.seconds;
+        longWall = b.seconds;
+      }
+      cpu = Math.min(cpu, c);
+      return b.value;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%.4f s/iter wall (runs of 2 and all: %.2f s, %.2f s), %.4f CPU s/iter",
+          wall, shortWall, longWall, cpu);
+    }
   }
 
   /** Latent alone at n = 250k, 500k, 1M, 2M: per-iteration time against n, fitted by least squares. */
@@ -308,7 +360,9 @@ public final class Bench {
       Map<String, Object> out) {
     long[] sizes = {250_000, 500_000, 1_000_000, 2_000_000};
     double[] gmm = new double[sizes.length];
-    double[] km = new double[sizes.length];
+    double[] kmw = new double[sizes.length];
+    double[] gmmCpu = new double[sizes.length];
+    double[] kmCpu = new double[sizes.length];
     List<Map<String, Object>> points = new ArrayList<>();
     for (int s = 0; s < sizes.length; s++) {
       long n = sizes[s];
@@ -317,29 +371,37 @@ public final class Bench {
           o.depth());
       SparkDataPass pass = new SparkDataPass(jsc, blocks, o.d(), o.depth());
       latentGmm(pass, cols, start, 2);
-      double g2 = time(() -> latentGmm(pass, cols, start, 2)).seconds;
-      double gn = time(() -> latentGmm(pass, cols, start, o.iters())).seconds;
-      gmm[s] = perIteration(g2, gn, o.iters());
       double[][] centres = start.means();
-      double k2 = time(() -> latentKmeans(pass, cols, centres, 2)).seconds;
-      Timed<FitResult> kn = time(() -> latentKmeans(pass, cols, centres, o.iters()));
-      km[s] = perIteration(k2, kn.seconds, kn.value.iterations());
+      Marginal g = new Marginal();
+      Marginal km = new Marginal();
+      for (int round = 0; round < o.repeats(); round++) {
+        g.measure(o.iters(), it -> latentGmm(pass, cols, start, it), r -> o.iters());
+        km.measure(o.iters(), it -> latentKmeans(pass, cols, centres, it), FitResult::iterations);
+      }
+      gmm[s] = g.wall;
+      kmw[s] = km.wall;
+      gmmCpu[s] = g.cpu;
+      kmCpu[s] = km.cpu;
       System.gc();
       long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-      say("scaling n=%8d: GMM %.4f s/iter, K-means %.4f s/iter; heap in use after GC %.0f MB (cached data included)",
-          n, gmm[s], km[s], heap / 1e6);
+      say("scaling n=%8d: GMM %.4f s/iter (CPU %.4f), K-means %.4f s/iter (CPU %.4f); heap in use after GC"
+          + " %.0f MB (cached data included)", n, gmm[s], gmmCpu[s], kmw[s], kmCpu[s], heap / 1e6);
       Map<String, Object> p = new LinkedHashMap<>();
       p.put("n", n);
       p.put("gmm_sec_per_iter", gmm[s]);
-      p.put("kmeans_sec_per_iter", km[s]);
+      p.put("kmeans_sec_per_iter", kmw[s]);
+      p.put("gmm_cpu_sec_per_iter", gmmCpu[s]);
+      p.put("kmeans_cpu_sec_per_iter", kmCpu[s]);
       p.put("heap_after_gc_bytes", heap);
       points.add(p);
       blocks.unpersist(true);
     }
     Map<String, Object> sc = new LinkedHashMap<>();
     sc.put("points", points);
-    sc.put("gmm", line("GMM", sizes, gmm));
-    sc.put("kmeans", line("K-means", sizes, km));
+    sc.put("gmm", line("GMM wall", sizes, gmm));
+    sc.put("kmeans", line("K-means wall", sizes, kmw));
+    sc.put("gmm_cpu", line("GMM CPU", sizes, gmmCpu));
+    sc.put("kmeans_cpu", line("K-means CPU", sizes, kmCpu));
     out.put("scaling", sc);
   }
 
@@ -458,12 +520,19 @@ public final class Bench {
     return iters > 2 ? (longRun - shortRun) / (iters - 2) : longRun / iters;
   }
 
-  private record Timed<T>(T value, double seconds) {}
+  private record Timed<T>(T value, double seconds, double cpuSeconds) {}
 
   private static <T> Timed<T> time(Supplier<T> f) {
+    long c0 = processCpuNanos();
     long t0 = System.nanoTime();
     T v = f.get();
-    return new Timed<>(v, (System.nanoTime() - t0) / 1e9);
+    return new Timed<>(v, (System.nanoTime() - t0) / 1e9, (processCpuNanos() - c0) / 1e9);
+  }
+
+  /** CPU time of this process, all threads (Spark's executor threads run in it in local mode). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long cachedBytes(JavaSparkContext jsc, RDD<?> rdd) {
