@@ -166,8 +166,12 @@ public final class Bench {
     say("machine: %d cores, JDK %s, max heap %.1f GiB; Spark %s %s; E-step kernels: %s",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
         Runtime.getRuntime().maxMemory() / 1073741824.0, jsc.version(), o.master(), Kernels.get().name());
-    say("data: n=%d d=%d K=%d, %d partitions, seed %d; %d iterations per timed run", o.n(), o.d(), o.k(),
-        o.partitions(), o.seed(), o.iters());
+    say("data: n=%d d=%d K=%d, %d partitions, seed %d; %d iterations per timed run, best of %d rounds", o.n(),
+        o.d(), o.k(), o.partitions(), o.seed(), o.iters(), o.repeats());
+    double loadStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    say("system load average at start: %.2f (other processes on these %d cores slow both libraries)", loadStart,
+        Runtime.getRuntime().availableProcessors());
+    out.put("load_average_start", loadStart);
     out.put("n", o.n());
     out.put("d", o.d());
     out.put("k", o.k());
@@ -228,6 +232,9 @@ public final class Bench {
       }
       scaling(jsc, o, truth, gmmStart, out);
     }
+    double loadEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    say("system load average at the end: %.2f", loadEnd);
+    out.put("load_average_end", loadEnd);
     out.put("peak_heap_bytes", peakHeap());
     out.put("peak_rss_bytes", peakRss());
     say("peak memory: heap %.0f MB (sum of pool peaks), process RSS %.0f MB", peakHeap() / 1e6, peakRss() / 1e6);
