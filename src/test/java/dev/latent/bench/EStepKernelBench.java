@@ -127,8 +127,9 @@ public class EStepKernelBench {
       int k = Integer.parseInt(r.getParams().getParam("k"));
       double ms = r.getPrimaryResult().getScore();
       double gflops = 4.0 * N * k * d * d / (ms / 1e3) / 1e9;
-      System.out.println(String.format(Locale.ROOT, "  %-7s d=%d K=%d: %8.3f ms per pass, %6.1f ns per row, %5.2f GFLOP/s"
-          + " (nominal 4 n K d^2)", p, d, k, ms, ms * 1e6 / N, gflops));
+      System.out.println(String.format(Locale.ROOT,
+          "  %-7s d=%d K=%d: %8.3f ms per pass, %6.1f ns per row, %5.2f GFLOP/s (nominal 4 n K d^2)", p, d, k,
+          ms, ms * 1e6 / N, gflops));
     }
   }
 }
