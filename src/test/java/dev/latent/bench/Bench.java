@@ -69,7 +69,7 @@ public final class Bench {
   private Bench() {}
 
   record Options(long n, int d, int k, int iters, String master, int partitions, long seed, boolean scaling,
-      boolean mllib, int depth, int repeats) {}
+      boolean mllib, int depth, int repeats, double spread) {}
 
   public static void main(String[] args) throws Exception {
     Options o;
@@ -103,9 +103,9 @@ public final class Bench {
 
   static String usage() {
     return "usage: submit/bench [--n ROWS] [--d DIM] [--k K] [--iters N] [--master URL] [--partitions P]\n"
-        + "                    [--seed S] [--depth D] [--repeats R] [--scaling] [--no-mllib]\n"
+        + "                    [--seed S] [--depth D] [--repeats R] [--spread S] [--scaling] [--no-mllib]\n"
         + "defaults: --n 1000000 --d 10 --k 8 --iters 20 --master local[2] --partitions 4 --seed 42 --depth 2"
-        + " --repeats 2";
+        + " --repeats 2 --spread 1.5 (means uniform in [-S, S]^d)";
   }
 
   static Options parse(String[] a) {
@@ -120,6 +120,7 @@ public final class Bench {
     boolean mllib = true;
     int depth = 2;
     int repeats = 2;
+    double spread = 1.5;
     for (int i = 0; i < a.length; i++) {
       String flag = a[i];
       switch (flag) {
@@ -145,6 +146,7 @@ public final class Bench {
               case "--seed" -> seed = Long.parseLong(v);
               case "--depth" -> depth = Integer.parseInt(v);
               case "--repeats" -> repeats = Integer.parseInt(v);
+              case "--spread" -> spread = Double.parseDouble(v);
               default -> throw new IllegalArgumentException("unknown option " + flag);
             }
           } catch (NumberFormatException e) {
@@ -157,22 +159,24 @@ public final class Bench {
       throw new IllegalArgumentException(
           "need --n >= 1000, --d >= 1, --k >= 2, --iters >= 3, --partitions >= 1, --repeats >= 1");
     }
-    return new Options(n, d, k, iters, master, partitions, seed, scaling, mllib, depth, repeats);
+    return new Options(n, d, k, iters, master, partitions, seed, scaling, mllib, depth, repeats, spread);
   }
 
   static void run(JavaSparkContext jsc, Options o) throws IOException {
     Map<String, Object> out = new LinkedHashMap<>();
-    SyntheticMixture truth = SyntheticMixture.random(o.d(), o.k(), o.seed());
+    SyntheticMixture truth = SyntheticMixture.random(o.d(), o.k(), o.spread(), o.seed());
     say("machine: %d cores, JDK %s, max heap %.1f GiB; Spark %s %s; E-step kernels: %s",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
         Runtime.getRuntime().maxMemory() / 1073741824.0, jsc.version(), o.master(), Kernels.get().name());
-    say("data: n=%d d=%d K=%d, %d partitions, seed %d; %d iterations per timed run, best of %d rounds", o.n(),
-        o.d(), o.k(), o.partitions(), o.seed(), o.iters(), o.repeats());
+    say("data: n=%d d=%d K=%d, means in [-%s, %s]^d, %d partitions, seed %d; %d iterations per timed run, best"
+        + " of %d rounds", o.n(), o.d(), o.k(), o.spread(), o.spread(), o.partitions(), o.seed(), o.iters(),
+        o.repeats());
     double loadStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     say("system load average at start: %.2f (other processes on these %d cores slow both libraries)", loadStart,
         Runtime.getRuntime().availableProcessors());
     out.put("load_average_start", loadStart);
     out.put("n", o.n());
+    out.put("spread", o.spread());
     out.put("d", o.d());
     out.put("k", o.k());
     out.put("iters", o.iters());
@@ -260,7 +264,17 @@ public final class Bench {
       }
     }
     double llL = lastL.meanLogLik();
-    say("GMM full  Latent: %s; mean log-likelihood %.6f", latent, llL);
+    double[] trace = lastL.trace();
+    // MLlib stops early, whatever maxIterations says, once its log-likelihood repeats exactly
+    // (convergenceTol 0 is its smallest); a change of 0 here means the counts may differ.
+    double lastChange = trace[trace.length - 1] - trace[trace.length - 2];
+    int still = trace.length;
+    while (still > 1 && trace[still - 1] == trace[still - 2]) {
+      still--;
+    }
+    say("GMM full  Latent: %s; mean log-likelihood %.6f (change in the last iteration %.3g%s)", latent, llL,
+        lastChange, still < trace.length ? "; unchanged from iteration " + still + ": MLlib stops there" : "");
+    out.put("gmm_last_change_latent", lastChange);
     out.put("gmm_sec_per_iter_latent", latent.wall);
     out.put("gmm_cpu_sec_per_iter_latent", latent.cpu);
     out.put("gmm_loglik_latent", llL);

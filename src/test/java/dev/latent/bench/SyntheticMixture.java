@@ -42,10 +42,10 @@ final class SyntheticMixture implements Serializable {
   }
 
   /**
-   * Means uniform in [-4, 4]^d (neighbours overlap a little at d = 10), covariances A A^T / d + 0.2 I with
-   * A standard normal (eigenvalues spread over about 0.2..4), weights 1 + U(0, 1) normalised.
+   * Means uniform in [-spread, spread]^d, covariances A A^T / d + 0.2 I with A standard normal
+   * (eigenvalues spread over about 0.2..4), weights 1 + U(0, 1) normalised.
    */
-  static SyntheticMixture random(int d, int k, long seed) {
+  static SyntheticMixture random(int d, int k, double spread, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     double[] w = new double[k];
     double total = 0.0;
@@ -59,7 +59,7 @@ final class SyntheticMixture implements Serializable {
     for (int j = 0; j < k; j++) {
       w[j] /= total;
       for (int i = 0; i < d; i++) {
-        mu[j][i] = -4.0 + 8.0 * rnd.nextDouble();
+        mu[j][i] = spread * (2.0 * rnd.nextDouble() - 1.0);
       }
       double[] a = new double[d * d];
       for (int i = 0; i < a.length; i++) {
