@@ -197,18 +197,6 @@ public final class EStep {
     return best;
   }
 
-  /** log sum_j exp(a_j), given the maximum; every a_j = -inf gives -inf. */
-  static double logSumExp(double[] a, int k, double max) {
-    if (max == Double.NEGATIVE_INFINITY) {
-      return max;
-    }
-    double s = 0.0;
-    for (int j = 0; j < k; j++) {
-      s += Math.exp(a[j] - max);
-    }
-    return max + Math.log(s);
-  }
-
   /** Per-partition work arrays for tiles of {@code tile} rows: allocated once, reused for every block. */
   static final class Scratch {
     final double[] xt;

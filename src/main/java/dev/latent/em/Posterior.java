@@ -1,5 +1,7 @@
 package dev.latent.em;
 
+import dev.latent.math.LogSumExp;
+
 /**
  * Scores single rows under a fitted mixture: the most likely component, the posterior probabilities
  * (soft models) and the log-density. Reuses its scratch arrays, so one instance serves a partition.
@@ -24,7 +26,7 @@ public final class Posterior {
   public int score(double[] x, int off) {
     mixture.logits(x, off, maha, logits, diff);
     int best = EStep.argmax(logits, mixture.k);
-    logDensity = EStep.logSumExp(logits, mixture.k, logits[best]);
+    logDensity = LogSumExp.withMax(logits, 0, mixture.k, logits[best]);
     for (int j = 0; j < mixture.k; j++) {
       probs[j] = Math.exp(logits[j] - logDensity);
     }

@@ -1,5 +1,7 @@
 package dev.latent.em;
 
+import dev.latent.math.LogSumExp;
+
 /**
  * The E-step one row at a time: the reference that {@link EStep}'s blocked kernels are tested against
  * (to 1e-9 relative), and the path for label initialisation and hard assignment's statistics.
@@ -59,7 +61,7 @@ public final class RowEStep {
         default: {
           task.mixture.logits(x, off, maha, logits, diff);
           int best = EStep.argmax(logits, k);
-          double lse = EStep.logSumExp(logits, k, logits[best]);
+          double lse = LogSumExp.withMax(logits, 0, k, logits[best]);
           stats.logLik += w * lse;
           stats.classLogLik += w * (logits[best] - lse);
           stats.hardCount[best] += w;

@@ -16,6 +16,11 @@ public final class LogSumExp {
         max = v;
       }
     }
+    return withMax(a, off, len, max);
+  }
+
+  /** As {@link #of(double[], int, int)} when the caller already knows the slice's maximum. */
+  public static double withMax(double[] a, int off, int len, double max) {
     if (max == Double.NEGATIVE_INFINITY) {
       return max;
     }
