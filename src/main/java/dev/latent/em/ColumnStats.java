@@ -3,8 +3,10 @@ package dev.latent.em;
 import java.io.Serializable;
 
 /**
- * Weighted per-column count, mean and sum of squared deviations, merged across partitions by Chan et
- * al.'s pairwise update (1979), which stays accurate where sum(x^2) - n mean^2 would cancel.
+ * Weighted per-column count, mean and sum of squared deviations, and the co-moments of every pair of
+ * columns (the data's covariance, for variational priors and the report's principal axes), merged
+ * across partitions by Chan et al.'s pairwise update (1979), which stays accurate where
+ * sum(x^2) - n mean^2 would cancel.
  */
 public final class ColumnStats implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -14,6 +16,8 @@ public final class ColumnStats implements Serializable {
   public double weight;
   private double[] mean;
   private double[] m2;
+  /** Co-moments sum w (x_i - mean_i)(x_p - mean_p), packed upper triangle row by row (i <= p). */
+  private double[] cm;
 
   public ColumnStats(int d) {
     this.d = d;
@@ -24,7 +28,9 @@ public final class ColumnStats implements Serializable {
     if (mean == null) {
       mean = new double[d];
       m2 = new double[d];
+      cm = new double[d * (d + 1) / 2];
     }
+    double[] delta = new double[d];
     for (int r = 0; r < b.rows; r++) {
       double w = b.weight(r);
       rows++;
@@ -33,10 +39,21 @@ public final class ColumnStats implements Serializable {
       }
       weight += w;
       int off = r * d;
+      // The first weighted row sets the mean exactly: delta * w / w can round, and the residue times a
+      // large delta (|x| ~ 1e6) would put garbage into m2 and the co-moments.
+      boolean first = weight == w;
       for (int i = 0; i < d; i++) {
-        double delta = b.x[off + i] - mean[i];
-        mean[i] += delta * w / weight;
-        m2[i] += w * delta * (b.x[off + i] - mean[i]);
+        delta[i] = b.x[off + i] - mean[i];
+        mean[i] = first ? b.x[off + i] : mean[i] + delta[i] * w / weight;
+        m2[i] += w * delta[i] * (b.x[off + i] - mean[i]);
+      }
+      // The same update for every pair: w delta_i (x_p - new mean_p) (West 1979, eq. for co-moments).
+      int q = 0;
+      for (int i = 0; i < d; i++) {
+        double a = w * delta[i];
+        for (int p = i; p < d; p++) {
+          cm[q++] += a * (b.x[off + p] - mean[p]);
+        }
       }
     }
     return this;
@@ -56,13 +73,24 @@ public final class ColumnStats implements Serializable {
       weight = o.weight;
       mean = o.mean.clone();
       m2 = o.m2.clone();
+      cm = o.cm.clone();
       return;
     }
     double w = weight + o.weight;
+    double[] delta = new double[d];
     for (int i = 0; i < d; i++) {
-      double delta = o.mean[i] - mean[i];
-      mean[i] += delta * o.weight / w;
-      m2[i] += o.m2[i] + delta * delta * weight * o.weight / w;
+      delta[i] = o.mean[i] - mean[i];
+    }
+    int q = 0;
+    for (int i = 0; i < d; i++) {
+      for (int p = i; p < d; p++) {
+        cm[q] += o.cm[q] + delta[i] * delta[p] * weight * o.weight / w;
+        q++;
+      }
+    }
+    for (int i = 0; i < d; i++) {
+      mean[i] += delta[i] * o.weight / w;
+      m2[i] += o.m2[i] + delta[i] * delta[i] * weight * o.weight / w;
     }
     weight = w;
   }
@@ -78,5 +106,27 @@ public final class ColumnStats implements Serializable {
       v[i] = m2[i] / weight;
     }
     return v;
+  }
+
+  /**
+   * The d x d covariance (row-major) of the columns: co-moments divided by {@code weight - ddof}
+   * (ddof 0: population, as {@link #variance()}; 1: the sample covariance numpy's {@code cov} gives for
+   * unit weights). Zero where there is no weight left.
+   */
+  public double[] covariance(double ddof) {
+    double[] c = new double[d * d];
+    double div = weight - ddof;
+    if (cm == null || !(div > 0)) {
+      return c;
+    }
+    int q = 0;
+    for (int i = 0; i < d; i++) {
+      for (int p = i; p < d; p++) {
+        c[i * d + p] = cm[q] / div;
+        c[p * d + i] = cm[q] / div;
+        q++;
+      }
+    }
+    return c;
   }
 }

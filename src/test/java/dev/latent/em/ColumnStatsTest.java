@@ -61,6 +61,44 @@ class ColumnStatsTest {
   }
 
   @Test
+  void covarianceMatchesTwoPassAndMergesAcrossSplits() {
+    double[][] x = randomRows(new Random(5), 200, 3, 1e6);
+    double[] w = new double[x.length];
+    Random rnd = new Random(6);
+    for (int r = 0; r < w.length; r++) {
+      w[r] = rnd.nextInt(5) == 0 ? 0.0 : 0.5 + rnd.nextDouble();
+    }
+    double[] m = twoPassMean(x, w);
+    double total = 0.0;
+    double[] expected = new double[9];
+    for (int r = 0; r < x.length; r++) {
+      total += w[r];
+      for (int i = 0; i < 3; i++) {
+        for (int p = 0; p < 3; p++) {
+          expected[i * 3 + p] += w[r] * (x[r][i] - m[i]) * (x[r][p] - m[p]);
+        }
+      }
+    }
+    double[] sample = expected.clone();
+    for (int i = 0; i < 9; i++) {
+      expected[i] /= total;
+      sample[i] /= total - 1.0;
+    }
+    ColumnStats whole = new ColumnStats(3).add(block(x, w, 0));
+    ColumnStats merged = new ColumnStats(3).add(block(slice(x, 0, 70), slice(w, 0, 70), 0))
+        .merge(new ColumnStats(3).add(block(slice(x, 70, 200), slice(w, 70, 200), 70)));
+    // Offset 1e6 on every column: a one-pass E[xx^T] - mu mu^T would keep no digit of these.
+    assertClose(expected, whole.covariance(0), 1e-9, "population covariance");
+    assertClose(sample, whole.covariance(1), 1e-9, "sample covariance");
+    assertClose(expected, merged.covariance(0), 1e-9, "merged covariance");
+    double[] cov = whole.covariance(0);
+    double[] var = whole.variance();
+    for (int i = 0; i < 3; i++) {
+      assertEquals(var[i], cov[i * 3 + i], 0.0, "the diagonal is the variance, bit for bit");
+    }
+  }
+
+  @Test
   void mergeWithEmptyIsIdentity() {
     double[][] x = randomRows(new Random(5), 20, 2, 0.0);
     ColumnStats a = new ColumnStats(2).add(block(x, null, 0));
