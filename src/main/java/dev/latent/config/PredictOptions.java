@@ -5,13 +5,14 @@ import java.util.Set;
 
 /**
  * The validated options of {@code latent predict}. {@code outlierQuantile} is NaN unless rows are to be
- * flagged as outliers: those whose log-density is among the lowest fraction q.
+ * flagged as outliers: those whose log-density is among the lowest fraction q. {@code skipBadRows}
+ * leaves out rows that do not parse (--on-bad-row skip), as fit does.
  */
 public record PredictOptions(String model, String input, String output, String master, int partitions,
-    boolean overwrite, double outlierQuantile, int aggregationDepth) {
+    boolean overwrite, double outlierQuantile, int aggregationDepth, char delimiter, boolean skipBadRows) {
 
   public static final Set<String> KEYS = Set.of("model", "input", "output", "master", "partitions",
-      "outlier-quantile", "aggregation-depth");
+      "outlier-quantile", "aggregation-depth", "delimiter", "on-bad-row");
   public static final Set<String> FLAGS = Set.of("overwrite");
 
   public static PredictOptions from(Settings s) {
@@ -20,9 +21,14 @@ public record PredictOptions(String model, String input, String output, String m
       throw new UsageException("--outlier-quantile must be between 0 and 1 (exclusive), got "
           + s.string("outlier-quantile", ""));
     }
+    String onBadRow = s.string("on-bad-row", "fail");
+    if (!onBadRow.equals("fail") && !onBadRow.equals("skip")) {
+      throw new UsageException("--on-bad-row is fail or skip, got '" + onBadRow + "'");
+    }
     return new PredictOptions(s.required("model"), s.required("input"), s.required("output"),
         s.string("master", null), s.integer("partitions", 0, 0), s.flag("overwrite"), q,
-        s.integer("aggregation-depth", 2, 1));
+        s.integer("aggregation-depth", 2, 1), Delimiter.parse(s.string("delimiter", null)),
+        onBadRow.equals("skip"));
   }
 
   public boolean flagOutliers() {

@@ -8,7 +8,10 @@ import java.util.Arrays;
  * Turns the lines of one input file into {@link DataBlock}s of about {@link #BLOCK_BYTES} of features
  * each. Line 1 is the header, checked against the expected one; blank lines are passed over. A row that
  * does not parse is an error, or with {@code skipBadRows} is left out and recorded in {@link #skipped}
- * (a bad header is always an error: it says the file is not what the others are).
+ * (a bad header is always an error: it says the file is not what the others are). With
+ * {@link #collectingErrors()} an error is not thrown but kept in {@link #errors()}, and the lines after
+ * it are passed over: a parse error is deterministic, so the caller carries it to the driver with its
+ * results and fails once there, instead of failing a task that Spark would run again and again.
  */
 public final class BlockBuilder {
   /** Target size of one block's feature array: large enough for fast kernels, small enough for caches. */
@@ -28,6 +31,8 @@ public final class BlockBuilder {
   private int rows;
   private final boolean skipBadRows;
   private final BadRows skipped = new BadRows();
+  private boolean collectErrors;
+  private BadRows errors;
 
   public BlockBuilder(InputSchema schema, String file, int fileIndex, int k) {
     this(schema, file, fileIndex, k, false, false);
@@ -49,18 +54,50 @@ public final class BlockBuilder {
     this.capacity = blockRows(d);
   }
 
+  /** Keeps the first error in {@link #errors()} instead of throwing it (see the class comment). */
+  public BlockBuilder collectingErrors() {
+    collectErrors = true;
+    return this;
+  }
+
+  /** The first error met while collecting errors, or null. */
+  public BadRows errors() {
+    return errors;
+  }
+
+  /** True once an error was collected: the rest of the lines need not be read. */
+  public boolean failed() {
+    return errors != null;
+  }
+
   public static int blockRows(int d) {
     return Math.max(16, BLOCK_BYTES / (8 * d));
   }
 
   /** Adds line number {@code lineNo} (1-based); returns a full block, or null. */
   public DataBlock add(String raw, long lineNo) {
+    if (errors != null) {
+      return null;
+    }
+    try {
+      return parse(raw, lineNo);
+    } catch (InputException e) {
+      if (!collectErrors) {
+        throw e;
+      }
+      errors = new BadRows();
+      errors.add(DataBlock.rowKey(fileIndex, lineNo), e.getMessage());
+      return null;
+    }
+  }
+
+  private DataBlock parse(String raw, long lineNo) {
     String line = CsvLine.clean(raw);
     if (lineNo == 1) {
-      String[] h = CsvLine.split(line);
+      String[] h = CsvLine.split(line, schema.delimiter);
       if (!Arrays.equals(h, schema.header)) {
         throw InputException.at(file, 1, 0, "the header differs from the first input file's ("
-            + String.join(",", schema.header) + ")");
+            + String.join(String.valueOf(schema.delimiter), schema.header) + ")");
       }
       return null;
     }

@@ -217,8 +217,7 @@ public final class CheckpointStore {
     try {
       root = ModelJson.JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new InputException(file + ": not a valid checkpoint (" + e.getOriginalMessage() + " at line "
-          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+      throw new InputException(file + ": not a valid checkpoint (" + ModelJson.problem(e) + ")");
     }
     if (root == null || !FORMAT.equals(root.path("format").asText())) {
       throw new InputException(file + ": not a Latent checkpoint");

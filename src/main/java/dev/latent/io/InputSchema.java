@@ -20,8 +20,10 @@ public final class InputSchema implements Serializable {
   public final int weightColumn;
   /** Column of initial labels 0..k-1, or -1. */
   public final int labelColumn;
+  /** The field separator of the CSV lines (--delimiter). */
+  public final char delimiter;
 
-  private InputSchema(String[] header, int[] featureColumns, int weightColumn, int labelColumn) {
+  private InputSchema(String[] header, int[] featureColumns, int weightColumn, int labelColumn, char delimiter) {
     this.header = header;
     this.featureColumns = featureColumns;
     this.featureNames = new String[featureColumns.length];
@@ -30,6 +32,7 @@ public final class InputSchema implements Serializable {
     }
     this.weightColumn = weightColumn;
     this.labelColumn = labelColumn;
+    this.delimiter = delimiter;
   }
 
   /**
@@ -39,6 +42,12 @@ public final class InputSchema implements Serializable {
    */
   public static InputSchema resolve(String file, String[] header, List<String> features, List<String> exclude,
       String weightColumn, String labelColumn) {
+    return resolve(file, header, features, exclude, weightColumn, labelColumn, ',');
+  }
+
+  /** As above, for CSV lines whose fields are separated by {@code delimiter}. */
+  public static InputSchema resolve(String file, String[] header, List<String> features, List<String> exclude,
+      String weightColumn, String labelColumn, char delimiter) {
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < header.length; i++) {
       String name = header[i].trim();
@@ -78,7 +87,8 @@ public final class InputSchema implements Serializable {
     if (cols.isEmpty()) {
       throw new UsageException("no feature columns are left in " + file + " (header: " + String.join(",", header) + ")");
     }
-    return new InputSchema(header.clone(), cols.stream().mapToInt(Integer::intValue).toArray(), w, l);
+    return new InputSchema(header.clone(), cols.stream().mapToInt(Integer::intValue).toArray(), w, l,
+        delimiter);
   }
 
   private static int column(Map<String, Integer> index, String name, String flag, String file, String[] header) {

@@ -1,6 +1,9 @@
 package dev.latent.io;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -28,7 +31,15 @@ public final class ModelJson {
   public static final String FORMAT = "latent-model";
   /** The highest version written and read. */
   public static final int VERSION = 2;
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /**
+   * The deepest nesting read: a model file needs 4 levels (covariances [k][d][d] in the root object), a
+   * checkpoint about 5. A deeper document (a "JSON bomb" of nested brackets) is refused by the parser as
+   * it reads, before it costs memory or stack.
+   */
+  public static final int MAX_DEPTH = 64;
+  static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build())
+      .enable(SerializationFeature.INDENT_OUTPUT);
 
   private ModelJson() {}
 
@@ -110,8 +121,7 @@ public final class ModelJson {
     try {
       root = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new InputException(file + ": not a valid JSON model file (" + e.getOriginalMessage()
-          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+      throw new InputException(file + ": not a valid JSON model file (" + problem(e) + ")");
     }
     if (root == null || !root.isObject()) {
       throw new InputException(file + ": not a model file (expected a JSON object)");
@@ -205,6 +215,18 @@ public final class ModelJson {
           Object.class));
     }
     return new MixtureModel(kind, type, List.copyOf(features), weights, means, cov, prov, distance);
+  }
+
+  /**
+   * What is wrong with a document the parser refused, and where. Every reader of JSON files (models,
+   * checkpoints) goes through {@link #JSON}, so all of them refuse nesting deeper than {@link #MAX_DEPTH}.
+   */
+  static String problem(JsonProcessingException e) {
+    String what = e instanceof StreamConstraintsException
+        ? "nested deeper than " + MAX_DEPTH + " levels, which no Latent file is"
+        : e.getOriginalMessage();
+    return e.getLocation() == null ? what
+        : what + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
   }
 
   /** Shape-checking readers that name the offending field. */

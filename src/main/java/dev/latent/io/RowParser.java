@@ -22,11 +22,16 @@ public final class RowParser implements Serializable {
     this.k = k;
   }
 
+  /** The field separator of the lines parsed. */
+  public char delimiter() {
+    return schema.delimiter;
+  }
+
   /** Splits and checks the field count. */
   public String[] fields(String line, long lineNo) {
     String[] f;
     try {
-      f = CsvLine.split(line);
+      f = CsvLine.split(line, schema.delimiter);
     } catch (IllegalArgumentException e) {
       throw InputException.at(file, lineNo, 0, e.getMessage());
     }

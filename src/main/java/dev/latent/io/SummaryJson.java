@@ -86,14 +86,7 @@ public final class SummaryJson {
     if (aligned != null) {
       s.set("alignment", alignment(aligned));
     }
-    ObjectNode bad = s.putObject("badRows");
-    boolean skipping = skipped != null && skipped.skipping();
-    bad.put("onBadRow", skipping ? "skip" : "fail");
-    bad.put("skipped", skipped == null ? 0 : skipped.rows().count());
-    ArrayNode ex = bad.putArray("examples");
-    if (skipped != null) {
-      skipped.rows().examples().forEach(ex::add);
-    }
+    badRows(s, skipped);
     ArrayNode w = s.putArray("warnings");
     r.warnings().forEach(w::add);
     s.set("run", ModelJson.JSON.valueToTree(run));
@@ -101,6 +94,18 @@ public final class SummaryJson {
       return ModelJson.JSON.writeValueAsString(s) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code badRows}: the policy, how many rows it left out and the first few messages in input order. */
+  private static void badRows(ObjectNode s, Skipped skipped) {
+    ObjectNode bad = s.putObject("badRows");
+    boolean skipping = skipped != null && skipped.skipping();
+    bad.put("onBadRow", skipping ? "skip" : "fail");
+    bad.put("skipped", skipped == null ? 0 : skipped.rows().count());
+    ArrayNode ex = bad.putArray("examples");
+    if (skipped != null) {
+      skipped.rows().examples().forEach(ex::add);
     }
   }
 
@@ -158,6 +163,11 @@ public final class SummaryJson {
    * below it (more than the rank only when log-densities tie).
    */
   public static String predict(String model, String input, OutlierThreshold t) {
+    return predict(model, input, t, null);
+  }
+
+  /** As above, with the {@code badRows} object of fit's summary ({@code skipped} null: --on-bad-row fail). */
+  public static String predict(String model, String input, OutlierThreshold t, Skipped skipped) {
     ObjectNode s = ModelJson.JSON.createObjectNode();
     s.put("format", "latent-predict-summary");
     s.put("version", 1);
@@ -176,6 +186,7 @@ public final class SummaryJson {
       o.put("flagged", t.flagged());
       o.put("passes", t.passes());
     }
+    badRows(s, skipped);
     try {
       return ModelJson.JSON.writeValueAsString(s) + "\n";
     } catch (JsonProcessingException e) {

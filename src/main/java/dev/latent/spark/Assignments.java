@@ -1,9 +1,11 @@
 package dev.latent.spark;
 
+import dev.latent.em.DataBlock;
 import dev.latent.em.Distance;
 import dev.latent.em.Mixture;
 import dev.latent.em.OutlierThreshold;
 import dev.latent.em.Posterior;
+import dev.latent.io.BadRows;
 import dev.latent.io.CsvLine;
 import dev.latent.io.InputException;
 import dev.latent.io.InputSchema;
@@ -27,7 +29,9 @@ import scala.Tuple2;
  * for Gaussian mixtures {@code p0 .. p{k-1}} and {@code logDensity} (log p(x) under the model), then
  * {@code outlier} (0/1) when outliers are flagged. Each part file has the header; rows keep the input's
  * order. K-means has no density, so it gets neither column. When skipping bad rows, a row whose features do
- * not parse is left out, as the fit left it out.
+ * not parse is left out, as the fit left it out. Otherwise the first bad row fails the run once, on the
+ * driver, naming the earliest bad line of the input: tasks stop at their first bad row and report it
+ * instead of failing (and being retried).
  */
 public final class Assignments {
   /** Log-densities fetched to the driver in the last step of the outlier threshold's selection, at most. */
@@ -70,34 +74,53 @@ public final class Assignments {
     write(jsc, files, schema, mixture, Scoring.forFit(soft, false), partitions, path);
   }
 
-  public static void write(JavaSparkContext jsc, InputFiles files, InputSchema schema, Mixture mixture,
+  /** Writes the assignments; returns the rows left out (none unless skipping). */
+  public static BadRows write(JavaSparkContext jsc, InputFiles files, InputSchema schema, Mixture mixture,
       Scoring scoring, int partitions, String path) {
-    StringBuilder h = new StringBuilder(files.headerLine()).append(",cluster");
+    // The new columns are separated as the input's are, so the output reads back with the same --delimiter.
+    char sep = schema.delimiter;
+    StringBuilder h = new StringBuilder(files.headerLine()).append(sep).append("cluster");
     if (scoring.soft()) {
       for (int j = 0; j < mixture.k; j++) {
-        h.append(",p").append(j);
+        h.append(sep).append('p').append(j);
       }
     }
     if (scoring.density()) {
-      h.append(",logDensity");
+      h.append(sep).append("logDensity");
     }
     if (scoring.flagOutliers()) {
-      h.append(",outlier");
+      h.append(sep).append("outlier");
     }
     String header = h.toString();
     Broadcast<Mixture> b = jsc.broadcast(mixture);
+    BadRowsAccumulator bad = new BadRowsAccumulator();
+    jsc.sc().register(bad, "bad rows");
     try {
       List<JavaRDD<String>> parts = new ArrayList<>();
       for (int i = 0; i < files.files().size(); i++) {
         String file = files.files().get(i);
         String name = files.name(i);
-        parts.add(lines(jsc, file, partitions).mapPartitions(it -> new Scored(it, schema, name, b.value(), scoring)));
+        int index = i;
+        parts.add(lines(jsc, file, partitions).mapPartitions(it -> new Scored(it, schema, name, index, b.value(),
+            scoring, bad)));
       }
       union(jsc, parts).mapPartitions(it -> new Prepend(header, it)).saveAsTextFile(path);
     } finally {
       b.destroy();
     }
+    failOnError(bad.value().errors());
+    return bad.value().skipped();
   }
+
+  /** Throws the earliest (by row key) of the errors that tasks reported, if any. */
+  private static void failOnError(BadRows errors) {
+    if (errors.count() > 0) {
+      throw new InputException(errors.examples().get(0));
+    }
+  }
+
+  /** One partition's log-densities, and its first error (--on-bad-row fail) or null. */
+  private record Densities(double[] values, BadRows error) implements Serializable {}
 
   /**
    * The log-density threshold below which a fraction {@code q} of the rows lies: the floor(q n)-th
@@ -108,14 +131,23 @@ public final class Assignments {
    */
   public static OutlierThreshold threshold(JavaSparkContext jsc, InputFiles files, InputSchema schema, Mixture mixture,
       boolean unitRows, int partitions, int depth, double q) {
+    return threshold(jsc, files, schema, mixture, Scoring.of(true, unitRows), partitions, depth, q);
+  }
+
+  /**
+   * As above, parsing rows as {@code scoring} says: rows left out (--on-bad-row skip) have no density
+   * and are not counted in n; under --on-bad-row fail the first pass stops at the earliest bad line.
+   */
+  public static OutlierThreshold threshold(JavaSparkContext jsc, InputFiles files, InputSchema schema, Mixture mixture,
+      Scoring scoring, int partitions, int depth, double q) {
     Broadcast<Mixture> b = jsc.broadcast(mixture);
-    Scoring scoring = Scoring.of(true, unitRows);
-    List<JavaRDD<double[]>> parts = new ArrayList<>();
+    List<JavaRDD<Densities>> parts = new ArrayList<>();
     for (int i = 0; i < files.files().size(); i++) {
       String file = files.files().get(i);
       String name = files.name(i);
+      int index = i;
       parts.add(lines(jsc, file, partitions).mapPartitions(it -> {
-        Scored s = new Scored(it, schema, name, b.value(), scoring);
+        Scored s = new Scored(it, schema, name, index, b.value(), scoring, null);
         double[] v = new double[64];
         int n = 0;
         while (s.hasNext()) {
@@ -125,11 +157,14 @@ public final class Assignments {
           }
           v[n++] = s.logDensity();
         }
-        return List.of(Arrays.copyOf(v, n)).iterator();
+        return List.of(new Densities(Arrays.copyOf(v, n), s.errors)).iterator();
       }));
     }
-    JavaRDD<double[]> dens = union(jsc, parts).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<Densities> scored = union(jsc, parts).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<double[]> dens = scored.map(Densities::values);
     try {
+      // The first pass also parses: a bad row (--on-bad-row fail) stops here, before any selection pass.
+      failOnError(scored.map(p -> p.error() == null ? new BadRows() : p.error()).reduce(BadRows::merge));
       RankSelect.Result r = RankSelect.select(n -> (long) Math.floor(q * n),
           bins -> dens.treeAggregate(new long[bins.count()], (acc, part) -> {
             for (double v : part) {
@@ -169,15 +204,15 @@ public final class Assignments {
       }
       return new OutlierThreshold(q, r.value(), r.rank(), r.n(), flagged, r.passes() + (r.rank() > 0 ? 1 : 0));
     } finally {
-      dens.unpersist(false);
+      scored.unpersist(false);
       b.destroy();
     }
   }
 
   /** Writes with the rows at or below {@code t.value()} flagged (none when the rank is 0). */
-  public static void writeFlagged(JavaSparkContext jsc, InputFiles files, InputSchema schema, Mixture mixture,
+  public static BadRows writeFlagged(JavaSparkContext jsc, InputFiles files, InputSchema schema, Mixture mixture,
       Scoring scoring, OutlierThreshold t, int partitions, String path) {
-    write(jsc, files, schema, mixture, scoring.flagging(t.value()), partitions, path);
+    return write(jsc, files, schema, mixture, scoring.flagging(t.value()), partitions, path);
   }
 
   private static long[] add(long[] a, long[] b) {
@@ -203,6 +238,12 @@ public final class Assignments {
   private static final class Scored implements Iterator<String> {
     private final Iterator<Tuple2<String, Long>> lines;
     private final String file;
+    private final int fileIndex;
+    private final BadRowsAccumulator report;
+    private final BadRows skipped = new BadRows();
+    /** The first error under --on-bad-row fail; the partition stops there. */
+    BadRows errors;
+    private boolean reported;
     private final Mixture mixture;
     private final Scoring scoring;
     private final RowParser parser;
@@ -211,10 +252,13 @@ public final class Assignments {
     private String next;
     private double logDensity;
 
-    Scored(Iterator<Tuple2<String, Long>> lines, InputSchema schema, String file, Mixture mixture,
-        Scoring scoring) {
+    /** {@code report}, when not null, receives the rows left out and the error once the partition ends. */
+    Scored(Iterator<Tuple2<String, Long>> lines, InputSchema schema, String file, int fileIndex, Mixture mixture,
+        Scoring scoring, BadRowsAccumulator report) {
       this.lines = lines;
       this.file = file;
+      this.fileIndex = fileIndex;
+      this.report = report;
       this.mixture = mixture;
       this.scoring = scoring;
       this.parser = new RowParser(schema, file, Integer.MAX_VALUE);
@@ -224,7 +268,7 @@ public final class Assignments {
 
     @Override
     public boolean hasNext() {
-      while (next == null && lines.hasNext()) {
+      while (next == null && errors == null && lines.hasNext()) {
         Tuple2<String, Long> t = lines.next();
         long lineNo = t._2() + 1;
         String line = CsvLine.clean(t._1());
@@ -238,27 +282,36 @@ public final class Assignments {
                 + " the cosine distance");
           }
         } catch (InputException e) {
+          long key = DataBlock.rowKey(fileIndex, lineNo);
           if (scoring.skipBadRows()) {
-            continue;
+            skipped.add(key, e.getMessage());
+          } else {
+            errors = new BadRows();
+            errors.add(key, e.getMessage());
           }
-          throw e;
+          continue;
         }
         int c = post.score(x, 0);
         logDensity = post.logDensity();
         StringBuilder s = new StringBuilder(line.length() + 24 * (mixture.k + 2));
-        s.append(line).append(',').append(c);
+        char sep = parser.delimiter();
+        s.append(line).append(sep).append(c);
         if (scoring.soft()) {
           for (double p : post.probabilities()) {
-            s.append(',').append(p);
+            s.append(sep).append(p);
           }
         }
         if (scoring.density()) {
-          s.append(',').append(logDensity);
+          s.append(sep).append(logDensity);
         }
         if (scoring.flagOutliers()) {
-          s.append(',').append(logDensity <= scoring.outlierBelow() ? '1' : '0');
+          s.append(sep).append(logDensity <= scoring.outlierBelow() ? '1' : '0');
         }
         next = s.toString();
+      }
+      if (next == null && report != null && !reported) {
+        reported = true;
+        report.add(new BadRowsAccumulator.Report(skipped, errors == null ? new BadRows() : errors));
       }
       return next != null;
     }

@@ -45,9 +45,9 @@ public final class FitJob {
     Configuration conf = jsc.hadoopConfiguration();
     OutputDir out = OutputDir.prepare(conf, o.output(), o.overwrite());
     try (out) {
-      InputFiles files = InputFiles.resolve(conf, o.input());
+      InputFiles files = InputFiles.resolve(conf, o.input(), o.delimiter());
       InputSchema schema = InputSchema.resolve(files.name(0), files.header(), o.features(), o.exclude(),
-          o.weightCol(), o.initLabels());
+          o.weightCol(), o.initLabels(), o.delimiter());
       List<String> features = List.of(schema.featureNames);
       InitMethod init;
       StartParams start = null;

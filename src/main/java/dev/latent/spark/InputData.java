@@ -29,17 +29,21 @@ public final class InputData implements AutoCloseable {
   private final JavaRDD<Chunk> cached;
 
   /**
-   * What one partition's parser emits: a block of rows, and at its end the rows it left out. Carrying
-   * the bad rows inside the cached data (rather than in an accumulator) counts each exactly once, even
-   * when a lost partition is parsed again.
+   * What one partition's parser emits: a block of rows, and at its end the rows it left out and its
+   * first error (under --on-bad-row fail, after which it stops). Carrying the bad rows inside the cached
+   * data (rather than in an accumulator) counts each exactly once, even when a lost partition is parsed
+   * again; carrying the error (rather than throwing it) fails the run once, on the driver, after the
+   * first scan, with the earliest bad line of the whole input whatever the partitioning, instead of
+   * failing a task that Spark would retry spark.task.maxFailures times.
    */
-  private record Chunk(DataBlock block, BadRows skipped) implements Serializable {}
+  private record Chunk(DataBlock block, BadRows skipped, BadRows errors) implements Serializable {}
 
   /** Column statistics and bad rows of the whole input, combined in one scan. */
   private static final class LoadStats implements Serializable {
     private static final long serialVersionUID = 1L;
     final ColumnStats columns;
     final BadRows skipped = new BadRows();
+    final BadRows errors = new BadRows();
 
     LoadStats(int d) {
       columns = new ColumnStats(d);
@@ -52,12 +56,16 @@ public final class InputData implements AutoCloseable {
       if (c.skipped() != null) {
         skipped.merge(c.skipped());
       }
+      if (c.errors() != null) {
+        errors.merge(c.errors());
+      }
       return this;
     }
 
     LoadStats merge(LoadStats o) {
       columns.merge(o.columns);
       skipped.merge(o.skipped);
+      errors.merge(o.errors);
       return this;
     }
   }
@@ -103,6 +111,11 @@ public final class InputData implements AutoCloseable {
       all.unpersist(false);
       throw e;
     }
+    if (stats.errors.count() > 0) {
+      all.unpersist(false);
+      // The first by row key: the earliest bad line of the input (file order, then line).
+      throw new InputException(stats.errors.examples().get(0));
+    }
     if (stats.columns.rows == 0) {
       all.unpersist(false);
       String skipped = stats.skipped.count() == 0 ? ""
@@ -115,23 +128,23 @@ public final class InputData implements AutoCloseable {
 
   private static Iterator<Chunk> chunks(Iterator<Tuple2<String, Long>> lines, InputSchema schema, String file,
       int index, int k, boolean unitRows, boolean skipBadRows) {
-    BlockBuilder builder = new BlockBuilder(schema, file, index, k, unitRows, skipBadRows);
+    BlockBuilder builder = new BlockBuilder(schema, file, index, k, unitRows, skipBadRows).collectingErrors();
     return new Iterator<>() {
       private Chunk next;
       private boolean flushed;
 
       @Override
       public boolean hasNext() {
-        while (next == null && lines.hasNext()) {
+        while (next == null && !builder.failed() && lines.hasNext()) {
           Tuple2<String, Long> t = lines.next();
           DataBlock b = builder.add(t._1(), t._2() + 1);
-          next = b == null ? null : new Chunk(b, null);
+          next = b == null ? null : new Chunk(b, null, null);
         }
         if (next == null && !flushed) {
           flushed = true;
-          DataBlock b = builder.flush();
+          DataBlock b = builder.failed() ? null : builder.flush();
           BadRows bad = builder.skipped().count() > 0 ? builder.skipped() : null;
-          next = b == null && bad == null ? null : new Chunk(b, bad);
+          next = b == null && bad == null && !builder.failed() ? null : new Chunk(b, bad, builder.errors());
         }
         return next != null;
       }

@@ -1,9 +1,11 @@
 package dev.latent.spark;
 
+import dev.latent.config.Delimiter;
 import dev.latent.io.CsvLine;
 import dev.latent.io.InputException;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,11 +16,22 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 
-/** The files behind an input path (a file, a folder of part files, or a glob) and their common header. */
+/**
+ * The files behind an input path (a file, a folder of part files, or a glob) and their common header.
+ * Files compressed with any codec Hadoop knows by its extension ({@code .gz}, {@code .bz2}, ...) are read
+ * decompressed, here as by Spark's text input, so line numbers count decompressed lines.
+ */
 public record InputFiles(List<String> files, String[] header, String headerLine) {
 
   public static InputFiles resolve(Configuration conf, String input) {
+    return resolve(conf, input, Delimiter.DEFAULT);
+  }
+
+  /** As above, for fields separated by {@code delimiter}. */
+  public static InputFiles resolve(Configuration conf, String input, char delimiter) {
     List<String> files = new ArrayList<>();
     try {
       Path p = new Path(input);
@@ -49,11 +62,17 @@ public record InputFiles(List<String> files, String[] header, String headerLine)
         throw new InputException(input + ": too many files (" + files.size() + ")");
       }
       String name = display(files.get(0));
-      String first = firstLine(fs, new Path(files.get(0)));
+      String first = firstLine(conf, fs, new Path(files.get(0)));
       if (first == null || first.isBlank()) {
         throw InputException.at(name, 1, 0, "the file is empty: a header row is expected");
       }
-      String[] header = CsvLine.split(first);
+      Character other = CsvLine.otherDelimiter(first, delimiter);
+      if (other != null) {
+        throw InputException.at(name, 1, 0, "the header '" + first.replace("\t", "\\t") + "' holds no " + plural(delimiter) + " but "
+            + plural(other) + ": the file looks " + adjective(other) + "-separated; use --delimiter "
+            + (other == '\t' ? "tab" : "'" + other + "'"));
+      }
+      String[] header = CsvLine.split(first, delimiter);
       if (looksLikeData(header)) {
         throw InputException.at(name, 1, 1, "the first line is numbers, not column names: a header row is"
             + " expected (" + first + ")");
@@ -88,8 +107,25 @@ public record InputFiles(List<String> files, String[] header, String headerLine)
     return true;
   }
 
-  private static String firstLine(FileSystem fs, Path file) throws IOException {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+  private static String plural(char c) {
+    return adjective(c) + "s";
+  }
+
+  private static String adjective(char c) {
+    return switch (c) {
+      case '\t' -> "tab";
+      case ';' -> "semicolon";
+      case ',' -> "comma";
+      default -> "'" + Delimiter.name(c) + "'";
+    };
+  }
+
+  /** The first line, decompressed when the file's extension names a codec (as Spark's textFile reads it). */
+  private static String firstLine(Configuration conf, FileSystem fs, Path file) throws IOException {
+    CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(file);
+    InputStream raw = fs.open(file);
+    InputStream in = codec == null ? raw : codec.createInputStream(raw);
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line = r.readLine();
       return line == null ? null : CsvLine.clean(line);
     }

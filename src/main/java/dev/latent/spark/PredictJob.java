@@ -5,6 +5,7 @@ import dev.latent.em.Distance;
 import dev.latent.em.Mixture;
 import dev.latent.em.ModelKind;
 import dev.latent.em.OutlierThreshold;
+import dev.latent.io.BadRows;
 import dev.latent.io.InputException;
 import dev.latent.io.InputSchema;
 import dev.latent.io.ModelStore;
@@ -43,7 +44,7 @@ public final class PredictJob {
     }
     OutputDir out = OutputDir.prepare(conf, o.output(), o.overwrite());
     try (out) {
-      InputFiles files = InputFiles.resolve(conf, o.input());
+      InputFiles files = InputFiles.resolve(conf, o.input(), o.delimiter());
       List<String> header = List.of(files.header());
       for (String f : model.features()) {
         if (!header.contains(f)) {
@@ -52,19 +53,27 @@ public final class PredictJob {
         }
       }
       InputSchema schema = InputSchema.resolve(files.name(0), files.header(), model.features(), List.of(),
-          null, null);
-      Assignments.Scoring scoring = Assignments.Scoring.of(gmm, model.distance() == Distance.COSINE);
+          null, null, o.delimiter());
+      Assignments.Scoring scoring = Assignments.Scoring.of(gmm, model.distance() == Distance.COSINE)
+          .skippingBadRows(o.skipBadRows());
       OutlierThreshold t = null;
+      BadRows skipped;
       if (o.flagOutliers()) {
-        t = Assignments.threshold(jsc, files, schema, mixture, scoring.unitRows(), o.partitions(),
+        t = Assignments.threshold(jsc, files, schema, mixture, scoring, o.partitions(),
             o.aggregationDepth(), o.outlierQuantile());
         LOG.info("outlier threshold: log-density {} (rank {} of {} rows, {} passes); {} rows flagged",
             t.value(), t.rank(), t.rows(), t.passes(), t.flagged());
-        Assignments.writeFlagged(jsc, files, schema, mixture, scoring, t, o.partitions(), out.staged("assignments"));
+        skipped = Assignments.writeFlagged(jsc, files, schema, mixture, scoring, t, o.partitions(),
+            out.staged("assignments"));
       } else {
-        Assignments.write(jsc, files, schema, mixture, scoring, o.partitions(), out.staged("assignments"));
+        skipped = Assignments.write(jsc, files, schema, mixture, scoring, o.partitions(), out.staged("assignments"));
       }
-      out.writeText("summary.json", SummaryJson.predict(o.model(), o.input(), t));
+      if (skipped.count() > 0) {
+        LOG.warn("{} bad row(s) left out (--on-bad-row skip); the first: {}", skipped.count(),
+            skipped.examples().get(0));
+      }
+      out.writeText("summary.json", SummaryJson.predict(o.model(), o.input(), t,
+          new SummaryJson.Skipped(o.skipBadRows(), skipped)));
       out.commit();
       return new Outcome(out.target(), t);
     }

@@ -83,4 +83,19 @@ class ModelJsonTest {
     assertTrue(message(good.replace("0.5, 1.0 ]", "0.4, 1.0 ]")).contains("not symmetric"));
     assertTrue(message(good.replace("[ 0.25, 0.75 ]", "[ -0.25, 0.75 ]")).contains("is negative"));
   }
+
+  /** A "JSON bomb" of 200,000 nested brackets is refused by the parser at depth 65, quickly. */
+  @Test
+  void deepNestingIsRefusedQuickly() {
+    String bomb = "[".repeat(200_000);
+    long t0 = System.nanoTime();
+    String m = message(bomb);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertTrue(m.startsWith("bad.json: not a valid JSON model file (nested deeper than 64 levels"), m);
+    assertTrue(seconds < 1, seconds + " s");
+    // 64 levels are still read: the limit refuses bombs, not files.
+    String deep = ModelJson.write(model(CovarianceType.DIAG))
+        .replaceFirst("\\{", "{\"extra\": " + "[".repeat(63) + "]".repeat(63) + ",");
+    assertEquals(2, ModelJson.read(deep, "m.json").k());
+  }
 }
