@@ -97,6 +97,27 @@ public final class SummaryJson {
     }
   }
 
+  /**
+   * {@code summary.json} of {@code latent sample}: which model was drawn from, how many rows, with which
+   * seed and in how many part files, and the columns of the part files.
+   */
+  public static String sample(String model, long n, long seed, int partitions, List<String> columns) {
+    ObjectNode s = ModelJson.JSON.createObjectNode();
+    s.put("format", "latent-sample-summary");
+    s.put("version", 1);
+    s.put("model", model);
+    s.put("rows", n);
+    s.put("seed", seed);
+    s.put("partitions", partitions);
+    ArrayNode c = s.putArray("columns");
+    columns.forEach(c::add);
+    try {
+      return ModelJson.JSON.writeValueAsString(s) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** {@code badRows}: the policy, how many rows it left out and the first few messages in input order. */
   private static void badRows(ObjectNode s, Skipped skipped) {
     ObjectNode bad = s.putObject("badRows");

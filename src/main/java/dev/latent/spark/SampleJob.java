@@ -7,6 +7,7 @@ import dev.latent.em.ModelKind;
 import dev.latent.io.InputException;
 import dev.latent.io.ModelStore;
 import dev.latent.io.OutputDir;
+import dev.latent.io.SummaryJson;
 import dev.latent.io.UsageException;
 import dev.latent.model.MixtureModel;
 import java.util.ArrayList;
@@ -48,7 +49,8 @@ public final class SampleJob {
       throw new InputException(o.model() + ": " + e.getMessage());
     }
     OutputDir out = OutputDir.prepare(conf, o.output(), o.overwrite());
-    try {
+    // try-with-resources removes the staging folder on any failure, SparkException included.
+    try (out) {
       int parts = (int) Math.max(1, Math.min(o.n(), o.partitions() > 0 ? o.partitions() : jsc.defaultParallelism()));
       List<long[]> ranges = new ArrayList<>();
       for (int p = 0; p < parts; p++) {
@@ -64,11 +66,11 @@ public final class SampleJob {
       } finally {
         b.destroy();
       }
+      List<String> columns = new ArrayList<>(model.features());
+      columns.add(componentColumn(model.features()));
+      out.writeText("summary.json", SummaryJson.sample(o.model(), o.n(), seed, parts, columns));
       out.commit();
       return out.target();
-    } catch (RuntimeException e) {
-      out.abort();
-      throw e;
     }
   }
 
