@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -83,8 +84,16 @@ public final class CheckpointStore {
           fs.delete(f.getPath(), false);
         }
       }
-    } catch (IOException e) {
-      throw new OutputException("cannot write the checkpoint " + file + ": " + e.getMessage(), e);
+    } catch (IOException | FSError e) {
+      // A full disk (FSError on local disks): the half-written temporary goes, the earlier state stays.
+      try {
+        fs.delete(tmp, false);
+      } catch (IOException ignored) {
+        // The temporary is hidden and named as such; the next save replaces it.
+      }
+      String why = OutputException.spaceProblem(e);
+      throw new OutputException("cannot write the checkpoint " + display(file) + " in --checkpoint "
+          + display(dir) + ": " + (why != null ? why : e.getMessage()) + "; any earlier state there is intact", e);
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -90,9 +91,34 @@ public final class OutputDir implements AutoCloseable {
     entries.add(topLevel(name));
     try (OutputStream out = fs.create(new Path(staging, name), true)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new OutputException("cannot write " + name + " into " + staging + ": " + e.getMessage(), e);
+    } catch (IOException | FSError e) {
+      // Hadoop's local file system reports a full disk as FSError, an Error.
+      throw new OutputException(failed(name, e), e);
     }
+  }
+
+  /**
+   * Runs a writer (a Spark job) that writes entry {@code name} at the path it is given, and turns a
+   * failure to store the bytes (a full disk, a quota) into an {@link OutputException} naming the output.
+   */
+  public <T> T save(String name, java.util.function.Function<String, T> writer) {
+    String path = staged(name);
+    try {
+      return writer.apply(path);
+    } catch (Throwable t) {
+      // SparkException is checked but thrown undeclared by Scala code, hence Throwable (rethrown as is).
+      if (OutputException.spaceProblem(t) != null) {
+        throw new OutputException(failed(name, t), t);
+      }
+      throw t;
+    }
+  }
+
+  private String failed(String name, Throwable e) {
+    String why = OutputException.spaceProblem(e);
+    return "cannot write " + name + " of output " + target() + ": " + (why != null ? why : e.getMessage())
+        + "; nothing was left in its place"
+        + (overwrite ? " and an earlier output there is untouched" : "");
   }
 
   /** Writes {@code _SUCCESS} and moves the staging folder to the target (replacing it with --overwrite). */

@@ -128,9 +128,9 @@ public final class FitJob {
             r.covariances(), prov, r.kind() == ModelKind.KMEANS ? o.distance() : Distance.EUCLIDEAN);
         out.writeText("model.json", ModelJson.write(model));
         Mixture mixture = model.toMixture();
-        Assignments.write(jsc, files, schema, mixture,
-            Assignments.Scoring.forFit(r.kind() == ModelKind.GMM, cosine).skippingBadRows(o.skipBadRows()),
-            o.partitions(), out.staged("assignments"));
+        Assignments.Scoring scoring = Assignments.Scoring.forFit(r.kind() == ModelKind.GMM, cosine)
+            .skippingBadRows(o.skipBadRows());
+        out.save("assignments", path -> Assignments.write(jsc, files, schema, mixture, scoring, o.partitions(), path));
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("startedAt", started);

@@ -63,10 +63,12 @@ public final class PredictJob {
             o.aggregationDepth(), o.outlierQuantile());
         LOG.info("outlier threshold: log-density {} (rank {} of {} rows, {} passes); {} rows flagged",
             t.value(), t.rank(), t.rows(), t.passes(), t.flagged());
-        skipped = Assignments.writeFlagged(jsc, files, schema, mixture, scoring, t, o.partitions(),
-            out.staged("assignments"));
+        OutlierThreshold flagged = t;
+        skipped = out.save("assignments", path -> Assignments.writeFlagged(jsc, files, schema, mixture, scoring,
+            flagged, o.partitions(), path));
       } else {
-        skipped = Assignments.write(jsc, files, schema, mixture, scoring, o.partitions(), out.staged("assignments"));
+        skipped = out.save("assignments", path -> Assignments.write(jsc, files, schema, mixture, scoring,
+            o.partitions(), path));
       }
       if (skipped.count() > 0) {
         LOG.warn("{} bad row(s) left out (--on-bad-row skip); the first: {}", skipped.count(),

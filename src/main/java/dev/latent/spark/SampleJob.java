@@ -60,9 +60,12 @@ public final class SampleJob {
       long seed = o.seed();
       Broadcast<MixtureSampler> b = jsc.broadcast(sampler);
       try {
-        jsc.parallelize(ranges, parts)
-            .mapPartitions(it -> new Rows(header, it, b.value(), seed))
-            .saveAsTextFile(out.staged("samples"));
+        out.save("samples", path -> {
+          jsc.parallelize(ranges, parts)
+              .mapPartitions(it -> new Rows(header, it, b.value(), seed))
+              .saveAsTextFile(path);
+          return path;
+        });
       } finally {
         b.destroy();
       }

@@ -26,6 +26,8 @@ class BadInputTest extends SharedSpark {
   @TempDir
   Path tmp;
 
+  private static final String DEEP = "model-deep.json: not a valid JSON model file (nested deeper than 64 levels";
+
   static Stream<Arguments> catalogue() {
     return Stream.of(
         // Data files: exit 3 and file:line:column.
@@ -38,6 +40,13 @@ class BadInputTest extends SharedSpark {
         fit("infinity.csv", 3, "infinity.csv:5:3: 'Infinity' in column 'z' is not a finite number"),
         fit("fewer-rows-than-k.csv", 3, "fewer-rows-than-k.csv: 2 data rows, fewer than k = 3", "--k", "3"),
         fit("does-not-exist.csv", 3, "does-not-exist.csv: no such file or folder"),
+        fit("tab-separated.csv", 3, "tab-separated.csv:1: the header 'a\\tb' holds no commas but tabs: the file"
+            + " looks tab-separated; use --delimiter tab"),
+        fit("semicolon-separated.csv", 3, "semicolon-separated.csv:1: the header 'a;b' holds no commas but"
+            + " semicolons: the file looks semicolon-separated; use --delimiter ';'"),
+        fit("good.csv", 3, "good.csv:1: the header 'x,y,z' holds no tabs but commas: the file looks"
+            + " comma-separated; use --delimiter ','", "--delimiter", "tab"),
+        fit("bad-lines.csv", 3, "bad-lines.csv:6:2: 'x' in column 'y' is not a number", "--partitions", "3"),
         // Model files against good.csv (features x, y, z): exit 3 naming the model file.
         fit("good.csv", 3, "model-two-features.json: the model's features [x, y] do not match the input's [x, y, z]",
             "--init", bad("model-two-features.json")),
@@ -48,11 +57,21 @@ class BadInputTest extends SharedSpark {
         predict("model-corrupt.json", 3, "model-corrupt.json: not a valid JSON model file ("),
         predict("model-future-version.json", 3,
             "model-future-version.json: model format version 99 was written by a newer Latent"),
+        // A "JSON bomb" (10,000 nested brackets) in every reader of model files.
+        predict("model-deep.json", 3, DEEP),
+        fit("good.csv", 3, DEEP, "--init", bad("model-deep.json")),
+        fit("good.csv", 3, DEEP, "--align-to", bad("model-deep.json")),
+        Arguments.of("sample model-deep.json", List.of("sample", "--model", bad("model-deep.json"), "--n", "5"), 3,
+            DEEP),
         // Usage: exit 2, naming the option and the value.
         fit("good.csv", 2, "--k must be at least 1, got 0", "--k", "0"),
         fit("good.csv", 2, "unknown option --colour", "--colour", "red"),
         fit("good.csv", 2, "--on-bad-row is fail or skip, got 'ignore'", "--on-bad-row", "ignore"),
-        fit("good.csv", 2, "--resume needs --checkpoint DIR", "--resume"));
+        fit("good.csv", 2, "--resume needs --checkpoint DIR", "--resume"),
+        fit("good.csv", 2, "--delimiter is one character (such as ';' or '|') or 'tab', got 'ab'",
+            "--delimiter", "ab"),
+        Arguments.of("predict --on-bad-row ignore", List.of("predict", "--model", bad("model-good.json"), "--input",
+            bad("good.csv"), "--on-bad-row", "ignore"), 2, "--on-bad-row is fail or skip, got 'ignore'"));
   }
 
   @ParameterizedTest(name = "{0}")
