@@ -70,7 +70,7 @@ public final class CheckpointStore {
     Path tmp = new Path(dir, "." + name + ".tmp");
     Path file = new Path(dir, name);
     try {
-      try (OutputStream out = fs.create(tmp, true)) {
+      try (OutputStream out = OutputDir.unchecked(fs).create(tmp, true)) {
         out.write(toJson(s).getBytes(StandardCharsets.UTF_8));
       }
       if (fs.exists(file)) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -89,7 +90,7 @@ public final class OutputDir implements AutoCloseable {
 
   public void writeText(String name, String text) {
     entries.add(topLevel(name));
-    try (OutputStream out = fs.create(new Path(staging, name), true)) {
+    try (OutputStream out = unchecked(fs).create(new Path(staging, name), true)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException | FSError e) {
       // Hadoop's local file system reports a full disk as FSError, an Error.
@@ -156,6 +157,16 @@ public final class OutputDir implements AutoCloseable {
     } catch (IOException e) {
       throw new OutputException("cannot commit output " + target + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The file system to write small files through: for local disks the raw one, without Hadoop's .crc
+   * side files, because its checksummed stream leaves the file open when a close fails for want of
+   * space (a full disk would then hold the space until the JVM ends). Local disks and HDFS keep their
+   * own integrity checks.
+   */
+  static FileSystem unchecked(FileSystem fs) {
+    return fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
   }
 
   private static String topLevel(String name) {
