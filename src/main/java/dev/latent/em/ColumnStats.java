@@ -18,6 +18,9 @@ public final class ColumnStats implements Serializable {
   private double[] m2;
   /** Co-moments sum w (x_i - mean_i)(x_p - mean_p), packed upper triangle row by row (i <= p). */
   private double[] cm;
+  /** Smallest and largest value of each column over every row (weighted or not). */
+  private double[] min;
+  private double[] max;
 
   public ColumnStats(int d) {
     this.d = d;
@@ -30,10 +33,21 @@ public final class ColumnStats implements Serializable {
       m2 = new double[d];
       cm = new double[d * (d + 1) / 2];
     }
+    if (min == null) {
+      min = new double[d];
+      max = new double[d];
+      java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+      java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+    }
     double[] delta = new double[d];
     for (int r = 0; r < b.rows; r++) {
       double w = b.weight(r);
       rows++;
+      for (int i = 0; i < d; i++) {
+        double v = b.x[r * d + i];
+        min[i] = Math.min(min[i], v);
+        max[i] = Math.max(max[i], v);
+      }
       if (w == 0.0) {
         continue;
       }
@@ -61,8 +75,37 @@ public final class ColumnStats implements Serializable {
 
   public ColumnStats merge(ColumnStats o) {
     rows += o.rows;
+    if (o.min != null) {
+      if (min == null) {
+        min = o.min.clone();
+        max = o.max.clone();
+      } else {
+        for (int i = 0; i < d; i++) {
+          min[i] = Math.min(min[i], o.min[i]);
+          max[i] = Math.max(max[i], o.max[i]);
+        }
+      }
+    }
     mergeMoments(o);
     return this;
+  }
+
+  /** The largest |x| of each column (0 without rows). */
+  public double[] maxAbs() {
+    double[] a = new double[d];
+    for (int i = 0; i < d && min != null; i++) {
+      a[i] = Math.max(Math.abs(min[i]), Math.abs(max[i]));
+    }
+    return a;
+  }
+
+  /** The range (max - min) of each column (0 without rows). */
+  public double[] range() {
+    double[] a = new double[d];
+    for (int i = 0; i < d && min != null; i++) {
+      a[i] = max[i] - min[i];
+    }
+    return a;
   }
 
   private void mergeMoments(ColumnStats o) {

@@ -46,26 +46,34 @@ public final class Assignments {
    * rows that do not parse.
    */
   public record Scoring(boolean soft, boolean unitRows, boolean density, boolean flagOutliers,
-      double outlierBelow, boolean skipBadRows) implements Serializable {
+      double outlierBelow, boolean skipBadRows, double scale) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Scoring for predict: Gaussian mixtures also get the logDensity column. */
     public static Scoring of(boolean soft, boolean unitRows) {
-      return new Scoring(soft, unitRows, soft, false, Double.NaN, false);
+      return new Scoring(soft, unitRows, soft, false, Double.NaN, false, 1.0);
     }
 
     /** Scoring for fit's own assignments: input columns, cluster and p0..p{k-1}, as the format promises. */
     public static Scoring forFit(boolean soft, boolean unitRows) {
-      return new Scoring(soft, unitRows, false, false, Double.NaN, false);
+      return new Scoring(soft, unitRows, false, false, Double.NaN, false, 1.0);
     }
 
     Scoring flagging(double threshold) {
-      return new Scoring(soft, unitRows, density, true, threshold, skipBadRows);
+      return new Scoring(soft, unitRows, density, true, threshold, skipBadRows, scale);
     }
 
     /** The same, leaving out rows that do not parse (--on-bad-row skip). */
     public Scoring skippingBadRows(boolean skip) {
-      return new Scoring(soft, unitRows, density, flagOutliers, outlierBelow, skip);
+      return new Scoring(soft, unitRows, density, flagOutliers, outlierBelow, skip, scale);
+    }
+
+    /**
+     * The same for a mixture in units scaled by {@code c}, a power of two (a fit of extreme values): each
+     * row is multiplied by c before scoring. Probabilities and clusters do not depend on the units.
+     */
+    public Scoring scaledBy(double c) {
+      return new Scoring(soft, unitRows, density, flagOutliers, outlierBelow, skipBadRows, c);
     }
   }
 
@@ -290,6 +298,11 @@ public final class Assignments {
             errors.add(key, e.getMessage());
           }
           continue;
+        }
+        if (scoring.scale() != 1.0) {
+          for (int i = 0; i < x.length; i++) {
+            x[i] *= scoring.scale();
+          }
         }
         int c = post.score(x, 0);
         logDensity = post.logDensity();

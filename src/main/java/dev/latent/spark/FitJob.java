@@ -11,6 +11,7 @@ import dev.latent.em.FitSpec;
 import dev.latent.em.InitMethod;
 import dev.latent.em.Mixture;
 import dev.latent.em.ModelKind;
+import dev.latent.em.Scaling;
 import dev.latent.em.StartParams;
 import dev.latent.io.CheckpointStore;
 import dev.latent.io.InputException;
@@ -72,11 +73,13 @@ public final class FitJob {
         List<String> dataWarnings = dataWarnings(data, features, o.regCovar());
         LOG.info("cached {} rows x {} features in {} partitions", n, schema.dimension(),
             data.blocks.getNumPartitions());
+        // Extreme values are fitted in exactly scaled units (none for ordinary data); see em/Scaling.
+        Scaling scaling = cosine ? Scaling.NONE : data.scale(o.regCovar(), o.aggregationDepth());
         List<FitSpec> specs = new ArrayList<>();
         for (int k = o.k(); k <= o.kMax(); k++) {
           for (CovarianceType type : o.covarianceTypes()) {
-            specs.add(new FitSpec(o.model(), type, k, o.maxIter(), o.tol(), o.regCovar(), o.seed(), init, start,
-                o.restarts(), o.distance()));
+            specs.add(new FitSpec(o.model(), type, k, o.maxIter(), o.tol(), scaling.regCovar(o.regCovar()), o.seed(),
+                init, scaling.scaled(start), o.restarts(), o.distance()));
           }
         }
         if (specs.size() > 1) {
@@ -93,9 +96,11 @@ public final class FitJob {
           checkpoints = CheckpointStore.open(conf, o.checkpoint(), fit);
           from = resumeFrom(checkpoints, o, specs, schema.dimension());
         }
-        List<FitResult> table = EmLoop.sweep(
-            new SparkDataPass(jsc, data.blocks, schema.dimension(), o.aggregationDepth()), specs, data.columns,
-            from, checkpoints == null ? null : checkpoints::save);
+        CheckpointStore sink = checkpoints;
+        EmState resumed = from;
+        List<FitResult> table = FitUnits.original(scaling, () -> EmLoop.sweep(
+            new SparkDataPass(jsc, data.fitBlocks(), schema.dimension(), o.aggregationDepth()), specs,
+            data.fitColumns(), resumed, sink == null ? null : sink::save), data.columns, features, o.input());
         int chosen = o.criterion().best(table);
         if (chosen < 0) {
           throw new IllegalStateException("no fit has a finite " + o.criterion().key());
@@ -127,9 +132,9 @@ public final class FitJob {
         MixtureModel model = new MixtureModel(r.kind(), r.covariance(), features, r.weights(), r.means(),
             r.covariances(), prov, r.kind() == ModelKind.KMEANS ? o.distance() : Distance.EUCLIDEAN);
         out.writeText("model.json", ModelJson.write(model));
-        Mixture mixture = model.toMixture();
+        Mixture mixture = FitUnits.scoring(model, scaling);
         Assignments.Scoring scoring = Assignments.Scoring.forFit(r.kind() == ModelKind.GMM, cosine)
-            .skippingBadRows(o.skipBadRows());
+            .skippingBadRows(o.skipBadRows()).scaledBy(scaling.factor());
         out.save("assignments", path -> Assignments.write(jsc, files, schema, mixture, scoring, o.partitions(), path));
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> run = new LinkedHashMap<>();
