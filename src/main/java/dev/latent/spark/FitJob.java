@@ -70,15 +70,18 @@ public final class FitJob {
           throw new InputException(o.input() + ": " + n + " data rows, fewer than k = " + o.kMax()
               + (data.skipped.count() > 0 ? " (" + data.skipped.count() + " bad rows were skipped)" : ""));
         }
-        List<String> dataWarnings = dataWarnings(data, features, o.regCovar());
         LOG.info("cached {} rows x {} features in {} partitions", n, schema.dimension(),
             data.blocks.getNumPartitions());
         // Extreme values are fitted in exactly scaled units (none for ordinary data); see em/Scaling.
-        Scaling scaling = cosine ? Scaling.NONE : data.scale(o.regCovar(), o.aggregationDepth());
+        // K-means has no reg-covar (its distances alone decide), so nothing bounds its scaling but the values.
+        boolean gmm = o.model() == ModelKind.GMM;
+        Scaling scaling = cosine ? Scaling.NONE : data.scale(gmm ? o.regCovar() : 0.0, o.aggregationDepth());
+        double regCovar = gmm ? scaling.regCovar(o.regCovar()) : o.regCovar();
+        List<String> dataWarnings = dataWarnings(data, features, o.regCovar());
         List<FitSpec> specs = new ArrayList<>();
         for (int k = o.k(); k <= o.kMax(); k++) {
           for (CovarianceType type : o.covarianceTypes()) {
-            specs.add(new FitSpec(o.model(), type, k, o.maxIter(), o.tol(), scaling.regCovar(o.regCovar()), o.seed(),
+            specs.add(new FitSpec(o.model(), type, k, o.maxIter(), o.tol(), regCovar, o.seed(),
                 init, scaling.scaled(start), o.restarts(), o.distance()));
           }
         }
@@ -198,7 +201,8 @@ public final class FitJob {
       w.add(data.skipped.count() + " bad row(s) left out (--on-bad-row skip); the first: "
           + data.skipped.examples().get(0));
     }
-    double[] var = data.columns.variance();
+    // In the fit's units: a spread of 1e-300 is no spread in original units once squared (underflow).
+    double[] var = data.fitColumns().variance();
     double[] mean = data.columns.mean();
     for (int i = 0; i < var.length; i++) {
       if (var[i] == 0.0) {

@@ -46,6 +46,10 @@ class BadInputTest extends SharedSpark {
             + " semicolons: the file looks semicolon-separated; use --delimiter ';'"),
         fit("good.csv", 3, "good.csv:1: the header 'x,y,z' holds no tabs but commas: the file looks"
             + " comma-separated; use --delimiter ','", "--delimiter", "tab"),
+        fit("extreme-values.csv", 3, "extreme-values.csv: column 'a' has values as large as |x| = 1.0E300: the"
+            + " covariance of component 1 (K = 2) would not be a finite number in the units of the data"),
+        fit("extreme-values.csv", 3, "extreme-values.csv: column 'a' has values as large as |x| = 1.0E300: the"
+            + " inertia (K = 2) would not be a finite number", "--model", "kmeans"),
         fit("bad-lines.csv", 3, "bad-lines.csv:6:2: 'x' in column 'y' is not a number", "--partitions", "3"),
         // Model files against good.csv (features x, y, z): exit 3 naming the model file.
         fit("good.csv", 3, "model-two-features.json: the model's features [x, y] do not match the input's [x, y, z]",

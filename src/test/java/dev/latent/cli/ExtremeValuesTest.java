@@ -96,6 +96,29 @@ class ExtremeValuesTest extends CliTestBase {
     }
   }
 
+  /** Values near 1e-300 (squared distances underflow to 0 unscaled) fit, with a finite model. */
+  @ParameterizedTest(name = "--model {0}")
+  @ValueSource(strings = {"gmm", "kmeans"})
+  void valuesNear1eMinus300Fit(String model) throws IOException {
+    Path f = Files.writeString(tmp.resolve("tiny.csv"), "a,b\n1e-300,2e-300\n3e-300,1e-300\n5e-300,6e-300\n"
+        + "2e-300,2e-300\n9e-300,8e-300\n8e-300,9e-300\n");
+    Runs.ok(jsc, "fit", "--input", f.toString(), "--k", "2", "--model", model, "--output", tmp.resolve("o").toString());
+    String text = Files.readString(tmp.resolve("o/model.json")) + Files.readString(tmp.resolve("o/summary.json"));
+    assertFalse(text.contains("Infinity") || text.contains("NaN"), text);
+    JsonNode m = json(tmp.resolve("o/model.json"));
+    double[] means = flatten(m.get("means"));
+    for (double v : means) {
+      assertTrue(v >= 1e-300 && v <= 9e-300, "mean " + v + " in the data's units");
+    }
+    if (model.equals("kmeans")) {
+      // The two groups of rows are told apart (unscaled, every squared distance is 0). A GMM's
+      // reg-covar 1e-6, in the data's units, dwarfs their spread: one blob is its right answer.
+      List<String[]> a = assignments(tmp.resolve("o/assignments"));
+      assertEquals(a.get(0)[2], a.get(1)[2]);
+      assertFalse(a.get(0)[2].equals(a.get(4)[2]));
+    }
+  }
+
   @Test
   void ordinaryDataAreNotScaled() {
     // The reference tests (CliReferenceTest, ReferenceFitTest) hold to the bit; here the rule itself.
