@@ -30,6 +30,7 @@ public final class Main {
       usage:
         latent fit --input PATH --k K|KMIN..KMAX --output DIR [options]
         latent predict --model DIR/model.json --input PATH --output DIR [--outlier-quantile Q] [--overwrite]
+                       [--on-bad-row fail|skip] [--delimiter C|tab]
         latent sample --model DIR/model.json --n N --output DIR [--seed S] [--partitions P] [--overwrite]
 
       fit options (defaults in brackets; the same keys work in a --config properties file):
@@ -49,9 +50,12 @@ public final class Main {
         --master URL                  Spark master [local[*] unless set by spark-submit]
         --partitions N                minimum input partitions [Spark's default]
         --aggregation-depth N         treeAggregate depth [2]
-        --overwrite                   replace DIR once the new output is complete
+        --overwrite                   replace DIR once the new output is complete (only a folder
+                                      Latent wrote: _SUCCESS, its summary, nothing else of yours)
         --on-bad-row fail|skip        a row that does not parse stops the run, or is left out and
-                                      reported in summary.json [fail]
+                                      reported in summary.json [fail] (predict too)
+        --delimiter C|tab             field separator of the CSV input, one character or tab [,]
+                                      (predict too); .gz, .bz2 and other Hadoop codecs are read as CSV
         --checkpoint DIR              save the EM state in DIR after every scan
         --resume                      continue from the checkpoint in DIR (starts afresh if there is none)
         --config FILE                 read settings from a properties file (flags win)
