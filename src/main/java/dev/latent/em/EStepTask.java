@@ -33,13 +33,18 @@ public final class EStepTask implements Serializable {
   public final int worstRows;
   /** True when the mixture is the nearest-centre one of {@code shifts} (see {@link #nearest}). */
   private final boolean nearestCentre;
+  /**
+   * Soft assignment also sums w r ln r over rows and components ({@link SuffStats#respLogResp}), the
+   * entropy term of the variational lower bound; off for GMM and K-means, so they pay nothing for it.
+   */
+  public final boolean entropy;
 
   public EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows) {
-    this(assign, mixture, shifts, scatter, worstRows, false);
+    this(assign, mixture, shifts, scatter, worstRows, false, false);
   }
 
   private EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows,
-      boolean nearestCentre) {
+      boolean nearestCentre, boolean entropy) {
     if (assign != Assign.LABELS && mixture == null) {
       throw new IllegalArgumentException("a mixture is needed to assign rows by " + assign);
     }
@@ -51,11 +56,12 @@ public final class EStepTask implements Serializable {
     this.d = shifts[0].length;
     this.worstRows = worstRows;
     this.nearestCentre = nearestCentre;
+    this.entropy = entropy;
   }
 
   /** Hard assignment to the nearest of {@code centres} (K-means, Lloyd); scatter is taken about them. */
   public static EStepTask nearest(double[][] centres, Scatter scatter) {
-    return new EStepTask(Assign.HARD, Mixture.forCentres(centres), centres, scatter, centres.length, true);
+    return new EStepTask(Assign.HARD, Mixture.forCentres(centres), centres, scatter, centres.length, true, false);
   }
 
   /**
@@ -70,5 +76,13 @@ public final class EStepTask implements Serializable {
   /** Soft (GMM) or hard (K-means) E-step under a mixture; scatter is taken about its means. */
   public static EStepTask under(Mixture m, boolean hard, Scatter scatter) {
     return new EStepTask(hard ? Assign.HARD : Assign.SOFT, m, m.means(), scatter, m.k);
+  }
+
+  /** This soft task, also summing the entropy term w r ln r (the variational lower bound needs it). */
+  public EStepTask withEntropy() {
+    if (assign != Assign.SOFT) {
+      throw new IllegalArgumentException("only soft assignment has an entropy");
+    }
+    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, true);
   }
 }

@@ -72,6 +72,10 @@ public final class EmLoop {
       for (int c = 0; c < r; c++) {
         String tag = (many ? spec.label() + (r > 1 ? ", " : ": ") : "") + (r > 1 ? "candidate " + c + ": " : "");
         cands.add(new Candidate(c, spec, colVar, d, tag));
+        if (spec.kind() == ModelKind.VBGMM) {
+          cands.get(c).usePriors(spec.priors().priors(spec.covariance(), spec.k(), columns.mean(),
+              columns.covariance(1.0)));
+        }
       }
       bySpec.add(cands);
       all.addAll(cands);
