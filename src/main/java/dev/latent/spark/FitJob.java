@@ -1,6 +1,7 @@
 package dev.latent.spark;
 
 import dev.latent.config.FitOptions;
+import dev.latent.config.VariationalOptions;
 import dev.latent.em.Alignment;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.Distance;
@@ -49,6 +50,7 @@ public final class FitJob {
       InputSchema schema = InputSchema.resolve(files.name(0), files.header(), o.features(), o.exclude(),
           o.weightCol(), o.initLabels());
       List<String> features = List.of(schema.featureNames);
+      VariationalOptions.checkDimension(o.priors(), schema.dimension());
       InitMethod init;
       StartParams start = null;
       if (o.initLabels() != null) {
@@ -76,7 +78,7 @@ public final class FitJob {
         for (int k = o.k(); k <= o.kMax(); k++) {
           for (CovarianceType type : o.covarianceTypes()) {
             specs.add(new FitSpec(o.model(), type, k, o.maxIter(), o.tol(), o.regCovar(), o.seed(), init, start,
-                o.restarts(), o.distance()));
+                o.restarts(), o.distance(), o.priors()));
           }
         }
         if (specs.size() > 1) {
@@ -125,11 +127,12 @@ public final class FitJob {
         prov.put("sparkVersion", jsc.version());
         prov.put("javaVersion", System.getProperty("java.version"));
         MixtureModel model = new MixtureModel(r.kind(), r.covariance(), features, r.weights(), r.means(),
-            r.covariances(), prov, r.kind() == ModelKind.KMEANS ? o.distance() : Distance.EUCLIDEAN);
+            r.covariances(), prov, r.kind() == ModelKind.KMEANS ? o.distance() : Distance.EUCLIDEAN,
+            r.variational() == null ? null : r.variational().posterior());
         out.writeText("model.json", ModelJson.write(model));
         Mixture mixture = model.toMixture();
         Assignments.write(jsc, files, schema, mixture,
-            Assignments.Scoring.forFit(r.kind() == ModelKind.GMM, cosine).skippingBadRows(o.skipBadRows()),
+            Assignments.Scoring.forFit(r.kind().gaussian(), cosine).skippingBadRows(o.skipBadRows()),
             o.partitions(), out.staged("assignments"));
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> run = new LinkedHashMap<>();
