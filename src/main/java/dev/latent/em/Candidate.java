@@ -232,7 +232,17 @@ final class Candidate {
   private void acceptLabelMeans(SuffStats s) {
     double[][] zero = new double[spec.k()][d];
     MStep.Update u = MStep.kmeans(s, zero, spec.cosine());
-    note(u.warnings(), "initial labels");
+    if (variational()) {
+      // An unused label's centre is only the shift of zero statistics: nothing to relocate, and the
+      // component starts at its prior (N_k = 10 eps), as in scikit-learn.
+      for (int j = 0; j < spec.k(); j++) {
+        if (!(s.resp(j) > 0.0)) {
+          warn("initial labels: no row has label " + j + ": component " + j + " starts at its prior");
+        }
+      }
+    } else {
+      note(u.warnings(), "initial labels");
+    }
     centres = u.means();
     phase = spec.kind() == ModelKind.KMEANS ? Phase.KMEANS : Phase.LABEL_SCATTER;
   }
