@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latent.testing.Refs;
 import dev.latent.testing.Runs;
-import dev.latent.testing.SharedSpark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +28,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * then {@code predict} with the fitted model gives scikit-learn's labels and its mean score_samples.
  * Usage errors and labels outside 0..K-1 give their exit codes and messages.
  */
-class VbCliTest extends SharedSpark {
+class VbCliTest extends CliTestBase {
   @TempDir
   Path tmp;
 
   static Stream<Arguments> cases() {
-    return Stream.of(Arguments.of("iris", "dirichlet_process", "full"),
-        Arguments.of("iris", "dirichlet_distribution", "tied"),
-        Arguments.of("faithful", "dirichlet_process", "spherical"),
+    // One per covariance type and both priors, the shorter fits (57 to 220 iterations; all 16 run without
+    // Spark in VbReferenceTest).
+    return Stream.of(Arguments.of("iris", "dirichlet_distribution", "full"),
+        Arguments.of("iris", "dirichlet_process", "tied"),
+        Arguments.of("iris", "dirichlet_process", "spherical"),
         Arguments.of("faithful", "dirichlet_distribution", "diag"));
   }
 
@@ -162,6 +163,30 @@ class VbCliTest extends SharedSpark {
     assertEquals(2, r.code(), r.toString());
     assertTrue(r.err().contains("--mean-precision is a prior of the variational mixture: it needs --model vbgmm"),
         r.toString());
+  }
+
+  /** --init with a vbgmm model.json continues from its posterior: the iterations of one longer run. */
+  @Test
+  void initFromAVbgmmModelFileContinuesTheFit() throws IOException {
+    JsonNode ref = Refs.ref("bgmm_faithful");
+    Path input = withLabels("faithful", Refs.ints(ref.get("init").get("kmeans_labels")));
+    String[] common = {"fit", "--input", input.toString(), "--k", "10", "--model", "vbgmm", "--covariance", "diag",
+        "--exclude", "init", "--tol", "0"};
+    Path whole = tmp.resolve("whole");
+    Runs.ok(jsc, concat(common, "--init-labels", "init", "--max-iter", "12", "--output", whole.toString()));
+    Path first = tmp.resolve("first");
+    Runs.ok(jsc, concat(common, "--init-labels", "init", "--max-iter", "8", "--output", first.toString()));
+    Path rest = tmp.resolve("rest");
+    Runs.ok(jsc, concat(common, "--init", first.resolve("model.json").toString(), "--max-iter", "4",
+        "--output", rest.toString()));
+    JsonNode w = Runs.json(whole.resolve("summary.json")).get("elboTrace");
+    JsonNode r = Runs.json(rest.resolve("summary.json")).get("elboTrace");
+    assertEquals(4, r.size());
+    for (int i = 0; i < 4; i++) {
+      double e = w.get(8 + i).asDouble();
+      assertEquals(e, r.get(i).asDouble(), 1e-9 * Math.abs(e), "iteration " + (9 + i));
+    }
+    assertEquals("model", Runs.json(rest.resolve("summary.json")).get("init").asText());
   }
 
   /** The default start (K-means labels), restarts in the same scans, and the summary's keys. */
