@@ -1,6 +1,7 @@
 package dev.latent.em;
 
 import dev.latent.vb.PriorSettings;
+import java.io.Serializable;
 
 /**
  * Everything the EM loop needs to know about one fit, already validated by the caller's configuration.
@@ -10,7 +11,7 @@ import dev.latent.vb.PriorSettings;
  */
 public record FitSpec(ModelKind kind, CovarianceType covariance, int k, int maxIter, double tol,
     double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance,
-    PriorSettings priors) {
+    PriorSettings priors) implements Serializable {
 
   /** Iteration cap and tolerance of the K-means run that starts a GMM (scikit-learn's KMeans defaults). */
   public static final int INIT_KMEANS_MAX_ITER = 300;

@@ -1,13 +1,14 @@
 package dev.latent.em;
 
 import dev.latent.vb.VariationalPosterior;
+import java.io.Serializable;
 
 /**
  * Initial parameters read from a model file. {@code covariances} is null for a K-means model and has the
  * shape of {@code covariance} otherwise; {@code variational} is the posterior of a vbgmm model (else null).
  */
 public record StartParams(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,
-    double[][] covariances, VariationalPosterior variational) {
+    double[][] covariances, VariationalPosterior variational) implements Serializable {
 
   /** A GMM or K-means start. */
   public StartParams(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,

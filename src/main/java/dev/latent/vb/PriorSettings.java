@@ -1,6 +1,7 @@
 package dev.latent.vb;
 
 import dev.latent.em.CovarianceType;
+import java.io.Serializable;
 
 /**
  * The prior settings of a variational fit as given by the user, before the data are seen: the weight
@@ -8,7 +9,7 @@ import dev.latent.em.CovarianceType;
  * precision 1, degrees of freedom d). The mean and covariance priors always come from the data.
  */
 public record PriorSettings(WeightPrior weightPrior, double weightConcentration, double meanPrecision,
-    double degreesOfFreedom) {
+    double degreesOfFreedom) implements Serializable {
 
   /** scikit-learn's defaults: a Dirichlet process, the other three from K and d. */
   public static final PriorSettings DEFAULTS =

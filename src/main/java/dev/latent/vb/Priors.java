@@ -1,6 +1,7 @@
 package dev.latent.vb;
 
 import dev.latent.em.CovarianceType;
+import java.io.Serializable;
 
 /**
  * The priors of a variational Gaussian mixture (Bishop, PRML 10.2, eqs. 10.39-10.40): on the weights a
@@ -11,7 +12,7 @@ import dev.latent.em.CovarianceType;
  * {@code BayesianGaussianMixture} parametrises them.
  */
 public record Priors(CovarianceType type, WeightPrior weightPrior, double weightConcentration, double meanPrecision,
-    double[] mean, double degreesOfFreedom, double[] covariance) {
+    double[] mean, double degreesOfFreedom, double[] covariance) implements Serializable {
 
   public Priors {
     int d = mean.length;

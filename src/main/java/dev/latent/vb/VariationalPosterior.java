@@ -3,6 +3,7 @@ package dev.latent.vb;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.Mixture;
 import dev.latent.math.Cholesky;
+import java.io.Serializable;
 import org.apache.commons.math3.special.Beta;
 import org.apache.commons.math3.special.Gamma;
 
@@ -18,7 +19,8 @@ import org.apache.commons.math3.special.Gamma;
  * and {@link #lowerBound} scikit-learn's {@code lower_bound_}.
  */
 public record VariationalPosterior(CovarianceType type, WeightPrior weightPrior, double[][] weightConcentration,
-    double[] meanPrecision, double[][] means, double[] degreesOfFreedom, double[][] covariances) {
+    double[] meanPrecision, double[][] means, double[] degreesOfFreedom, double[][] covariances)
+    implements Serializable {
 
   private static final double LN2 = Math.log(2.0);
 
