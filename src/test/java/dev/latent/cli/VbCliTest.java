@@ -191,7 +191,7 @@ class VbCliTest extends CliTestBase {
 
   /** The default start (K-means labels), restarts in the same scans, and the summary's keys. */
   @Test
-  void defaultStartWithRestarts() {
+  void defaultStartWithRestarts() throws IOException {
     Path out = tmp.resolve("km");
     Runs.Result r = Runs.ok(jsc, "fit", "--input", Refs.dataFile("faithful").toString(), "--k", "6",
         "--model", "vbgmm", "--restarts", "3", "--seed", "4", "--output", out.toString());
@@ -205,5 +205,14 @@ class VbCliTest extends CliTestBase {
     assertEquals(best, s.get("elbo").asDouble(), 0.0, "the candidate with the highest bound is kept");
     assertEquals("kmeans++", s.get("init").asText());
     assertTrue(s.get("effectiveComponents").asInt() >= 1);
+    Path drawn = tmp.resolve("drawn");
+    Runs.ok(jsc, "sample", "--model", out.resolve("model.json").toString(), "--n", "50", "--output", drawn.toString());
+    long rows = 0;
+    try (Stream<Path> parts = Files.list(drawn.resolve("samples"))) {
+      for (Path p : parts.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
+        rows += Files.readAllLines(p).size() - 1;
+      }
+    }
+    assertEquals(50, rows, "rows drawn from the vbgmm's weights, means and covariances");
   }
 }
