@@ -1,7 +1,11 @@
 package dev.latent.config;
 
+import dev.latent.em.ColumnStats;
+import dev.latent.em.CovarianceType;
 import dev.latent.em.ModelKind;
+import dev.latent.io.InputException;
 import dev.latent.io.UsageException;
+import dev.latent.math.Cholesky;
 import dev.latent.vb.PriorSettings;
 import dev.latent.vb.WeightPrior;
 import java.util.List;
@@ -55,6 +59,38 @@ public final class VariationalOptions {
     if (p != null && !Double.isNaN(p.degreesOfFreedom()) && !(p.degreesOfFreedom() > d - 1.0)) {
       throw new UsageException("--degrees-of-freedom must be greater than d - 1 = " + (d - 1) + " for " + d
           + " feature(s), got " + p.degreesOfFreedom());
+    }
+  }
+
+  /**
+   * Checks that the data give a usable covariance prior (their covariance with ddof 1): a total weight
+   * above 1, no constant column, and for full and tied a positive-definite matrix. Otherwise the prior,
+   * and with it every component the data leave empty, would be singular (scikit-learn fails there too).
+   */
+  public static void checkData(PriorSettings p, CovarianceType type, ColumnStats columns, List<String> features,
+      String input) {
+    if (p == null) {
+      return;
+    }
+    if (!(columns.weight > 1.0)) {
+      throw new InputException(input + ": --model vbgmm needs a total row weight above 1 for its covariance prior"
+          + " (the data's covariance with ddof 1); it is " + columns.weight);
+    }
+    int d = columns.d;
+    double[] cov = columns.covariance(1.0);
+    for (int i = 0; i < d; i++) {
+      if (!(cov[i * d + i] > 0.0)) {
+        throw new InputException(input + ": column '" + features.get(i) + "' is constant, so the covariance prior"
+            + " of --model vbgmm (the data's covariance) is singular");
+      }
+    }
+    if (type == CovarianceType.FULL || type == CovarianceType.TIED) {
+      try {
+        Cholesky.decompose(cov, d);
+      } catch (Cholesky.NotPositiveDefiniteException e) {
+        throw new InputException(input + ": the columns are linearly dependent, so the covariance prior of"
+            + " --model vbgmm (the data's covariance) is singular; try --covariance diag");
+      }
     }
   }
 

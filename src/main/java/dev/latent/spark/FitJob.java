@@ -53,6 +53,7 @@ public final class FitJob {
       LOG.info("input {}: {} file(s), features {}", o.input(), files.files().size(), features);
       try (InputData data = InputData.load(jsc, files, schema, o.k(), o.partitions(), o.aggregationDepth(),
           o.distance() == Distance.COSINE, o.skipBadRows())) {
+        VariationalOptions.checkData(o.priors(), o.covariance(), data.columns, features, o.input());
         MixtureFit.Data cached = new MixtureFit.Data(data.blocks, schema.dimension(), data.columns, data.skipped);
         CheckpointStore checkpoints = o.checkpoint() == null ? null
             : CheckpointStore.open(conf, o.checkpoint(), checkpointIdentity(o, features, files, data.columns.rows));

@@ -130,6 +130,21 @@ class VbCliTest extends CliTestBase {
     assertFalse(Files.exists(tmp.resolve("out")));
   }
 
+  @Test
+  void aConstantColumnMakesThePriorSingular() throws IOException {
+    StringBuilder csv = new StringBuilder("x,y\n");
+    for (int r = 0; r < 30; r++) {
+      csv.append(r % 7).append(",2.5\n");
+    }
+    Path input = Files.writeString(tmp.resolve("constant.csv"), csv.toString());
+    Runs.Result r = Runs.main(jsc, "fit", "--input", input.toString(), "--k", "3", "--model", "vbgmm",
+        "--covariance", "diag", "--output", tmp.resolve("out").toString());
+    assertEquals(3, r.code(), r.toString());
+    assertTrue(r.err().contains("constant.csv: column 'y' is constant, so the covariance prior of --model vbgmm"
+        + " (the data's covariance) is singular"), r.toString());
+    assertFalse(r.err().contains("\tat "), "no stack trace for bad input:\n" + r);
+  }
+
   static Stream<Arguments> usage() {
     return Stream.of(
         Arguments.of(List.of("--weight-prior", "pitman-yor"),
