@@ -3,9 +3,12 @@ package dev.latent.diagnostics;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.DataPass;
 import dev.latent.em.EStepTask;
+import dev.latent.em.FitResult;
 import dev.latent.em.Mixture;
 import dev.latent.em.SuffStats;
 import dev.latent.math.Cholesky;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Standard errors of a fitted Gaussian mixture's weights, means and covariance entries from the Fisher
@@ -29,6 +32,7 @@ public record StandardErrors(InformationMethod method, long parameters, double[]
    * the driver holds three p x p matrices (24 MB) and each row costs about p^2/2 multiply-adds.
    */
   public static final int MAX_PARAMETERS = 1000;
+  private static final Logger LOG = LoggerFactory.getLogger(StandardErrors.class);
 
   /**
    * A relative Cholesky pivot (the part of J_ii not explained by the parameters before i) at or below
@@ -43,6 +47,25 @@ public record StandardErrors(InformationMethod method, long parameters, double[]
   /** The one-line warning for summary.json when the errors could not be computed, else null. */
   public String warning() {
     return reason == null ? null : "standard errors (" + method.key() + ") not computed: " + reason;
+  }
+
+  /**
+   * The standard errors of a finished fit for {@code --standard-errors} (null when {@code method} is null):
+   * one more scan over {@code pass}, logged with its time, and a warning when J has no inverse.
+   */
+  public static StandardErrors forFit(DataPass pass, InformationMethod method, FitResult fit) {
+    if (method == null) {
+      return null;
+    }
+    long t0 = System.nanoTime();
+    StandardErrors se = compute(pass, method, fit.covariance(), fit.weights(), fit.means(), fit.covariances());
+    if (se.computed()) {
+      LOG.info("standard errors ({}, p = {}) in {} s", method.key(), se.parameters(),
+          String.format("%.2f", (System.nanoTime() - t0) / 1e9));
+    } else {
+      LOG.warn(se.warning());
+    }
+    return se;
   }
 
   /** Runs the scan over {@code pass} and inverts the information of the fitted mixture. */
@@ -140,6 +163,11 @@ public record StandardErrors(InformationMethod method, long parameters, double[]
         }
       }
       lastWeight += sum * sum;
+    }
+    for (int a = 0; a < p; a++) {
+      if (!Double.isFinite(var[a])) {
+        return failed(method, p, singular(what, theta.name(a), 0.0) + " (its variance overflows)");
+      }
     }
     return errors(theta, method, var, lastWeight);
   }

@@ -1,6 +1,7 @@
 package dev.latent.spark;
 
 import dev.latent.config.FitOptions;
+import dev.latent.diagnostics.StandardErrors;
 import dev.latent.em.Alignment;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.Distance;
@@ -93,9 +94,9 @@ public final class FitJob {
           checkpoints = CheckpointStore.open(conf, o.checkpoint(), fit);
           from = resumeFrom(checkpoints, o, specs, schema.dimension());
         }
-        List<FitResult> table = EmLoop.sweep(
-            new SparkDataPass(jsc, data.blocks, schema.dimension(), o.aggregationDepth()), specs, data.columns,
-            from, checkpoints == null ? null : checkpoints::save);
+        SparkDataPass pass = new SparkDataPass(jsc, data.blocks, schema.dimension(), o.aggregationDepth());
+        List<FitResult> table = EmLoop.sweep(pass, specs, data.columns, from,
+            checkpoints == null ? null : checkpoints::save);
         int chosen = o.criterion().best(table);
         if (chosen < 0) {
           throw new IllegalStateException("no fit has a finite " + o.criterion().key());
@@ -116,6 +117,7 @@ public final class FitJob {
           LOG.info("components aligned to {} (total distance {}){}", o.alignTo(),
               String.format("%.6g", a.totalDistance()), a.identity() ? "; numbering unchanged" : "");
         }
+        StandardErrors standardErrors = StandardErrors.forFit(pass, o.standardErrors(), r);
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("settings", o.asProvenance());
         prov.put("inputFiles", files.files());
@@ -143,7 +145,7 @@ public final class FitJob {
           run.put("resumedAfterScan", from.scans());
         }
         out.writeText("summary.json", SummaryJson.write(r, features, run, selection, aligned,
-            new SummaryJson.Skipped(o.skipBadRows(), data.skipped)));
+            new SummaryJson.Skipped(o.skipBadRows(), data.skipped), standardErrors));
         out.commit();
         if (checkpoints != null) {
           // The output is the fit's result now; a later run with --resume starts afresh.
