@@ -143,6 +143,17 @@ final class ScoreKernel implements RowStatistic {
           }
         }
       }
+      if (m == p) {
+        // Every component active (overlapping clouds): contiguous rows of the packed triangle.
+        int idx = 0;
+        for (int a = 0; a < p; a++) {
+          double sa = wr * score[a];
+          for (int b = a; b < p; b++) {
+            acc[idx++] += sa * score[b];
+          }
+        }
+        continue;
+      }
       for (int t = 0; t < m; t++) {
         int a = nonzero[t];
         double sa = wr * score[a];

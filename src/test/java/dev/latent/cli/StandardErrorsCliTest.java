@@ -147,23 +147,51 @@ class StandardErrorsCliTest extends SharedSpark {
     assertTrue(fit("faithful", "diag").get("standardErrors") == null);
   }
 
+  /** In a sweep the errors are the chosen model's, in its covariance shape (spherical [K], tied [d][d]). */
+  @Test
+  void sweepGivesTheChosenModelsErrorsInItsShape() throws IOException {
+    for (String type : List.of("spherical", "tied", "all")) {
+      Path out = tmp.resolve("sweep-" + type);
+      Runs.ok(jsc, "fit", "--input", Refs.dataFile("faithful").toString(), "--k", "1..3", "--covariance", type,
+          "--standard-errors", "observed", "--output", out.toString());
+      JsonNode s = Runs.json(out.resolve("summary.json"));
+      JsonNode model = Runs.json(out.resolve("model.json"));
+      JsonNode se = s.get("standardErrors");
+      assertTrue(se.get("reason") == null, () -> type + ": " + se.get("reason"));
+      assertEquals(s.get("parameters").asInt(), se.get("parameters").asInt(), type);
+      assertEquals(model.get("weights").size(), se.get("weights").size(), type);
+      assertSameShape(model.get("means"), se.get("means"), type + " means");
+      assertSameShape(model.get("covariances"), se.get("covariances"), type + " covariances");
+    }
+  }
+
+  private static void assertSameShape(JsonNode expected, JsonNode got, String where) {
+    assertEquals(expected.isArray(), got.isArray(), where);
+    if (expected.isArray()) {
+      assertEquals(expected.size(), got.size(), where);
+      for (int i = 0; i < expected.size(); i++) {
+        assertSameShape(expected.get(i), got.get(i), where);
+      }
+    } else {
+      assertTrue(got.isNumber() && got.asDouble() > 0.0, where + ": " + got);
+    }
+  }
+
   @Test
   void usageErrors() {
     String input = Refs.dataFile("faithful").toString();
     String out = tmp.resolve("u").toString();
-    for (String[] bad : List.of(
-        new String[] {"--model", "kmeans", "--standard-errors", "opg"},
-        new String[] {"--model", "vbgmm", "--standard-errors", "observed"},
-        new String[] {"--standard-errors", "hessian"})) {
+    Map<List<String>, String> cases = Map.of(
+        List.of("--model", "kmeans", "--standard-errors", "opg"), "--standard-errors is for Gaussian mixtures",
+        List.of("--model", "vbgmm", "--standard-errors", "observed"), "--model",
+        List.of("--standard-errors", "hessian"), "expected observed, opg or none");
+    for (Map.Entry<List<String>, String> c : cases.entrySet()) {
       List<String> args = new ArrayList<>(List.of("fit", "--input", input, "--k", "2", "--output", out));
-      args.addAll(List.of(bad));
+      args.addAll(c.getKey());
       Runs.Result r = Runs.main(jsc, args.toArray(String[]::new));
-      assertEquals(Main.USAGE, r.code(), String.join(" ", bad) + ": " + r.err());
-      assertTrue(r.err().contains(bad[bad.length - 2].equals("--standard-errors") && bad.length == 2
-          ? "observed, opg or none" : "--"), r.err());
+      assertEquals(Main.USAGE, r.code(), c.getKey() + ": " + r.err());
+      assertTrue(r.err().contains(c.getValue()), r.err());
     }
-    Runs.Result km = Runs.main(jsc, "fit", "--input", input, "--k", "2", "--output", out, "--model", "kmeans",
-        "--standard-errors", "opg");
-    assertTrue(km.err().contains("--standard-errors is for Gaussian mixtures"), km.err());
+    assertFalse(Files.exists(Path.of(out)));
   }
 }
