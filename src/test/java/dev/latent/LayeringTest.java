@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The math and em packages stay free of Spark and Hadoop, so the algorithm is testable without them. */
+/** The math, em and diagnostics packages stay free of Spark and Hadoop, so the algorithm is testable without them. */
 class LayeringTest {
   @Test
   void mathAndEmDoNotImportSpark() throws IOException {
