@@ -5,6 +5,7 @@ import dev.latent.em.DataPass;
 import dev.latent.em.EStepTask;
 import dev.latent.em.FitResult;
 import dev.latent.em.Mixture;
+import dev.latent.em.ModelKind;
 import dev.latent.em.SuffStats;
 import dev.latent.math.Cholesky;
 import org.slf4j.Logger;
@@ -57,6 +58,9 @@ public record StandardErrors(InformationMethod method, long parameters, double[]
     if (method == null) {
       return null;
     }
+    if (fit.kind() != ModelKind.GMM) {
+      throw new IllegalArgumentException("standard errors need a Gaussian mixture, not " + fit.kind().key());
+    }
     long t0 = System.nanoTime();
     StandardErrors se = compute(pass, method, fit.covariance(), fit.weights(), fit.means(), fit.covariances());
     if (se.computed()) {
@@ -84,7 +88,8 @@ public record StandardErrors(InformationMethod method, long parameters, double[]
     try {
       info = scan(pass, theta, method, weights, means, covariances);
     } catch (Mixture.DegenerateComponentException | Cholesky.NotPositiveDefiniteException e) {
-      return failed(method, count, "a covariance is not positive definite (" + e.getMessage() + ")");
+      return failed(method, count, "the information is not positive definite: the fitted mixture has a degenerate "
+          + "component (" + e.getMessage() + ")");
     }
     if (method == InformationMethod.OPG && info.rows() < theta.p) {
       return failed(method, count, "the outer-product information is singular: it sums the score outer products "
@@ -119,7 +124,7 @@ public record StandardErrors(InformationMethod method, long parameters, double[]
     String what = method == InformationMethod.OBSERVED ? "the observed information" : "the outer-product information";
     for (double v : info) {
       if (!Double.isFinite(v)) {
-        return failed(method, p, what + " has a non-finite entry (" + v + ")");
+        return failed(method, p, what + " is not positive definite: it has a non-finite entry (" + v + ")");
       }
     }
     double[] l;
