@@ -23,7 +23,8 @@ class LayeringTest {
       try (Stream<Path> files = Files.list(dir)) {
         for (Path f : files.toList()) {
           for (String line : Files.readAllLines(f)) {
-            boolean apache = line.startsWith("import org.apache.") && !line.startsWith("import org.apache.commons.math3.");
+            boolean apache = line.startsWith("import org.apache.")
+                && !line.startsWith("import org.apache.commons.math3.");
             if (apache || line.startsWith("import scala.")
                 || line.startsWith("import dev.latent.spark") || line.startsWith("import dev.latent.io")
                 || line.startsWith("import dev.latent.cli") || line.startsWith("import dev.latent.config")) {

@@ -39,12 +39,18 @@ public final class EStepTask implements Serializable {
    */
   public final boolean entropy;
 
+  /** An extra per-row statistic for soft assignment (the Fisher information's), or null. */
+  public final RowStatistic rowStatistic;
+
   public EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows) {
-    this(assign, mixture, shifts, scatter, worstRows, false, false);
+    this(assign, mixture, shifts, scatter, worstRows, false, null, false);
   }
 
   private EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows,
-      boolean nearestCentre, boolean entropy) {
+      boolean nearestCentre, RowStatistic rowStatistic, boolean entropy) {
+    if (rowStatistic != null && assign != Assign.SOFT) {
+      throw new IllegalArgumentException("a row statistic needs soft assignment, not " + assign);
+    }
     if (assign != Assign.LABELS && mixture == null) {
       throw new IllegalArgumentException("a mixture is needed to assign rows by " + assign);
     }
@@ -57,11 +63,17 @@ public final class EStepTask implements Serializable {
     this.worstRows = worstRows;
     this.nearestCentre = nearestCentre;
     this.entropy = entropy;
+    this.rowStatistic = rowStatistic;
+  }
+
+  /** This soft E-step that also accumulates {@code s} over its rows (one scan for the Fisher information). */
+  public EStepTask withRowStatistic(RowStatistic s) {
+    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, s, entropy);
   }
 
   /** Hard assignment to the nearest of {@code centres} (K-means, Lloyd); scatter is taken about them. */
   public static EStepTask nearest(double[][] centres, Scatter scatter) {
-    return new EStepTask(Assign.HARD, Mixture.forCentres(centres), centres, scatter, centres.length, true, false);
+    return new EStepTask(Assign.HARD, Mixture.forCentres(centres), centres, scatter, centres.length, true, null, false);
   }
 
   /**
@@ -83,6 +95,6 @@ public final class EStepTask implements Serializable {
     if (assign != Assign.SOFT) {
       throw new IllegalArgumentException("only soft assignment has an entropy");
     }
-    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, true);
+    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, rowStatistic, true);
   }
 }
