@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latent.em.CovarianceType;
+import dev.latent.em.EStepTask;
 import dev.latent.em.EmLoop;
 import dev.latent.em.FitResult;
 import dev.latent.em.FitSpec;
 import dev.latent.em.InitMethod;
 import dev.latent.em.LocalData;
+import dev.latent.em.MStep;
 import dev.latent.em.ModelKind;
+import dev.latent.em.SuffStats;
 import dev.latent.testing.Refs;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The variational mixture without Spark against scikit-learn's {@code BayesianGaussianMixture} fits in
  * ../shared/ref (bgmm_*.json: 10 components, both weight priors x four covariance types), started from
- * the stored K-means labels with tol 1e-10 as the references were: the state after initialisation and
- * the final lower bound to 1e-6 relative, the same number of effective components, weights to 1e-5.
+ * the stored K-means labels with tol 1e-10 as the references were: the state after initialisation to
+ * 1e-10, the priors, the bound after the first iteration and the final lower bound to 1e-6 relative, the
+ * same number of effective components, weights to 1e-5, a bound that never decreases.
  */
 class VbReferenceTest {
 
@@ -79,6 +83,47 @@ class VbReferenceTest {
     double[] expected = cp.isNumber() ? new double[] {cp.asDouble()}
         : cp.get(0).isArray() ? Refs.flatten(Refs.matrix(cp)) : Refs.vector(cp);
     assertArrayEquals(expected, p.covariance(), 1e-12 * max(expected));
+  }
+
+  /**
+   * scikit-learn's {@code _initialize}: the variational M-step from the one-hot labels, here from one
+   * labelled E-step's statistics about the data mean, matches {@code state_after_init} to 1e-10.
+   */
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("cases")
+  void theFirstVariationalMStepMatchesScikitLearns(String dataset, String prior, String type) {
+    JsonNode f = fit(Refs.ref("bgmm_" + dataset), prior, type);
+    LocalData data = data(dataset);
+    CovarianceType ct = CovarianceType.parse(type);
+    double[] mean = data.columns().mean();
+    double[][] shifts = new double[10][];
+    for (int j = 0; j < 10; j++) {
+      shifts[j] = mean.clone();
+    }
+    EStepTask task = new EStepTask(EStepTask.Assign.LABELS, null, shifts, EStepTask.Scatter.of(ct), 0);
+    SuffStats s = data.estep(new EStepTask[] {task})[0];
+    MStep.Estimates e = MStep.estimates(s, shifts, ct, 1e-6);
+    Priors p = spec(prior, type, 10, 1, 0.0).priors().priors(ct, 10, mean, data.columns().covariance(1.0));
+    VariationalPosterior post = VariationalPosterior.update(p, e.nk(), e.means(), e.covariances());
+    JsonNode st = f.get("state_after_init");
+    JsonNode wc = st.get("weight_concentration");
+    double[][] expectedWc = wc.get(0).isArray() ? Refs.matrix(wc) : new double[][] {Refs.vector(wc)};
+    for (int i = 0; i < expectedWc.length; i++) {
+      close(expectedWc[i], post.weightConcentration()[i], "weight concentration " + i);
+    }
+    close(Refs.vector(st.get("mean_precision")), post.meanPrecision(), "mean precision");
+    close(Refs.flatten(Refs.matrix(st.get("means"))), Refs.flatten(post.means()), "means");
+    JsonNode dof = st.get("degrees_of_freedom");
+    close(dof.isNumber() ? new double[] {dof.asDouble()} : Refs.vector(dof), post.degreesOfFreedom(), "dof");
+    close(Refs.flatten(Refs.covariances(st.get("covariances"), type)), Refs.flatten(post.covariances()),
+        "covariances");
+  }
+
+  private static void close(double[] expected, double[] got, String what) {
+    assertEquals(expected.length, got.length, what);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], got[i], 1e-10 * Math.max(1.0, Math.abs(expected[i])), what + "[" + i + "]");
+    }
   }
 
   @ParameterizedTest(name = "{0} {1} {2}")
