@@ -2,7 +2,6 @@ package dev.latent.spark;
 
 import dev.latent.em.ColumnStats;
 import dev.latent.em.DataBlock;
-import dev.latent.em.Scaling;
 import dev.latent.io.BadRows;
 import dev.latent.io.BlockBuilder;
 import dev.latent.io.InputException;
@@ -28,10 +27,6 @@ public final class InputData implements AutoCloseable {
   /** Rows left out under --on-bad-row skip (empty otherwise). */
   public final BadRows skipped;
   private final JavaRDD<Chunk> cached;
-  /** Extreme values: the blocks times 2^e and their statistics, for the fit (see {@link #scale}). */
-  private Scaling scaling = Scaling.NONE;
-  private JavaRDD<DataBlock> scaledBlocks;
-  private ColumnStats scaledColumns;
 
   /**
    * What one partition's parser emits: a block of rows, and at its end the rows it left out and its
@@ -166,45 +161,8 @@ public final class InputData implements AutoCloseable {
     };
   }
 
-  /**
-   * Chooses the {@link Scaling} of these data (none for ordinary data) and, when there is one, caches the
-   * scaled blocks and computes their column statistics in one scan; {@link #fitBlocks} and
-   * {@link #fitColumns} then return them.
-   */
-  public Scaling scale(double regCovar, int depth) {
-    Scaling s = Scaling.choose(columns, regCovar);
-    if (s.active() && !s.equals(scaling)) {
-      double c = s.factor();
-      int d = schema.dimension();
-      JavaRDD<DataBlock> b = blocks.map(block -> {
-        double[] x = block.x.clone();
-        for (int i = 0; i < x.length; i++) {
-          x[i] *= c;
-        }
-        return new DataBlock(block.rows, block.d, x, block.keys, block.weights, block.labels);
-      }).persist(StorageLevel.MEMORY_AND_DISK());
-      scaledColumns = b.treeAggregate(new ColumnStats(d), ColumnStats::add, ColumnStats::merge, depth);
-      scaledBlocks = b;
-      scaling = s;
-    }
-    return scaling;
-  }
-
-  /** The blocks the fit runs on: scaled when {@link #scale} chose a scaling, else {@link #blocks}. */
-  public JavaRDD<DataBlock> fitBlocks() {
-    return scaling.active() ? scaledBlocks : blocks;
-  }
-
-  /** The column statistics of {@link #fitBlocks}. */
-  public ColumnStats fitColumns() {
-    return scaling.active() ? scaledColumns : columns;
-  }
-
   @Override
   public void close() {
     cached.unpersist(false);
-    if (scaledBlocks != null) {
-      scaledBlocks.unpersist(false);
-    }
   }
 }
