@@ -28,7 +28,18 @@ public record FitResult(
     List<String> warnings,
     int candidate,
     double[] candidateScores,
-    InitMethod init) {
+    InitMethod init,
+    List<Annealing.Stage> annealing) {
+
+  /** A fit without annealing stages. */
+  public FitResult(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,
+      double[][] covariances, int iterations, boolean converged, double[] trace, double[] inertiaTrace,
+      int initIterations, double logLik, double classLogLik, double inertia, double weightSum, long rows,
+      double[] clusterWeights, List<String> warnings, int candidate, double[] candidateScores, InitMethod init) {
+    this(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace, initIterations,
+        logLik, classLogLik, inertia, weightSum, rows, clusterWeights, warnings, candidate, candidateScores, init,
+        null);
+  }
 
   public int k() {
     return weights.length;
@@ -43,7 +54,7 @@ public record FitResult(
     all.addAll(warnings);
     return new FitResult(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace,
         initIterations, logLik, classLogLik, inertia, weightSum, rows, clusterWeights, List.copyOf(all), candidate,
-        candidateScores, init);
+        candidateScores, init, annealing);
   }
 
   public int d() {
@@ -72,7 +83,7 @@ public record FitResult(
       }
     }
     return new FitResult(kind, covariance, w, mu, cov, iterations, converged, trace, inertiaTrace, initIterations,
-        logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init);
+        logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init, annealing);
   }
 
   public double meanLogLik() {

@@ -6,7 +6,8 @@ package dev.latent.em;
  * {@code distance} matters only for K-means (cosine: the rows are already of unit length).
  */
 public record FitSpec(ModelKind kind, CovarianceType covariance, int k, int maxIter, double tol,
-    double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance) {
+    double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance,
+    Annealing annealing) {
 
   /** Iteration cap and tolerance of the K-means run that starts a GMM (scikit-learn's KMeans defaults). */
   public static final int INIT_KMEANS_MAX_ITER = 300;
@@ -28,6 +29,21 @@ public record FitSpec(ModelKind kind, CovarianceType covariance, int k, int maxI
     if (distance == Distance.COSINE && kind != ModelKind.KMEANS) {
       throw new IllegalArgumentException("the cosine distance is for K-means only");
     }
+    if (annealing == null) {
+      annealing = Annealing.NONE;
+    }
+    if (annealing.active() && kind != ModelKind.GMM) {
+      throw new IllegalArgumentException("annealing and a fixed variance are for Gaussian mixtures");
+    }
+    if (annealing.fixed() && covariance != CovarianceType.SPHERICAL) {
+      throw new IllegalArgumentException("a fixed variance needs spherical covariances");
+    }
+  }
+
+  /** Plain EM. */
+  public FitSpec(ModelKind kind, CovarianceType covariance, int k, int maxIter, double tol, double regCovar,
+      long seed, InitMethod init, StartParams start, int restarts, Distance distance) {
+    this(kind, covariance, k, maxIter, tol, regCovar, seed, init, start, restarts, distance, Annealing.NONE);
   }
 
   /** A Euclidean fit. */

@@ -31,6 +31,13 @@ public final class SuffStats implements Serializable {
   public double classLogLik;
   /** Sum over rows of weight * squared Mahalanobis distance to the assigned component (hard). */
   public double hardDist;
+  /** Sum over rows of weight * max_j r_ij (only when the task measures): mean hardness of a stage. */
+  public double hardness;
+  /**
+   * Sum over rows of weight * (-sum_j r_ij ln r_ij) of the tempered responsibilities (only when the task
+   * measures): how soft the assignment still is along an annealing path.
+   */
+  public double temperedEntropy;
   public double weightSum;
   public long rows;
   final TopRows worst;
@@ -115,6 +122,8 @@ public final class SuffStats implements Serializable {
     logLik += o.logLik;
     classLogLik += o.classLogLik;
     hardDist += o.hardDist;
+    hardness += o.hardness;
+    temperedEntropy += o.temperedEntropy;
     weightSum += o.weightSum;
     rows += o.rows;
     worst.merge(o.worst);

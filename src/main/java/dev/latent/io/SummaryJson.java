@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latent.em.Alignment;
+import dev.latent.em.Annealing;
 import dev.latent.em.Criterion;
 import dev.latent.em.FitResult;
 import dev.latent.em.ModelKind;
@@ -67,6 +68,9 @@ public final class SummaryJson {
       s.set("inertiaTrace", ModelJson.vector(r.inertiaTrace()));
     }
     s.set("trace", ModelJson.vector(r.trace()));
+    if (r.annealing() != null) {
+      s.set("annealing", annealing(r.annealing()));
+    }
     if (r.init() != null) {
       s.put("init", r.init().key());
     }
@@ -102,6 +106,25 @@ public final class SummaryJson {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** One object per annealing stage: the path from soft clouds to hard partitions (see em/Annealing). */
+  private static ArrayNode annealing(List<Annealing.Stage> stages) {
+    ArrayNode a = ModelJson.JSON.createArrayNode();
+    for (Annealing.Stage st : stages) {
+      ObjectNode o = a.addObject();
+      o.put("beta", st.beta());
+      if (Double.isNaN(st.variance())) {
+        o.putNull("variance");
+      } else {
+        o.put("variance", st.variance());
+      }
+      o.put("iterations", st.iterations());
+      o.put("logLikelihood", st.logLikelihood());
+      o.put("hardness", st.hardness());
+      o.put("entropy", st.entropy());
+    }
+    return a;
   }
 
   private static ObjectNode selection(Selection sel) {

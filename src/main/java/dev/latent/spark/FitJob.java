@@ -76,7 +76,7 @@ public final class FitJob {
         for (int k = o.k(); k <= o.kMax(); k++) {
           for (CovarianceType type : o.covarianceTypes()) {
             specs.add(new FitSpec(o.model(), type, k, o.maxIter(), o.tol(), o.regCovar(), o.seed(), init, start,
-                o.restarts(), o.distance()));
+                o.restarts(), o.distance(), o.annealing()));
           }
         }
         if (specs.size() > 1) {
