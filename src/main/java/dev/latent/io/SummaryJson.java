@@ -23,7 +23,12 @@ public final class SummaryJson {
   public record Selection(Criterion criterion, List<FitResult> table, int chosen) {}
 
   /** The renumbering against a previous model ({@code to}) and each component's drift from it. */
-  public record Aligned(String to, Alignment alignment, List<Alignment.Drift> drift) {}
+  public record Aligned(String to, Alignment alignment, List<Alignment.Drift> drift, Double klVariational) {
+    /** Without a divergence (a K-means model on either side). */
+    public Aligned(String to, Alignment alignment, List<Alignment.Drift> drift) {
+      this(to, alignment, drift, null);
+    }
+  }
 
   /** The --on-bad-row policy and the rows it left out (none under fail). */
   public record Skipped(boolean skipping, BadRows rows) {}
@@ -157,6 +162,12 @@ public final class SummaryJson {
     o.put("to", a.to());
     o.put("totalDistance", a.alignment().totalDistance());
     o.set("fromFitted", ModelJson.JSON.valueToTree(a.alignment().order()));
+    if (a.klVariational() != null && Double.isFinite(a.klVariational())) {
+      // KL(new || previous), Hershey and Olsen's variational approximation: drift as one number.
+      o.put("klVariational", a.klVariational());
+    } else if (a.klVariational() != null) {
+      o.putNull("klVariational");
+    }
     ArrayNode comps = o.putArray("components");
     for (Alignment.Drift d : a.drift()) {
       ObjectNode c = comps.addObject();

@@ -12,6 +12,7 @@ import dev.latent.em.InitMethod;
 import dev.latent.em.Mixture;
 import dev.latent.em.ModelKind;
 import dev.latent.em.StartParams;
+import dev.latent.diagnostics.Drift;
 import dev.latent.io.CheckpointStore;
 import dev.latent.io.InputException;
 import dev.latent.io.InputSchema;
@@ -112,7 +113,7 @@ public final class FitJob {
           Alignment a = Alignment.of(r.means(), previous.means());
           r = r.permuted(a.order());
           aligned = new SummaryJson.Aligned(o.alignTo(), a,
-              a.drift(r.weights(), r.means(), previous.weights(), previous.means()));
+              a.drift(r.weights(), r.means(), previous.weights(), previous.means()), Drift.klVariational(r, previous));
           LOG.info("components aligned to {} (total distance {}){}", o.alignTo(),
               String.format("%.6g", a.totalDistance()), a.identity() ? "; numbering unchanged" : "");
         }
