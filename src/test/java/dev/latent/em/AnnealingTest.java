@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -183,6 +185,47 @@ class AnnealingTest {
     FitResult p = EmLoop.fit(data, plain, data.columns());
     assertNull(p.annealing());
     assertTrue(Math.abs(p.meanLogLik() - r.meanLogLik()) < 1e-5, p.meanLogLik() + " vs " + r.meanLogLik());
+  }
+
+  @Test
+  void annealedAndFixedVarianceFitsDoNotDependOnThePartitioning() {
+    double[][] x = data(700, 5);
+    LocalData one = LocalData.of(x, null, null);
+    List<DataBlock> parts = new ArrayList<>();
+    int[] cuts = {0, 1, 130, 131, 400, 700};
+    for (int p = 0; p + 1 < cuts.length; p++) {
+      double[][] rows = Arrays.copyOfRange(x, cuts[p], cuts[p + 1]);
+      double[] flat = new double[rows.length * D];
+      long[] keys = new long[rows.length];
+      for (int r = 0; r < rows.length; r++) {
+        System.arraycopy(rows[r], 0, flat, r * D, D);
+        keys[r] = DataBlock.rowKey(0, cuts[p] + r + 1);
+      }
+      parts.add(new DataBlock(rows.length, D, flat, keys, null, null));
+    }
+    LocalData split = new LocalData(parts);
+    for (Annealing a : new Annealing[] {new Annealing(Double.NaN, true, 0.1, 2.0),
+        new Annealing(0.5, true, 0.1, 2.0), new Annealing(0.05, false, 0.1, 2.0)}) {
+      FitSpec spec = new FitSpec(ModelKind.GMM, CovarianceType.SPHERICAL, K, 300, 1e-8, 1e-6, 2,
+          InitMethod.KMEANS_PP, null, 1, Distance.EUCLIDEAN, a);
+      FitResult r1 = EmLoop.fit(one, spec, one.columns());
+      FitResult r2 = EmLoop.fit(split, spec, split.columns());
+      assertEquals(r1.iterations(), r2.iterations(), a.toString());
+      close(r1.logLik(), r2.logLik(), a + " log-likelihood");
+      for (int j = 0; j < K; j++) {
+        close(r1.weights()[j], r2.weights()[j], a + " weight");
+        for (int i = 0; i < D; i++) {
+          close(r1.means()[j][i], r2.means()[j][i], a + " mean");
+        }
+      }
+      if (a.anneal()) {
+        assertEquals(r1.annealing().size(), r2.annealing().size());
+        for (int t = 0; t < r1.annealing().size(); t++) {
+          close(r1.annealing().get(t).hardness(), r2.annealing().get(t).hardness(), a + " hardness");
+          close(r1.annealing().get(t).entropy(), r2.annealing().get(t).entropy(), a + " entropy");
+        }
+      }
+    }
   }
 
   // --- plain-Java references -------------------------------------------------------------------
