@@ -1,10 +1,10 @@
 package dev.latent.em;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Locale;
 
 /**
  * One candidate fit as a small state machine: each data scan it asks for one E-step task and takes the
@@ -14,9 +14,14 @@ import org.slf4j.LoggerFactory;
  * <p>Phases: label initialisation (means, then scatter about them), K-means (hard E-steps; also the
  * start of a GMM), one hard E-step with scatter to start a GMM from K-means labels, EM (soft E-steps),
  * and a final E-step that scores the final parameters.
+ *
+ * <p>A candidate is part of a {@link Sweep}, which may run inside Spark tasks (the barrier engine runs the
+ * same M-steps in every task): it must stay deterministic and serializable, and it logs only through its
+ * {@link Journal} ({@code log.info}, {@code log.warn}), which the driver writes once, never through a
+ * logger of its own.
  */
-final class Candidate {
-  private static final Logger LOG = LoggerFactory.getLogger(Candidate.class);
+final class Candidate implements Serializable {
+  private static final long serialVersionUID = 1L;
   /**
    * A log-likelihood drop larger than this (relative) is reported: exact EM cannot decrease it. regCovar
    * makes the M-step a slightly inexact maximiser, which shows as drops of ~1e-10 near convergence.
@@ -30,6 +35,7 @@ final class Candidate {
   private final double[] colVar;
   private final int d;
   private final String tag;
+  private final Journal log;
   private Phase phase;
   private InitMethod init;
 
@@ -53,13 +59,14 @@ final class Candidate {
   private int stageIterations;
   private final List<Annealing.Stage> stages = new ArrayList<>();
 
-  /** {@code tag} prefixes every log line and warning ("" for a lone fit). */
-  Candidate(int index, FitSpec spec, double[] colVar, int d, String tag) {
+  /** {@code tag} prefixes every log line and warning ("" for a lone fit); lines go to {@code log}. */
+  Candidate(int index, FitSpec spec, double[] colVar, int d, String tag, Journal log) {
     this.index = index;
     this.spec = spec;
     this.colVar = colVar;
     this.d = d;
     this.tag = tag;
+    this.log = log;
   }
 
   /** Starts from seeded centres ({@code how}: k-means++, k-means|| or random): K-means first, for either model. */
@@ -249,7 +256,7 @@ final class Candidate {
         throw new IllegalStateException(tag + "the fixed-variance mixture is not usable: " + e.getMessage(), e);
       }
     }
-    LOG.info("{}GMM started by one M-step from {}", tag, from);
+    log.info(tag + "GMM started by one M-step from " + from);
     previousHash = null;
     phase = Phase.EM;
   }
@@ -265,7 +272,7 @@ final class Candidate {
       trace.add(FitResult.kmeansLogLik(j, s.weightSum, d) / s.weightSum);
     }
     if (!repaired && !Double.isNaN(previousScore) && j > previousScore * (1 + MONOTONE_SLACK)) {
-      warnings.add(String.format("%sk-means pass %d: J increased from %.12g to %.12g", tag, pass, previousScore, j));
+      warnings.add(String.format(Locale.ROOT, "%sk-means pass %d: J increased from %.12g to %.12g", tag, pass, previousScore, j));
     }
     long[] hash = new long[spec.k()];
     for (int c = 0; c < hash.length; c++) {
@@ -278,8 +285,8 @@ final class Candidate {
     weights = u.weights();
     boolean unchanged = previousHash != null && Arrays.equals(hash, previousHash);
     boolean small = tol > 0 && !Double.isNaN(previousScore) && previousScore - j <= tol * previousScore;
-    LOG.info("{}k-means pass {}: J = {}{}", tag, pass, String.format("%.10g", j),
-        unchanged ? " (no assignment changed)" : "");
+    log.info(tag + "k-means pass " + pass + ": J = " + String.format(Locale.ROOT, "%.10g", j)
+        + (unchanged ? " (no assignment changed)" : ""));
     previousHash = hash;
     previousScore = j;
     if (unchanged || small || pass >= maxIter) {
@@ -308,9 +315,9 @@ final class Candidate {
     // Tempered EM (beta < 1) does not maximise the untempered likelihood, so only beta = 1 is checked.
     if (!repaired && beta == 1.0 && !Double.isNaN(previousScore)
         && ll < previousScore - MONOTONE_SLACK * Math.max(1.0, Math.abs(previousScore))) {
-      String w = String.format("%siteration %d: the mean log-likelihood decreased from %.15g to %.15g",
+      String w = String.format(Locale.ROOT, "%siteration %d: the mean log-likelihood decreased from %.15g to %.15g",
           tag, iterations, previousScore, ll);
-      LOG.warn(w);
+      log.warn(w);
       warnings.add(w);
     }
     long[] hash = null;
@@ -335,10 +342,10 @@ final class Candidate {
     // At a tiny S the log-likelihood is about -J / (2 S) and its changes fall below its own rounding:
     // a fixed-variance fit has also converged when no row's most likely component changed.
     boolean unchanged = hash != null && previousHash != null && Arrays.equals(hash, previousHash);
-    LOG.info("{}iteration {}: mean log-likelihood {} (change {}){}{}", tag, iterations,
-        String.format("%.12g", ll), String.format("%.3g", change), unchanged ? " (no label changed)" : "",
-        a.anneal() ? String.format(" [stage %d, beta %.4g%s]", stage, beta,
-            a.fixed() ? String.format(", variance %.4g", a.variance(stage)) : "") : "");
+    log.info(tag + "iteration " + iterations + ": mean log-likelihood " + String.format(Locale.ROOT, "%.12g", ll)
+        + " (change " + String.format(Locale.ROOT, "%.3g", change) + ")" + (unchanged ? " (no label changed)" : "")
+        + (a.anneal() ? String.format(Locale.ROOT, " [stage %d, beta %.4g%s]", stage, beta,
+            a.fixed() ? String.format(Locale.ROOT, ", variance %.4g", a.variance(stage)) : "") : ""));
     previousScore = ll;
     previousHash = hash;
     boolean stageConverged = Math.abs(change) < spec.tol() || unchanged;
@@ -348,7 +355,7 @@ final class Candidate {
     }
     if (capped) {
       warnings.add(tag + "did not converge in " + spec.maxIter() + " iterations"
-          + (a.anneal() ? " (stage " + stage + ")" : "") + " (last change " + String.format("%.3g", change)
+          + (a.anneal() ? " (stage " + stage + ")" : "") + " (last change " + String.format(Locale.ROOT, "%.3g", change)
           + ", tol " + spec.tol() + ")");
     }
     if (!a.anneal()) {
@@ -359,8 +366,8 @@ final class Candidate {
     double hardness = s.hardness / s.weightSum;
     stages.add(new Annealing.Stage(beta, a.variance(stage), stageIterations, s.logLik, hardness,
         s.temperedEntropy / s.weightSum));
-    LOG.info("{}stage {} done: {} iterations, mean hardness {}", tag, stage, stageIterations,
-        String.format("%.12g", hardness));
+    log.info(tag + "stage " + stage + " done: " + stageIterations + " iterations, mean hardness "
+        + String.format(Locale.ROOT, "%.12g", hardness));
     boolean last;
     if (a.fixed()) {
       last = hardness > Annealing.HARD || stage + 1 >= Annealing.MAX_VARIANCE_STAGES;
@@ -402,14 +409,14 @@ final class Candidate {
 
   /** Records a warning about this candidate's start (logged, and kept for the summary). */
   void warn(String w) {
-    LOG.warn(tag + w);
+    log.warn(tag + w);
     warnings.add(tag + w);
   }
 
   private void note(List<String> ws, String where) {
     for (String w : ws) {
       String line = tag + where + ": " + w;
-      LOG.warn(line);
+      log.warn(line);
       warnings.add(line);
     }
   }
