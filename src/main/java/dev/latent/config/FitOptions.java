@@ -113,7 +113,7 @@ public record FitOptions(
     if (!s.list("features").isEmpty() && !s.list("exclude").isEmpty()) {
       throw new UsageException("--features and --exclude cannot be used together");
     }
-    Annealing annealing = annealing(s, model, all ? "all" : cov.key(), checkpoint);
+    Annealing annealing = annealing(s, model, all ? "all" : cov.key());
     return new FitOptions(
         s.required("input"),
         s.required("output"),
@@ -149,7 +149,7 @@ public record FitOptions(
    * --fixed-variance S (spherical GMMs only), --anneal with --anneal-start B0 (0.1) and --anneal-factor F
    * (2). The variance path (--anneal with --fixed-variance) starts at S, so --anneal-start does not apply.
    */
-  static Annealing annealing(Settings s, ModelKind model, String covKey, String checkpoint) {
+  static Annealing annealing(Settings s, ModelKind model, String covKey) {
     boolean anneal = s.flag("anneal");
     boolean fixed = s.string("fixed-variance", null) != null;
     if (fixed && model != ModelKind.GMM) {
@@ -172,10 +172,6 @@ public record FitOptions(
     if (fixed && s.string("anneal-start", null) != null) {
       throw new UsageException("--anneal-start does not apply with --fixed-variance: the variance path starts"
           + " at S and divides it by --anneal-factor at every stage");
-    }
-    if (anneal && checkpoint != null) {
-      throw new UsageException("--anneal cannot be checkpointed yet (the stage under way is not saved);"
-          + " drop --checkpoint or --anneal");
     }
     double variance = Double.NaN;
     if (fixed) {

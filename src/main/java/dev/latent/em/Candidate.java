@@ -131,7 +131,8 @@ final class Candidate implements Serializable {
         mixture == null ? null : mixture.means(),
         covariances == null ? null : Mixture.deepCopy(covariances), iterations, initIterations, converged,
         toArray(trace), toArray(inertiaTrace), List.copyOf(warnings),
-        previousHash == null ? null : previousHash.clone(), previousScore, repaired, last);
+        previousHash == null ? null : previousHash.clone(), previousScore, repaired, last,
+        spec.annealing().anneal() ? new EmState.Annealed(stage, stageIterations, List.copyOf(stages)) : null);
   }
 
   /**
@@ -155,9 +156,13 @@ final class Candidate implements Serializable {
       }
     }
     iterations = s.iterations();
-    // Annealed fits are not checkpointed (FitOptions refuses it), so one stage holds every iteration.
-    stage = 0;
-    stageIterations = iterations;
+    // Without annealing one stage holds every iteration.
+    stage = s.annealed() == null ? 0 : s.annealed().stage();
+    stageIterations = s.annealed() == null ? iterations : s.annealed().stageIterations();
+    stages.clear();
+    if (s.annealed() != null) {
+      stages.addAll(s.annealed().stages());
+    }
     initIterations = s.initIterations();
     converged = s.converged();
     trace.clear();

@@ -156,7 +156,6 @@ class KlAnnealCliTest extends CliTestBase {
         {new String[] {"--anneal", "--anneal-factor", "1"}, "--anneal-factor must be above 1"},
         {new String[] {"--anneal", "--fixed-variance", "1", "--covariance", "spherical", "--anneal-start", "0.2"},
             "--anneal-start does not apply with --fixed-variance"},
-        {new String[] {"--anneal", "--checkpoint", tmp.resolve("c").toString()}, "--anneal cannot be checkpointed"},
     };
     for (Object[] c : cases) {
       Runs.Result r = run(concat(base, (String[]) c[0]));
