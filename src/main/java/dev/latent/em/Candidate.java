@@ -223,6 +223,16 @@ final class Candidate implements Serializable {
     return Mixture.of(CovarianceType.SPHERICAL, w, means, covariances);
   }
 
+  /** After an M-step (or a new stage): the M-step's weights and {@code means}, every variance at this stage's S. */
+  private void fixVariance(double[][] means) {
+    try {
+      mixture = fixedMixture(weights, means);
+    } catch (Mixture.DegenerateComponentException e) {
+      // The weights came from an M-step (positive) and S >= Annealing.MIN_VARIANCE: cannot happen.
+      throw new IllegalStateException(tag + "the fixed-variance mixture is not usable: " + e.getMessage(), e);
+    }
+  }
+
   /** Takes the statistics of the task last handed out. */
   void accept(SuffStats s) {
     if (s.weightSum <= 0.0) {
@@ -255,11 +265,7 @@ final class Candidate implements Serializable {
     note(u.warnings(), "initial M-step");
     adopt(u);
     if (spec.annealing().fixed()) {
-      try {
-        mixture = fixedMixture(weights, u.means());
-      } catch (Mixture.DegenerateComponentException e) {
-        throw new IllegalStateException(tag + "the fixed-variance mixture is not usable: " + e.getMessage(), e);
-      }
+      fixVariance(u.means());
     }
     log.info(tag + "GMM started by one M-step from " + from);
     previousHash = null;
@@ -337,11 +343,7 @@ final class Candidate implements Serializable {
     note(u.warnings(), "iteration " + iterations);
     adopt(u);
     if (a.fixed()) {
-      try {
-        mixture = fixedMixture(weights, u.means());
-      } catch (Mixture.DegenerateComponentException e) {
-        throw new IllegalStateException(tag + "the fixed-variance mixture is not usable: " + e.getMessage(), e);
-      }
+      fixVariance(u.means());
     }
     double change = Double.isNaN(previousScore) ? Double.POSITIVE_INFINITY : ll - previousScore;
     // At a tiny S the log-likelihood is about -J / (2 S) and its changes fall below its own rounding:
@@ -398,11 +400,7 @@ final class Candidate implements Serializable {
     previousScore = Double.NaN;
     previousHash = null;
     if (a.fixed()) {
-      try {
-        mixture = fixedMixture(weights, mixture.means());
-      } catch (Mixture.DegenerateComponentException e) {
-        throw new IllegalStateException(tag + "the fixed-variance mixture is not usable: " + e.getMessage(), e);
-      }
+      fixVariance(mixture.means());
     }
   }
 
