@@ -1,5 +1,6 @@
 package dev.latent.config;
 
+import dev.latent.diagnostics.InformationMethod;
 import dev.latent.em.Annealing;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.Criterion;
@@ -49,12 +50,13 @@ public record FitOptions(
     boolean skipBadRows,
     String checkpoint,
     boolean resume,
+    InformationMethod standardErrors,
     Annealing annealing) {
 
   public static final Set<String> KEYS = Set.of("input", "output", "k", "model", "covariance", "features",
       "exclude", "init", "init-labels", "weight-col", "max-iter", "tol", "reg-covar", "seed", "restarts",
       "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to",
-      "on-bad-row", "checkpoint", "fixed-variance", "anneal-start", "anneal-factor");
+      "on-bad-row", "checkpoint", "standard-errors", "fixed-variance", "anneal-start", "anneal-factor");
   public static final Set<String> FLAGS = Set.of("overwrite", "resume", "anneal");
 
   /** The --init values that name a seeding method; anything else is the path of a model file. */
@@ -113,6 +115,7 @@ public record FitOptions(
     if (!s.list("features").isEmpty() && !s.list("exclude").isEmpty()) {
       throw new UsageException("--features and --exclude cannot be used together");
     }
+    InformationMethod standardErrors = standardErrors(s.string("standard-errors", "none"), model);
     Annealing annealing = annealing(s, model, all ? "all" : cov.key());
     return new FitOptions(
         s.required("input"),
@@ -142,7 +145,30 @@ public record FitOptions(
         onBadRow.equals("skip"),
         checkpoint,
         s.flag("resume"),
+        standardErrors,
         annealing);
+  }
+
+  /**
+   * --standard-errors observed|opg|none: the Fisher information of a maximum-likelihood Gaussian mixture,
+   * so any other model (K-means has no density; a variational fit has a posterior, not a likelihood
+   * maximum) is a usage error.
+   */
+  private static InformationMethod standardErrors(String v, ModelKind model) {
+    if (v.equals("none")) {
+      return null;
+    }
+    InformationMethod m;
+    try {
+      m = InformationMethod.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--standard-errors: " + e.getMessage());
+    }
+    if (model != ModelKind.GMM) {
+      throw new UsageException("--standard-errors is for Gaussian mixtures fitted by maximum likelihood "
+          + "(--model gmm), not --model " + model.key());
+    }
+    return m;
   }
 
   /**

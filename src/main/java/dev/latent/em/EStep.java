@@ -161,6 +161,9 @@ public final class EStep {
       temper(task.beta, s, k, np);
     }
     kernels.posteriors(s.logit, k, np, s.w, s.max, s.resp, s.lse);
+    if (task.rowStatistic != null) {
+      task.rowStatistic.addTile(block.x, row0, n, s.w, s.resp, stats.rowStatistic);
+    }
     // Untempered: lse0 and max0 are the row's own log-likelihood terms (lse and max at beta = 1).
     double[] lse0 = tempered ? s.lse0 : s.lse;
     double[] max0 = tempered ? s.max0 : s.max;

@@ -33,6 +33,8 @@ public final class EStepTask implements Serializable {
   public final int worstRows;
   /** True when the mixture is the nearest-centre one of {@code shifts} (see {@link #nearest}). */
   private final boolean nearestCentre;
+  /** An extra per-row statistic for soft assignment (the Fisher information's), or null. */
+  public final RowStatistic rowStatistic;
   /**
    * Inverse temperature of soft assignment: responsibilities proportional to (w_j N(x | j))^beta, the
    * logits times beta before the log-sum-exp (Ueda and Nakano 1998, deterministic annealing EM). At
@@ -49,11 +51,14 @@ public final class EStepTask implements Serializable {
   final double[] logWeights;
 
   public EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows) {
-    this(assign, mixture, shifts, scatter, worstRows, false, 1.0, Double.NaN, false);
+    this(assign, mixture, shifts, scatter, worstRows, false, 1.0, Double.NaN, false, null);
   }
 
   private EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows,
-      boolean nearestCentre, double beta, double fixedVariance, boolean measure) {
+      boolean nearestCentre, double beta, double fixedVariance, boolean measure, RowStatistic rowStatistic) {
+    if (rowStatistic != null && assign != Assign.SOFT) {
+      throw new IllegalArgumentException("a row statistic needs soft assignment, not " + assign);
+    }
     if (assign != Assign.LABELS && mixture == null) {
       throw new IllegalArgumentException("a mixture is needed to assign rows by " + assign);
     }
@@ -71,6 +76,7 @@ public final class EStepTask implements Serializable {
     if (!Double.isNaN(fixedVariance) && (assign != Assign.SOFT || mixture.type != CovarianceType.SPHERICAL)) {
       throw new IllegalArgumentException("a fixed variance is for soft assignment under a spherical mixture");
     }
+    this.rowStatistic = rowStatistic;
     this.beta = beta;
     this.fixedVariance = fixedVariance;
     this.measure = measure;
@@ -92,7 +98,8 @@ public final class EStepTask implements Serializable {
    * hardness and entropy sums when {@code measure}.
    */
   public EStepTask tempered(double beta, double fixedVariance, boolean measure) {
-    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, beta, fixedVariance, measure);
+    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, beta, fixedVariance, measure,
+        rowStatistic);
   }
 
   /** True when every covariance is fixed at S I (the sigma -> 0 path; see {@link EStep}). */
@@ -105,10 +112,16 @@ public final class EStepTask implements Serializable {
     return centres != null ? centres : mixture;
   }
 
+  /** This soft E-step that also accumulates {@code s} over its rows (one scan for the Fisher information). */
+  public EStepTask withRowStatistic(RowStatistic s) {
+    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, beta, fixedVariance,
+        measure, s);
+  }
+
   /** Hard assignment to the nearest of {@code centres} (K-means, Lloyd); scatter is taken about them. */
   public static EStepTask nearest(double[][] centres, Scatter scatter) {
     return new EStepTask(Assign.HARD, Mixture.forCentres(centres), centres, scatter, centres.length, true, 1.0,
-        Double.NaN, false);
+        Double.NaN, false, null);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.latent.spark;
 
 import dev.latent.config.FitOptions;
+import dev.latent.diagnostics.StandardErrors;
 import dev.latent.em.Alignment;
 import dev.latent.em.Distance;
 import dev.latent.em.EmState;
@@ -67,6 +68,8 @@ public final class FitJob {
           r = r.permuted(a.order());
           aligned = aligned(o, a, r, previous);
         }
+        StandardErrors standardErrors = StandardErrors.forFit(
+            new SparkDataPass(jsc, data.blocks, schema.dimension(), o.aggregationDepth()), o.standardErrors(), r);
         MixtureModel model = MixtureFit.model(r, features, o.distance(),
             provenance(jsc, o, files, data.columns.rows));
         out.writeText("model.json", ModelJson.write(model));
@@ -74,7 +77,7 @@ public final class FitJob {
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.writeText("summary.json", SummaryJson.write(r, features,
             run(jsc, o, started, seconds, data.blocks.getNumPartitions(), out, fit.from()), selection, aligned,
-            new SummaryJson.Skipped(o.skipBadRows(), data.skipped)));
+            new SummaryJson.Skipped(o.skipBadRows(), data.skipped), standardErrors));
         out.commit();
         if (checkpoints != null) {
           // The output is the fit's result now; a later run with --resume starts afresh.
