@@ -444,7 +444,7 @@ final class Candidate implements Serializable {
         gmm ? mixture.covariances() : null, iterations, converged, toArray(trace), toArray(inertiaTrace),
         initIterations, logLik, gmm ? last.classLogLik() : 0.0, inertia, last.weightSum(), last.rows(), sizes,
         List.copyOf(warnings), index, candidateScores, init,
-        spec.annealing().anneal() ? List.copyOf(stages) : null);
+        spec.annealing().anneal() ? List.copyOf(stages) : null, spec.annealing().fixed());
   }
 
   private static double[] toArray(List<Double> l) {

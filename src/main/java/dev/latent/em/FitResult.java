@@ -29,7 +29,8 @@ public record FitResult(
     int candidate,
     double[] candidateScores,
     InitMethod init,
-    List<Annealing.Stage> annealing) {
+    List<Annealing.Stage> annealing,
+    boolean fixedVariance) {
 
   /** A fit without annealing stages. */
   public FitResult(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,
@@ -38,7 +39,7 @@ public record FitResult(
       double[] clusterWeights, List<String> warnings, int candidate, double[] candidateScores, InitMethod init) {
     this(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace, initIterations,
         logLik, classLogLik, inertia, weightSum, rows, clusterWeights, warnings, candidate, candidateScores, init,
-        null);
+        null, false);
   }
 
   public int k() {
@@ -54,7 +55,7 @@ public record FitResult(
     all.addAll(warnings);
     return new FitResult(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace,
         initIterations, logLik, classLogLik, inertia, weightSum, rows, clusterWeights, List.copyOf(all), candidate,
-        candidateScores, init, annealing);
+        candidateScores, init, annealing, fixedVariance);
   }
 
   public int d() {
@@ -83,7 +84,8 @@ public record FitResult(
       }
     }
     return new FitResult(kind, covariance, w, mu, cov, iterations, converged, trace, inertiaTrace, initIterations,
-        logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init, annealing);
+        logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init, annealing,
+        fixedVariance);
   }
 
   public double meanLogLik() {
@@ -97,7 +99,8 @@ public record FitResult(
     if (kind == ModelKind.KMEANS) {
       return (long) k * d + 1;
     }
-    return (long) k * d + (k - 1) + covariance.freeParameters(k, d);
+    // --fixed-variance: the covariances are given, not estimated.
+    return (long) k * d + (k - 1) + (fixedVariance ? 0 : covariance.freeParameters(k, d));
   }
 
   /** BIC in scikit-learn's sign (lower is better); n is the total weight. */

@@ -161,6 +161,8 @@ class AnnealingTest {
     int[] after = labels(x, lloyd(x, r.means()));
     assertArrayEquals(before, after, "one more Lloyd pass changes no label");
     assertEquals(r.covariances()[0][0], last.variance(), 0.0, "the model keeps the last stage's variance");
+    // The variances are given, not estimated: BIC counts K d means and K - 1 weights.
+    assertEquals((long) K * D + K - 1, r.parameters());
   }
 
   @Test
