@@ -19,7 +19,9 @@ public final class Drift {
     }
     try {
       Mixture now = Mixture.of(fitted.covariance(), fitted.weights(), fitted.means(), fitted.covariances());
-      return MixtureDivergence.klVariational(now, previous.toMixture());
+      Mixture before = Mixture.of(previous.covariance(), previous.weights(), previous.means(),
+          previous.covariances());
+      return MixtureDivergence.klVariational(now, before);
     } catch (Mixture.DegenerateComponentException e) {
       throw new IllegalStateException("the models cannot be compared: " + e.getMessage(), e);
     }

@@ -33,6 +33,12 @@ public final class EStepTask implements Serializable {
   public final int worstRows;
   /** True when the mixture is the nearest-centre one of {@code shifts} (see {@link #nearest}). */
   private final boolean nearestCentre;
+  /**
+   * Soft assignment also sums w r ln r over rows and components ({@link SuffStats#respLogResp}), the
+   * entropy term of the variational lower bound; off for GMM and K-means, so they pay nothing for it.
+   */
+  public final boolean entropy;
+
   /** An extra per-row statistic for soft assignment (the Fisher information's), or null. */
   public final RowStatistic rowStatistic;
   /**
@@ -51,11 +57,12 @@ public final class EStepTask implements Serializable {
   final double[] logWeights;
 
   public EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows) {
-    this(assign, mixture, shifts, scatter, worstRows, false, 1.0, Double.NaN, false, null);
+    this(assign, mixture, shifts, scatter, worstRows, false, 1.0, Double.NaN, false, null, false);
   }
 
   private EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows,
-      boolean nearestCentre, double beta, double fixedVariance, boolean measure, RowStatistic rowStatistic) {
+      boolean nearestCentre, double beta, double fixedVariance, boolean measure, RowStatistic rowStatistic,
+      boolean entropy) {
     if (rowStatistic != null && assign != Assign.SOFT) {
       throw new IllegalArgumentException("a row statistic needs soft assignment, not " + assign);
     }
@@ -76,6 +83,7 @@ public final class EStepTask implements Serializable {
     if (!Double.isNaN(fixedVariance) && (assign != Assign.SOFT || mixture.type != CovarianceType.SPHERICAL)) {
       throw new IllegalArgumentException("a fixed variance is for soft assignment under a spherical mixture");
     }
+    this.entropy = entropy;
     this.rowStatistic = rowStatistic;
     this.beta = beta;
     this.fixedVariance = fixedVariance;
@@ -99,7 +107,7 @@ public final class EStepTask implements Serializable {
    */
   public EStepTask tempered(double beta, double fixedVariance, boolean measure) {
     return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, beta, fixedVariance, measure,
-        rowStatistic);
+        rowStatistic, entropy);
   }
 
   /** True when every covariance is fixed at S I (the sigma -> 0 path; see {@link EStep}). */
@@ -115,13 +123,13 @@ public final class EStepTask implements Serializable {
   /** This soft E-step that also accumulates {@code s} over its rows (one scan for the Fisher information). */
   public EStepTask withRowStatistic(RowStatistic s) {
     return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, beta, fixedVariance,
-        measure, s);
+        measure, s, entropy);
   }
 
   /** Hard assignment to the nearest of {@code centres} (K-means, Lloyd); scatter is taken about them. */
   public static EStepTask nearest(double[][] centres, Scatter scatter) {
     return new EStepTask(Assign.HARD, Mixture.forCentres(centres), centres, scatter, centres.length, true, 1.0,
-        Double.NaN, false, null);
+        Double.NaN, false, null, false);
   }
 
   /**
@@ -136,5 +144,14 @@ public final class EStepTask implements Serializable {
   /** Soft (GMM) or hard (K-means) E-step under a mixture; scatter is taken about its means. */
   public static EStepTask under(Mixture m, boolean hard, Scatter scatter) {
     return new EStepTask(hard ? Assign.HARD : Assign.SOFT, m, m.means(), scatter, m.k);
+  }
+
+  /** This soft task, also summing the entropy term w r ln r (the variational lower bound needs it). */
+  public EStepTask withEntropy() {
+    if (assign != Assign.SOFT) {
+      throw new IllegalArgumentException("only soft assignment has an entropy");
+    }
+    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, beta, fixedVariance, measure,
+        rowStatistic, true);
   }
 }

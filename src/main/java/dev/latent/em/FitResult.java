@@ -1,12 +1,18 @@
 package dev.latent.em;
 
+import dev.latent.vb.VariationalFit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A finished fit: final parameters, how it got there, and its scores under the final parameters.
  * {@code trace} holds the mean log-likelihood of the parameters entering each iteration (for K-means
  * the equivalent spherical-model value, see {@link #kmeansLogLik}); {@code inertiaTrace} is K-means' J.
+ * {@code variational} is set for a vbgmm fit only (priors, posterior, lower bound and its trace);
+ * {@code annealing} lists the stages of an annealed GMM fit (else null), and {@code fixedVariance} says
+ * that its covariances were given (--fixed-variance), not estimated.
  */
 public record FitResult(
     ModelKind kind,
@@ -29,17 +35,29 @@ public record FitResult(
     int candidate,
     double[] candidateScores,
     InitMethod init,
+    VariationalFit variational,
     List<Annealing.Stage> annealing,
     boolean fixedVariance) {
 
-  /** A fit without annealing stages. */
+  /** A variational or plain result (no annealing stages, covariances estimated). */
+  public FitResult(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,
+      double[][] covariances, int iterations, boolean converged, double[] trace, double[] inertiaTrace,
+      int initIterations, double logLik, double classLogLik, double inertia, double weightSum, long rows,
+      double[] clusterWeights, List<String> warnings, int candidate, double[] candidateScores, InitMethod init,
+      VariationalFit variational) {
+    this(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace, initIterations,
+        logLik, classLogLik, inertia, weightSum, rows, clusterWeights, warnings, candidate, candidateScores, init,
+        variational, null, false);
+  }
+
+  /** A GMM or K-means result. */
   public FitResult(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,
       double[][] covariances, int iterations, boolean converged, double[] trace, double[] inertiaTrace,
       int initIterations, double logLik, double classLogLik, double inertia, double weightSum, long rows,
       double[] clusterWeights, List<String> warnings, int candidate, double[] candidateScores, InitMethod init) {
     this(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace, initIterations,
         logLik, classLogLik, inertia, weightSum, rows, clusterWeights, warnings, candidate, candidateScores, init,
-        null, false);
+        null);
   }
 
   public int k() {
@@ -55,7 +73,7 @@ public record FitResult(
     all.addAll(warnings);
     return new FitResult(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace,
         initIterations, logLik, classLogLik, inertia, weightSum, rows, clusterWeights, List.copyOf(all), candidate,
-        candidateScores, init, annealing, fixedVariance);
+        candidateScores, init, variational, annealing, fixedVariance);
   }
 
   public int d() {
@@ -71,6 +89,10 @@ public record FitResult(
     if (order.length != k) {
       throw new IllegalArgumentException("a renumbering of " + k + " components has " + order.length + " entries");
     }
+    if (variational != null && !Arrays.equals(order, IntStream.range(0, k).toArray())) {
+      // A Dirichlet process posterior depends on the order of its sticks: renumbering would change the model.
+      throw new IllegalStateException("a variational mixture cannot be renumbered");
+    }
     double[] w = new double[k];
     double[][] mu = new double[k][];
     double[] sizes = new double[k];
@@ -84,8 +106,8 @@ public record FitResult(
       }
     }
     return new FitResult(kind, covariance, w, mu, cov, iterations, converged, trace, inertiaTrace, initIterations,
-        logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init, annealing,
-        fixedVariance);
+        logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init,
+        variational, annealing, fixedVariance);
   }
 
   public double meanLogLik() {

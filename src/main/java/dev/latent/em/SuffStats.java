@@ -41,6 +41,11 @@ public final class SuffStats implements Serializable {
    * measures): how soft the assignment still is along an annealing path.
    */
   public double temperedEntropy;
+  /**
+   * Sum over rows of weight * sum_j r_ij ln r_ij (soft, when the task asks for it): minus the entropy of
+   * the responsibilities, a term of the variational lower bound.
+   */
+  public double respLogResp;
   public double weightSum;
   public long rows;
   final TopRows worst;
@@ -135,6 +140,7 @@ public final class SuffStats implements Serializable {
     hardDist += o.hardDist;
     hardness += o.hardness;
     temperedEntropy += o.temperedEntropy;
+    respLogResp += o.respLogResp;
     weightSum += o.weightSum;
     rows += o.rows;
     worst.merge(o.worst);

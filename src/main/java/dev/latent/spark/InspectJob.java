@@ -70,9 +70,13 @@ public final class InspectJob {
     return m;
   }
 
+  /**
+   * The model's density as its weights, means and covariances say (for a vbgmm: scikit-learn's
+   * weights_, means_ and covariances_, not the variational scoring mixture).
+   */
   private static Mixture mixture(MixtureModel m, String path) {
     try {
-      return m.toMixture();
+      return Mixture.of(m.covariance(), m.weights(), m.means(), m.covariances());
     } catch (Mixture.DegenerateComponentException e) {
       throw new InputException(path + ": " + e.getMessage());
     }
