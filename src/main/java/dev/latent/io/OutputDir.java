@@ -29,7 +29,7 @@ import org.apache.hadoop.fs.Path;
  * summary (or inspect) file of Latent's format, and nothing else at its top level but what Latent wrote
  * there. {@code _SUCCESS} lists those entries, one a line after a first line {@value #MANIFEST}; for
  * outputs of earlier versions, whose {@code _SUCCESS} is empty, the entries they could hold are
- * {@link #EARLIER_ENTRIES}. Any other folder (a typo such as {@code --output ~}, a table's folder) is
+ * {@link #EARLIER_ENTRIES}. An empty folder holds nothing to lose and is replaced too. Any other folder (a typo such as {@code --output ~}, a table's folder) is
  * refused and left untouched.
  */
 public final class OutputDir implements AutoCloseable {
@@ -180,6 +180,9 @@ public final class OutputDir implements AutoCloseable {
    */
   static void refuseUnlessOurs(FileSystem fs, Path dir, String shown) throws IOException {
     String refused = "output " + shown + " is not a folder Latent wrote, so --overwrite leaves it untouched: ";
+    if (fs.listStatus(dir).length == 0) {
+      return; // an empty folder (made for the output beforehand) holds nothing to lose
+    }
     Path success = new Path(dir, SUCCESS);
     if (!fs.isFile(success)) {
       throw new OutputException(refused + "it has no " + SUCCESS + " (choose another --output, or remove it"

@@ -83,6 +83,10 @@ class OutputSafetyTest extends CliTestBase {
       Runs.ok(jsc, cmd);
       assertTrue(Files.readString(out.resolve("_SUCCESS")).startsWith("latent output\n"));
     }
+    // An empty folder holds nothing to lose: replaced.
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    Runs.ok(jsc, "fit", "--input", GOOD, "--k", "2", "--output", empty.toString(), "--overwrite");
+    assertTrue(Files.exists(empty.resolve("model.json")));
     // An output of an earlier Latent (an empty _SUCCESS) is replaced too.
     Path old = tmp.resolve("old");
     Runs.ok(jsc, "fit", "--input", GOOD, "--k", "2", "--output", old.toString());
