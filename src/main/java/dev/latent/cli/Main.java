@@ -2,6 +2,7 @@ package dev.latent.cli;
 
 import dev.latent.config.FitOptions;
 import dev.latent.config.PredictOptions;
+import dev.latent.config.ReportOptions;
 import dev.latent.config.SampleOptions;
 import dev.latent.config.Settings;
 import dev.latent.em.FitResult;
@@ -9,6 +10,7 @@ import dev.latent.em.ModelKind;
 import dev.latent.io.InputException;
 import dev.latent.io.OutputException;
 import dev.latent.io.UsageException;
+import dev.latent.report.Reports;
 import dev.latent.spark.FitJob;
 import dev.latent.spark.PredictJob;
 import dev.latent.spark.SampleJob;
@@ -16,9 +18,10 @@ import dev.latent.spark.SparkContexts;
 import dev.latent.spark.Versions;
 import java.io.PrintStream;
 import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 
-/** The one entry point: {@code latent fit|predict|sample ...}. Parses, runs, maps failures to exit codes. */
+/** The one entry point: {@code latent fit|predict|sample|report ...}. Parses, runs, maps failures to exit codes. */
 public final class Main {
   public static final int OK = 0;
   public static final int FAILED = 1;
@@ -31,6 +34,7 @@ public final class Main {
         latent fit --input PATH --k K|KMIN..KMAX --output DIR [options]
         latent predict --model DIR/model.json --input PATH --output DIR [--outlier-quantile Q] [--overwrite]
         latent sample --model DIR/model.json --n N --output DIR [--seed S] [--partitions P] [--overwrite]
+        latent report --run DIR [--output FILE]
 
       fit options (defaults in brackets; the same keys work in a --config properties file):
         --k K or KMIN..KMAX           components; a range fits every K and keeps the best by --criterion
@@ -55,10 +59,12 @@ public final class Main {
         --checkpoint DIR              save the EM state in DIR after every scan
         --resume                      continue from the checkpoint in DIR (starts afresh if there is none)
         --config FILE                 read settings from a properties file (flags win)
+        --report html|none            write DIR/report.html, the run drawn (one extra scan) [html]
 
       predict: --outlier-quantile Q flags (column outlier = 1) the rows whose log-density is among the
         lowest fraction Q (Gaussian mixtures only; the threshold is exact).
       sample: draws N rows from a Gaussian mixture into DIR/samples (CSV: the features, then component).
+      report: draws the report of a finished fit folder again (default DIR/report.html, replaced atomically).
 
       exit codes: 0 success, 1 failure, 2 bad usage, 3 bad input data or model file, 4 output not writable
       """;
@@ -126,8 +132,13 @@ public final class Main {
           out.println(o.n() + " rows written to " + dir + "/samples");
           return OK;
         }
+        case "report": {
+          ReportOptions o = ReportOptions.from(Settings.parse(rest, ReportOptions.KEYS, ReportOptions.FLAGS));
+          out.println("report written to " + Reports.rerender(new Configuration(), o.run(), o.output()));
+          return OK;
+        }
         default:
-          throw new UsageException("unknown command '" + args[0] + "' (expected fit, predict or sample)");
+          throw new UsageException("unknown command '" + args[0] + "' (expected fit, predict, sample or report)");
       }
     } catch (Throwable t) {
       return report(t, err);

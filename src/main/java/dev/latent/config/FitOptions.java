@@ -47,12 +47,13 @@ public record FitOptions(
     String alignTo,
     boolean skipBadRows,
     String checkpoint,
-    boolean resume) {
+    boolean resume,
+    boolean htmlReport) {
 
   public static final Set<String> KEYS = Set.of("input", "output", "k", "model", "covariance", "features",
       "exclude", "init", "init-labels", "weight-col", "max-iter", "tol", "reg-covar", "seed", "restarts",
       "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to",
-      "on-bad-row", "checkpoint");
+      "on-bad-row", "checkpoint", "report");
   public static final Set<String> FLAGS = Set.of("overwrite", "resume");
 
   /** The --init values that name a seeding method; anything else is the path of a model file. */
@@ -108,6 +109,10 @@ public record FitOptions(
     if (s.flag("resume") && checkpoint == null) {
       throw new UsageException("--resume needs --checkpoint DIR (the folder to resume from)");
     }
+    String report = s.string("report", "html");
+    if (!report.equals("html") && !report.equals("none")) {
+      throw new UsageException("--report is html or none, got '" + report + "'");
+    }
     if (!s.list("features").isEmpty() && !s.list("exclude").isEmpty()) {
       throw new UsageException("--features and --exclude cannot be used together");
     }
@@ -138,7 +143,8 @@ public record FitOptions(
         s.string("align-to", null),
         onBadRow.equals("skip"),
         checkpoint,
-        s.flag("resume"));
+        s.flag("resume"),
+        report.equals("html"));
   }
 
   /** "K" or "KMIN..KMAX", K at least 1. */

@@ -329,6 +329,11 @@ final class Candidate {
         List.copyOf(warnings), index, candidateScores, init);
   }
 
+  /** This candidate's history for the report: its trace and final score. */
+  FitResult.Restart restart(double score) {
+    return new FitResult.Restart(index, toArray(trace), toArray(inertiaTrace), score);
+  }
+
   private static double[] toArray(List<Double> l) {
     double[] a = new double[l.size()];
     for (int i = 0; i < a.length; i++) {

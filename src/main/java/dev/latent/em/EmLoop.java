@@ -135,7 +135,11 @@ public final class EmLoop {
         LOG.info("{}kept candidate {} of {} (score {})", many ? specs.get(s).label() + ": " : "", best,
             cands.size(), scores[best]);
       }
-      out.add(cands.get(best).result(scores));
+      List<FitResult.Restart> restarts = new ArrayList<>();
+      for (int c = 0; c < cands.size(); c++) {
+        restarts.add(cands.get(c).restart(scores[c]));
+      }
+      out.add(cands.get(best).result(scores).withRestarts(restarts));
     }
     return out;
   }

@@ -28,7 +28,31 @@ public record FitResult(
     List<String> warnings,
     int candidate,
     double[] candidateScores,
-    InitMethod init) {
+    InitMethod init,
+    List<Restart> restarts) {
+
+  /**
+   * One restart (candidate) of the same fit: its trace (and K-means' J per pass) and its final score, so the
+   * report can draw every restart and not just the one kept. O(iterations) numbers each.
+   */
+  public record Restart(int candidate, double[] trace, double[] inertiaTrace, double score) {}
+
+  /** A result that carries no other restart than itself (the restarts are added by {@link #withRestarts}). */
+  public FitResult(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,
+      double[][] covariances, int iterations, boolean converged, double[] trace, double[] inertiaTrace,
+      int initIterations, double logLik, double classLogLik, double inertia, double weightSum, long rows,
+      double[] clusterWeights, List<String> warnings, int candidate, double[] candidateScores, InitMethod init) {
+    this(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace, initIterations,
+        logLik, classLogLik, inertia, weightSum, rows, clusterWeights, warnings, candidate, candidateScores, init,
+        List.of());
+  }
+
+  /** This result with the traces of every restart of its fit. */
+  public FitResult withRestarts(List<Restart> all) {
+    return new FitResult(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace,
+        initIterations, logLik, classLogLik, inertia, weightSum, rows, clusterWeights, warnings, candidate,
+        candidateScores, init, List.copyOf(all));
+  }
 
   public int k() {
     return weights.length;
@@ -43,7 +67,7 @@ public record FitResult(
     all.addAll(warnings);
     return new FitResult(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace,
         initIterations, logLik, classLogLik, inertia, weightSum, rows, clusterWeights, List.copyOf(all), candidate,
-        candidateScores, init);
+        candidateScores, init, restarts);
   }
 
   public int d() {
@@ -72,7 +96,7 @@ public record FitResult(
       }
     }
     return new FitResult(kind, covariance, w, mu, cov, iterations, converged, trace, inertiaTrace, initIterations,
-        logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init);
+        logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init, restarts);
   }
 
   public double meanLogLik() {

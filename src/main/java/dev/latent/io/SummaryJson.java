@@ -80,6 +80,9 @@ public final class SummaryJson {
       s.put("keptCandidate", r.candidate());
       s.set("candidateScores", ModelJson.vector(r.candidateScores()));
     }
+    if (!r.restarts().isEmpty()) {
+      s.set("restarts", restarts(r));
+    }
     if (selection != null) {
       s.set("selection", selection(selection));
     }
@@ -102,6 +105,21 @@ public final class SummaryJson {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Every restart of the kept fit: its candidate number, trace (K-means also J per pass) and final score. */
+  private static ArrayNode restarts(FitResult r) {
+    ArrayNode a = ModelJson.JSON.createArrayNode();
+    for (FitResult.Restart c : r.restarts()) {
+      ObjectNode o = a.addObject();
+      o.put("candidate", c.candidate());
+      o.set("trace", ModelJson.vector(c.trace()));
+      if (r.kind() == ModelKind.KMEANS) {
+        o.set("inertiaTrace", ModelJson.vector(c.inertiaTrace()));
+      }
+      o.put("score", c.score());
+    }
+    return a;
   }
 
   private static ObjectNode selection(Selection sel) {

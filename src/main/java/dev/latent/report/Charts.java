@@ -9,8 +9,8 @@ import java.util.Locale;
  * (full precision), so a test reads back exactly what a chart was drawn from.
  */
 final class Charts {
-  static final int WIDE = 1160;
-  static final int HALF = 570;
+  static final int WIDE = 1140;
+  static final int HALF = 560;
   static final int HEIGHT = 380;
 
   private Charts() {}

@@ -67,7 +67,7 @@ final class Scale {
     step = Math.ceil(step);
     List<Double> t = new ArrayList<>();
     for (double v = Math.ceil(lo); v <= hi + 1e-9; v += step) {
-      t.add(v);
+      t.add(v + 0.0); // -0.0 would print as "-0"
     }
     return t;
   }

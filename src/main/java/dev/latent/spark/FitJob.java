@@ -20,6 +20,9 @@ import dev.latent.io.ModelStore;
 import dev.latent.io.OutputDir;
 import dev.latent.io.SummaryJson;
 import dev.latent.model.MixtureModel;
+import dev.latent.report.ReportData;
+import dev.latent.report.ReportDataJson;
+import dev.latent.report.Reports;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -131,6 +134,8 @@ public final class FitJob {
         Assignments.write(jsc, files, schema, mixture,
             Assignments.Scoring.forFit(r.kind() == ModelKind.GMM, cosine).skippingBadRows(o.skipBadRows()),
             o.partitions(), out.staged("assignments"));
+        ReportData reportData = o.htmlReport() ? ReportScan.run(jsc, data.blocks, mixture, r.kind() == ModelKind.GMM,
+            o.seed(), data.columns, o.aggregationDepth()) : null;
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("startedAt", started);
@@ -142,8 +147,13 @@ public final class FitJob {
         if (from != null) {
           run.put("resumedAfterScan", from.scans());
         }
-        out.writeText("summary.json", SummaryJson.write(r, features, run, selection, aligned,
-            new SummaryJson.Skipped(o.skipBadRows(), data.skipped)));
+        String summary = SummaryJson.write(r, features, run, selection, aligned,
+            new SummaryJson.Skipped(o.skipBadRows(), data.skipped));
+        out.writeText("summary.json", summary);
+        if (reportData != null) {
+          out.writeText(ReportDataJson.FILE, ReportDataJson.write(reportData));
+          out.writeText(Reports.HTML, Reports.html(summary, model, reportData));
+        }
         out.commit();
         if (checkpoints != null) {
           // The output is the fit's result now; a later run with --resume starts afresh.
