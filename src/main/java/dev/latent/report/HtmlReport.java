@@ -537,7 +537,7 @@ public final class HtmlReport {
       names[j] = "component " + j;
       colours[j] = w[j] >= cut ? Palette.of(j) : "#c8c8c8";
     }
-    html.append(figure(Charts.bars("chart-vb-weights", "the variational weights", Charts.WIDE, "component",
+    html.append(figure(Charts.bars("chart-vb-weights", "the variational weights", barWidth(w.length), "component",
         "weight (share of the data)", names, w, colours, Double.NaN, "")));
     html.append("</section>\n");
   }
@@ -561,7 +561,7 @@ public final class HtmlReport {
       dist[i] = c.path("meanDistance").isNumber() ? c.path("meanDistance").asDouble() : 0;
       colours[i] = Palette.of(c.path("component").asInt(i));
     }
-    html.append(figure(Charts.bars("chart-drift", "distance each mean moved since the previous model", Charts.WIDE,
+    html.append(figure(Charts.bars("chart-drift", "distance each mean moved since the previous model", barWidth(dist.length),
         "component", "distance the mean moved (input units)", names, dist, colours, Double.NaN, "")));
     html.append("<table class=\"numbers\" id=\"table-alignment\">\n<tr><th>component</th><th>previous number</th>")
         .append("<th>weight</th><th>previous weight</th><th>weight change</th><th>mean moved</th></tr>\n");
@@ -578,6 +578,11 @@ public final class HtmlReport {
   }
 
   // ---- helpers ----
+
+  /** Half the page for a few bars, the whole width for many. */
+  private static int barWidth(int bars) {
+    return bars <= 12 ? Charts.HALF : Charts.WIDE;
+  }
 
   private void section(String id, String title, String text) {
     html.append("<section id=\"").append(id).append("\">\n<h2>").append(esc(title)).append("</h2>\n<p class=\"explain\">")
@@ -610,7 +615,10 @@ public final class HtmlReport {
       return Double.isNaN(v) ? "–" : v > 0 ? "∞" : "−∞";
     }
     double a = Math.abs(v);
-    if (a != 0 && (a >= 1e6 || a < 1e-3)) {
+    if (v == Math.rint(v) && a < 1e6) {
+      return Long.toString((long) v);
+    }
+    if (a >= 1e6 || a < 1e-3) {
       return String.format(Locale.ROOT, "%.4g", v);
     }
     return String.format(Locale.ROOT, a >= 1000 ? "%.1f" : a >= 1 ? "%.4f" : "%.4g", v);
