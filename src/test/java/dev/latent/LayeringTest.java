@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The math and em packages stay free of Spark and Hadoop, so the algorithm is testable without them. */
+/** The math, em and diagnostics packages stay free of Spark and Hadoop, so the algorithm is testable without them. */
 class LayeringTest {
   @Test
   void mathAndEmDoNotImportSpark() throws IOException {
     List<String> offenders = new ArrayList<>();
-    for (String pkg : List.of("math", "em")) {
+    for (String pkg : List.of("math", "em", "diagnostics")) {
       Path dir = Path.of("src/main/java/dev/latent", pkg);
       try (Stream<Path> files = Files.list(dir)) {
         for (Path f : files.toList()) {
@@ -25,6 +25,23 @@ class LayeringTest {
                 || line.startsWith("import dev.latent.cli") || line.startsWith("import dev.latent.config")) {
               offenders.add(f + ": " + line);
             }
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), offenders);
+  }
+
+  /** The report is drawn from values and text alone: no Spark, no Hadoop, nothing from the job layers. */
+  @Test
+  void reportIsPure() throws IOException {
+    List<String> offenders = new ArrayList<>();
+    try (Stream<Path> files = Files.list(Path.of("src/main/java/dev/latent/report"))) {
+      for (Path f : files.toList()) {
+        for (String line : Files.readAllLines(f)) {
+          if (line.startsWith("import org.apache.") || line.startsWith("import scala.")
+              || line.startsWith("import dev.latent.spark") || line.startsWith("import dev.latent.cli")) {
+            offenders.add(f + ": " + line);
           }
         }
       }

@@ -10,7 +10,6 @@ import dev.latent.em.ModelKind;
 import dev.latent.io.InputException;
 import dev.latent.io.OutputException;
 import dev.latent.io.UsageException;
-import dev.latent.report.Reports;
 import dev.latent.spark.FitJob;
 import dev.latent.spark.PredictJob;
 import dev.latent.spark.SampleJob;
@@ -134,7 +133,7 @@ public final class Main {
         }
         case "report": {
           ReportOptions o = ReportOptions.from(Settings.parse(rest, ReportOptions.KEYS, ReportOptions.FLAGS));
-          out.println("report written to " + Reports.rerender(new Configuration(), o.run(), o.output()));
+          out.println("report written to " + ReportCommand.rerender(new Configuration(), o.run(), o.output()));
           return OK;
         }
         default:

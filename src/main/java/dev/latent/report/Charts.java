@@ -231,16 +231,22 @@ final class Charts {
     return p.finish();
   }
 
-  /** A K x K matrix as coloured cells, white for 0 to dark blue for its largest entry, values written in. */
-  static String heatmap(String id, String label, double[][] m, String what) {
+  /**
+   * A K x K matrix as coloured cells, white for 0 to dark blue for {@code scaleMax} (NaN: the largest
+   * off-diagonal entry), values written in. The diagonal (a component against itself) is grey.
+   */
+  static String heatmap(String id, String label, double[][] m, String what, double scaleMax) {
     int k = m.length;
     double max = 0;
-    for (double[] row : m) {
-      for (double v : row) {
-        if (Double.isFinite(v)) {
-          max = Math.max(max, v);
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < k; j++) {
+        if (i != j && Double.isFinite(m[i][j])) {
+          max = Math.max(max, m[i][j]);
         }
       }
+    }
+    if (Double.isFinite(scaleMax)) {
+      max = scaleMax;
     }
     int cell = Math.max(18, Math.min(60, 420 / Math.max(1, k)));
     int left = 90;
@@ -260,11 +266,12 @@ final class Charts {
       for (int j = 0; j < k; j++) {
         double v = m[i][j];
         double t = max > 0 && Double.isFinite(v) ? v / max : Double.isFinite(v) ? 0 : 1;
-        s.rect(left + j * cell, top + i * cell, cell - 1, cell - 1, Palette.sequential(t), "class=\"cell\" data-row=\""
+        String fill = i == j ? "#e0e0e0" : Palette.sequential(t);
+        s.rect(left + j * cell, top + i * cell, cell - 1, cell - 1, fill, "class=\"cell\" data-row=\""
             + i + "\" data-col=\"" + j + "\" data-value=\"" + v + "\"");
         if (k <= 12) {
-          s.text(left + (j + 0.5) * cell, top + (i + 0.5) * cell + 4, short3(v), cell >= 40 ? 11 : 9, "middle", 0,
-              "font-family=\"sans-serif\" fill=\"" + (t > 0.55 ? "#ffffff" : "#222222") + "\"");
+          s.text(left + (j + 0.5) * cell, top + (i + 0.5) * cell + 4, i == j ? "–" : short3(v), cell >= 40 ? 11 : 9,
+              "middle", 0, "font-family=\"sans-serif\" fill=\"" + (i != j && t > 0.55 ? "#ffffff" : "#222222") + "\"");
         }
       }
     }

@@ -17,8 +17,11 @@ import java.util.Map;
  * well-formed XML, so tests read every chart back.
  */
 public final class HtmlReport {
-  /** A K x K overlap matrix and what it measures (e.g. "Bhattacharyya distance"). */
-  public record Overlap(String measure, double[][] matrix) {}
+  /**
+   * A K x K overlap matrix, what it measures, how to read it, and the value drawn darkest (NaN: the largest
+   * off-diagonal entry).
+   */
+  public record Overlap(String measure, String reading, double[][] matrix, double scaleMax) {}
 
   private final JsonNode summary;
   private final MixtureModel model;
@@ -478,10 +481,9 @@ public final class HtmlReport {
     }
     section("overlap", "How much the components overlap",
         "The " + overlap.measure() + " between every pair of components, in closed form from their means and "
-            + "covariances: 0 on the diagonal, small values for components that overlap (hard to tell apart), "
-            + "large ones for well-separated components.");
+            + "covariances. " + overlap.reading());
     html.append(figure(Charts.heatmap("chart-overlap", overlap.measure() + " between components", overlap.matrix(),
-        overlap.measure())));
+        overlap.measure(), overlap.scaleMax())));
     html.append("</section>\n");
   }
 

@@ -2,31 +2,19 @@ package dev.latent.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latent.diagnostics.GaussianDivergence;
+import dev.latent.em.Mixture;
+import dev.latent.em.ModelKind;
 import dev.latent.io.InputException;
-import dev.latent.io.ModelJson;
-import dev.latent.io.OutputException;
 import dev.latent.model.MixtureModel;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
-import java.util.UUID;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
-import org.apache.hadoop.fs.Path;
 
 /**
- * The report from the files of an output folder: {@code fit} renders it before committing the folder,
- * {@code latent report --run DIR} renders it again from summary.json, model.json and report-data.json
- * alone (no input, no Spark) and replaces the old file atomically.
+ * The report of a fit from the texts of its output folder: {@code fit} renders it before committing the
+ * folder, and {@code latent report --run DIR} ({@code cli.ReportCommand}) renders it again from
+ * summary.json, model.json and report-data.json alone (no input, no Spark).
  */
 public final class Reports {
   public static final String HTML = "report.html";
-  /** The files read are small; a larger one is not ours and is refused before it fills memory. */
-  private static final long MAX_BYTES = 256L << 20;
 
   private Reports() {}
 
@@ -38,86 +26,36 @@ public final class Reports {
     } catch (JsonProcessingException e) {
       throw new InputException("summary.json: not valid JSON (" + e.getOriginalMessage() + ")");
     }
-    return HtmlReport.render(summary, model, data, null);
-  }
-
-  /** Renders the report of the finished folder {@code dir} into {@code output} (default DIR/report.html). */
-  public static String rerender(Configuration conf, String dir, String output) {
-    Path run = new Path(dir);
-    String summaryText = read(conf, new Path(run, "summary.json"), true);
-    String modelText = read(conf, new Path(run, "model.json"), true);
-    String dataText = read(conf, new Path(run, ReportDataJson.FILE), false);
-    MixtureModel model = ModelJson.read(modelText, new Path(run, "model.json").toString());
-    ReportData data = dataText == null ? null : ReportDataJson.read(dataText, new Path(run, ReportDataJson.FILE)
-        .toString());
-    String html = html(summaryText, model, data);
-    Path target = output == null ? new Path(run, HTML) : new Path(output);
-    replace(conf, target, html);
-    return target.toString();
-  }
-
-  private static String read(Configuration conf, Path p, boolean required) {
-    try {
-      FileSystem fs = p.getFileSystem(conf);
-      if (!fs.exists(p)) {
-        if (required) {
-          throw new InputException(p.getParent() + ": no " + p.getName() + " (is it the output folder of latent fit?)");
-        }
-        return null;
-      }
-      if (fs.getFileStatus(p).getLen() > MAX_BYTES) {
-        throw new InputException(p + ": too large for a " + p.getName());
-      }
-      try (InputStream in = fs.open(p)) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-    } catch (IOException e) {
-      throw new InputException(p + ": cannot be read (" + e.getMessage() + ")", e);
-    }
+    return HtmlReport.render(summary, model, data, overlap(model));
   }
 
   /**
-   * Writes {@code text} under a hidden temporary name beside {@code target}, then moves it into place: an
-   * atomic replace on local disks; elsewhere (HDFS renames do not replace) the old file is removed first.
+   * The Bhattacharyya coefficient exp(-D_B) of every pair of components (D_B in closed form, see
+   * {@link GaussianDivergence}): 1 for identical components, 0 for components that never overlap; it
+   * bounds the pair's Bayes error, which is at most sqrt(w_i w_j) times it. Null for K-means.
    */
-  static void replace(Configuration conf, Path target, String text) {
-    try {
-      FileSystem fs = target.getFileSystem(conf);
-      Path parent = target.getParent();
-      if (parent != null && !fs.exists(parent)) {
-        throw new OutputException("cannot write " + target + ": the folder " + parent + " does not exist");
-      }
-      Path tmp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
-      if (fs instanceof LocalFileSystem local) {
-        java.nio.file.Path to = local.pathToFile(target).toPath();
-        java.nio.file.Path from = local.pathToFile(tmp).toPath();
-        try {
-          Files.writeString(from, text, StandardCharsets.UTF_8);
-          Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-          Files.deleteIfExists(from);
-        }
-        // fit wrote the old file through Hadoop's checksummed local file system: its checksum is stale now.
-        Files.deleteIfExists(to.resolveSibling("." + to.getFileName() + ".crc"));
-        return;
-      }
-      try {
-        try (OutputStream out = fs.create(tmp, false)) {
-          out.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-        if (fs.exists(target)) {
-          fs.delete(target, false);
-        }
-        if (!fs.rename(tmp, target)) {
-          throw new OutputException("cannot rename " + tmp + " to " + target);
-        }
-      } finally {
-        if (fs.exists(tmp)) {
-          fs.delete(tmp, false);
-        }
-      }
-    } catch (IOException e) {
-      throw new OutputException("cannot write " + target + ": " + e.getMessage(), e);
+  static HtmlReport.Overlap overlap(MixtureModel model) {
+    if (model.kind() != ModelKind.GMM) {
+      return null;
     }
+    double[][] cov = new double[model.k()][];
+    try {
+      Mixture m = model.toMixture();
+      for (int j = 0; j < cov.length; j++) {
+        cov[j] = m.fullCovariance(j);
+      }
+    } catch (Mixture.DegenerateComponentException e) {
+      return null;
+    }
+    double[][] db = GaussianDivergence.bhattacharyyaMatrix(model.means(), cov);
+    double[][] bc = new double[db.length][db.length];
+    for (int i = 0; i < db.length; i++) {
+      for (int j = 0; j < db.length; j++) {
+        bc[i][j] = Math.exp(-db[i][j]);
+      }
+    }
+    return new HtmlReport.Overlap("Bhattacharyya coefficient", "It is exp(−D_B), D_B the Bhattacharyya distance: 1 "
+        + "for identical components, 0 for components that do not overlap at all; darker cells are pairs that are "
+        + "harder to tell apart (their Bayes error is at most √(w_i w_j) times the coefficient).", bc, 1.0);
   }
 }

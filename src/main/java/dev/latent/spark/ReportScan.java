@@ -4,10 +4,12 @@ import dev.latent.em.AssignmentProfile;
 import dev.latent.em.ColumnStats;
 import dev.latent.em.DataBlock;
 import dev.latent.em.Mixture;
+import dev.latent.em.ModelKind;
 import dev.latent.em.Posterior;
 import dev.latent.em.RowRandom;
 import dev.latent.em.SampleTask;
 import dev.latent.em.TopRows;
+import dev.latent.model.MixtureModel;
 import dev.latent.report.ReportData;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -25,8 +27,15 @@ public final class ReportScan {
 
   private ReportScan() {}
 
-  public static ReportData run(JavaSparkContext jsc, JavaRDD<DataBlock> blocks, Mixture mixture, boolean soft,
-      long seed, ColumnStats columns, int depth) {
+  public static ReportData run(JavaSparkContext jsc, JavaRDD<DataBlock> blocks, MixtureModel model, long seed,
+      ColumnStats columns, int depth) {
+    Mixture mixture;
+    try {
+      mixture = model.toMixture();
+    } catch (Mixture.DegenerateComponentException e) {
+      throw new IllegalStateException("the fitted model cannot score rows: " + e.getMessage(), e);
+    }
+    boolean soft = model.kind() == ModelKind.GMM;
     int d = mixture.d;
     SampleTask draw = new SampleTask(new double[0][], RowRandom.mix(seed ^ STEP), STEP, ReportData.SAMPLE_ROWS);
     Broadcast<Mixture> b = jsc.broadcast(mixture);

@@ -48,7 +48,7 @@ class BrowserReportTest extends SharedSpark {
     Runs.ok(jsc, "fit", "--input", "testdata/iris.csv", "--exclude", "label", "--k", "3", "--restarts", "4",
         "--output", out.toString());
     check(out.resolve("report.html"), "iris", List.of("chart-trace", "chart-pca", "chart-features",
-        "chart-uncertainty"));
+        "chart-uncertainty", "chart-overlap"));
   }
 
   @Test
@@ -60,10 +60,10 @@ class BrowserReportTest extends SharedSpark {
     ReportFixtures.addAnnealing(s);
     ReportFixtures.addVariational(s);
     ReportFixtures.addAlignment(s);
-    double[][] overlap = {{0, 2.5, 4}, {2.5, 0, 1.25}, {4, 1.25, 0}};
+    double[][] overlap = {{1, 0.25, 0.5}, {0.25, 1, 0.125}, {0.5, 0.125, 1}};
     Path page = tmp.resolve("all.html");
     Files.writeString(page, HtmlReport.render(s, m, ReportFixtures.data(m, 600, true),
-        new HtmlReport.Overlap("Bhattacharyya distance", overlap)));
+        new HtmlReport.Overlap("Bhattacharyya coefficient", "1 is identical.", overlap, 1.0)));
     check(page, "all-sections", List.of("chart-trace", "chart-selection", "chart-pca", "chart-features",
         "chart-uncertainty", "chart-overlap", "chart-annealing", "chart-vb-weights", "chart-drift"));
   }

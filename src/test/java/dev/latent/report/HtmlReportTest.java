@@ -168,9 +168,9 @@ class HtmlReportTest {
     ReportFixtures.addAnnealing(s);
     ReportFixtures.addVariational(s);
     ReportFixtures.addAlignment(s);
-    double[][] overlap = {{0, 2.5, 4}, {2.5, 0, 1.25}, {4, 1.25, 0}};
-    String html = render(s, m, ReportFixtures.data(m, 30, true), new HtmlReport.Overlap("Bhattacharyya distance",
-        overlap));
+    double[][] overlap = {{1, 0.25, 0.5}, {0.25, 1, 0.125}, {0.5, 0.125, 1}};
+    String html = render(s, m, ReportFixtures.data(m, 30, true),
+        new HtmlReport.Overlap("Bhattacharyya coefficient", "1 is identical.", overlap, 1.0));
     Document doc = ReportXml.parse(html);
     ReportXml.svgs(html);
 
@@ -185,8 +185,9 @@ class HtmlReportTest {
       int j = Integer.parseInt(c.getAttribute("data-col"));
       assertEquals(overlap[i][j], Double.parseDouble(c.getAttribute("data-value")), 0.0);
     }
-    assertEquals("#f7fbff", cells.get(0).getAttribute("fill"), "0 is white");
-    assertEquals("#08306b", cells.get(2).getAttribute("fill"), "the largest entry is the darkest");
+    assertEquals("#e0e0e0", cells.get(0).getAttribute("fill"), "the diagonal is grey");
+    assertEquals(Palette.sequential(0.5), cells.get(2).getAttribute("fill"), "0.5 of the scale's 1");
+    assertEquals("#08306b", Palette.sequential(1), "the scale's top is the darkest");
 
     List<Element> path = ReportXml.all(ReportXml.byId(doc, "chart-annealing"), "polyline", "series");
     assertEquals(1, path.size());

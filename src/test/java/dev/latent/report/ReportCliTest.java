@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latent.diagnostics.GaussianDivergence;
+import dev.latent.em.Mixture;
+import dev.latent.io.ModelJson;
+import dev.latent.model.MixtureModel;
 import dev.latent.testing.Runs;
 import dev.latent.testing.SharedSpark;
 import java.io.IOException;
@@ -25,7 +29,7 @@ class ReportCliTest extends SharedSpark {
   Path tmp;
 
   @Test
-  void irisReportHoldsTheSummaryAndRerendersIdentically() throws IOException {
+  void irisReportHoldsTheSummaryAndRerendersIdentically() throws Exception {
     Path out = tmp.resolve("iris");
     Runs.ok(jsc, "fit", "--input", "testdata/iris.csv", "--exclude", "label", "--k", "3", "--restarts", "3",
         "--output", out.toString());
@@ -62,6 +66,19 @@ class ReportCliTest extends SharedSpark {
     assertEquals(6, ReportXml.all(ReportXml.byId(doc, "chart-pca"), "ellipse", "ellipse").size());
     assertEquals(150, ReportXml.all(ReportXml.byId(doc, "chart-features"), "circle", "point").size());
     assertEquals(3, ReportXml.all(ReportXml.byId(doc, "table-components"), "tr", "component").size());
+
+    // The overlap heat map: exp(-D_B) of every pair, D_B in closed form from the fitted components.
+    MixtureModel model = ModelJson.read(Files.readString(out.resolve("model.json")), "model.json");
+    Mixture mix = model.toMixture();
+    List<Element> cells = ReportXml.all(ReportXml.byId(doc, "chart-overlap"), "rect", "cell");
+    assertEquals(9, cells.size());
+    for (Element c : cells) {
+      int i = Integer.parseInt(c.getAttribute("data-row"));
+      int j = Integer.parseInt(c.getAttribute("data-col"));
+      double expected = i == j ? 1.0 : Math.exp(-GaussianDivergence.bhattacharyya(mix.mean(i), mix.fullCovariance(i),
+          mix.mean(j), mix.fullCovariance(j)));
+      assertEquals(expected, Double.parseDouble(c.getAttribute("data-value")), 1e-15, i + "," + j);
+    }
 
     // Drawn again from the folder alone: the same page, in place and atomically (no temporary file left).
     Files.writeString(out.resolve("report.html"), "stale");
