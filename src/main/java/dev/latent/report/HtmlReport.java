@@ -161,14 +161,16 @@ public final class HtmlReport {
             : vb ? "Variational EM raises the evidence lower bound with every iteration until it levels off."
             : "Each line is one restart (a fit from another seeded start); EM never lowers the log-likelihood, so "
                 + "every line rises and levels off. The thick line is the restart kept (highest final "
-                + "log-likelihood); restarts that level off lower found a worse local maximum.");
+                + "log-likelihood); restarts that level off lower found a worse local maximum, and restarts that "
+                + "reach the same maximum are drawn on top of each other.");
     List<Charts.Series> series = new ArrayList<>();
     int kept = summary.path("keptCandidate").asInt(0);
     if (summary.has("restarts")) {
       for (JsonNode r : summary.path("restarts")) {
         int c = r.path("candidate").asInt();
         double[] y = doubles(kmeans() && r.has("inertiaTrace") ? r.get("inertiaTrace") : r.path("trace"));
-        series.add(new Charts.Series("restart " + c + (c == kept ? " (kept)" : ""), index(y.length), y,
+        String last = y.length == 0 ? "" : ": ends at " + fmt(y[y.length - 1]);
+        series.add(new Charts.Series("restart " + c + (c == kept ? " (kept)" : "") + last, index(y.length), y,
             c == kept ? "#1f4e79" : Palette.of(1 + (c % 9)), c == kept));
       }
     } else {
@@ -332,9 +334,10 @@ public final class HtmlReport {
     int d = model.d();
     String sampleText = data == null ? "" : String.format(Locale.ROOT, "%,d", data.sample().length);
     section("clusters", "The clusters drawn",
-        (data == null ? "" : "A sample of " + sampleText + " rows (drawn at random from all "
-            + String.format(Locale.ROOT, "%,d", data.rows()) + ", the same rows for the same seed), coloured by the "
-            + "component each row is assigned to. ")
+        (data == null ? "" : (data.sample().length >= data.rows() ? "All " + sampleText + " rows"
+            : "A sample of " + sampleText + " rows (drawn at random from all " + String.format(Locale.ROOT, "%,d",
+                data.rows()) + ", the same rows for the same seed)") + ", coloured by the component each row is "
+            + "assigned to. ")
             + (kmeans() ? "Numbered circles are the cluster centres. "
                 : "Each component is drawn as its mean (numbered) with its 1-sigma (solid) and 2-sigma (dashed) "
                     + "ellipse, its covariance projected into the same plane (P Σ Pᵀ): in two dimensions about 39% "
@@ -367,8 +370,7 @@ public final class HtmlReport {
     html.append("<div class=\"row\">\n");
     html.append(figure(scatter("chart-pca", pca, "the sample on the first two principal axes"), "Principal axes"));
     html.append(figure(scatter("chart-features", feat, "the sample on the features " + model.features().get(pair[0])
-        + " and " + model.features().get(pair[1])), "The two most separating features: " + model.features().get(pair[0])
-        + " and " + model.features().get(pair[1])));
+        + " and " + model.features().get(pair[1])), "The two most separating features"));
     html.append("</div>\n<div class=\"legend\">");
     int[] counts = new int[model.k()];
     for (int c : data.cluster()) {
