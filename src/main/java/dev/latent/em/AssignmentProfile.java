@@ -66,7 +66,14 @@ public final class AssignmentProfile implements Serializable {
 
   /** The bin of uncertainty u (the top edge, and rounding past it, go into the last bin). */
   public static int bin(double u, int k) {
-    int b = (int) Math.floor(u / top(k) * BINS);
-    return Math.max(0, Math.min(BINS - 1, b));
+    double top = top(k);
+    int b = Math.max(0, Math.min(BINS - 1, (int) Math.floor(u / top * BINS)));
+    // The division can round across an edge: settle on the bin whose edges, as edges() computes them, hold u.
+    if (b + 1 < BINS && u >= top * (b + 1) / BINS) {
+      b++;
+    } else if (b > 0 && u < top * b / BINS) {
+      b--;
+    }
+    return b;
   }
 }
