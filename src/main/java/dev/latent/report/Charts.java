@@ -248,7 +248,8 @@ final class Charts {
     if (Double.isFinite(scaleMax)) {
       max = scaleMax;
     }
-    int cell = Math.max(18, Math.min(60, 420 / Math.max(1, k)));
+    // Cells shrink with K so that the map stays within a laptop-wide page (K = 100: 8 px cells).
+    int cell = k <= 23 ? Math.max(18, Math.min(60, 420 / Math.max(1, k))) : Math.max(6, 840 / k);
     int left = 90;
     int top = 40;
     int width = Math.max(HALF, left + k * cell + 150);
