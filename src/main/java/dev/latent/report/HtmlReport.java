@@ -1,6 +1,7 @@
 package dev.latent.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latent.em.Mixture;
 import dev.latent.em.ModelKind;
 import dev.latent.math.SymmetricEigen;
 import dev.latent.model.MixtureModel;
@@ -27,6 +28,7 @@ public final class HtmlReport {
   private final MixtureModel model;
   private final ReportData data;
   private final Overlap overlap;
+  private final Mixture mixture;
   private final StringBuilder html = new StringBuilder();
 
   private HtmlReport(JsonNode summary, MixtureModel model, ReportData data, Overlap overlap) {
@@ -34,6 +36,11 @@ public final class HtmlReport {
     this.model = model;
     this.data = data;
     this.overlap = overlap;
+    try {
+      this.mixture = model.toMixture();
+    } catch (Mixture.DegenerateComponentException e) {
+      throw new IllegalArgumentException("the model cannot be drawn: " + e.getMessage(), e);
+    }
   }
 
   /** {@code data} and {@code overlap} may be null: their sections then say why they are missing. */
@@ -307,25 +314,7 @@ public final class HtmlReport {
 
   /** Component j's covariance as a full d x d matrix, whatever its stored shape. */
   private double[] fullCovariance(int j) {
-    int d = model.d();
-    double[] c = model.covariances()[model.covariance() == dev.latent.em.CovarianceType.TIED ? 0 : j];
-    double[] out = new double[d * d];
-    switch (model.covariance()) {
-      case FULL, TIED -> {
-        return c.clone();
-      }
-      case DIAG -> {
-        for (int i = 0; i < d; i++) {
-          out[i * d + i] = c[i];
-        }
-      }
-      default -> {
-        for (int i = 0; i < d; i++) {
-          out[i * d + i] = c[0];
-        }
-      }
-    }
-    return out;
+    return mixture.fullCovariance(j);
   }
 
   // ---- clusters drawn ----
