@@ -162,7 +162,7 @@ public final class HtmlReport {
   private void convergence() {
     boolean vb = summary.has("elboTrace") && !summary.has("restarts");
     String what = kmeans() ? "K-means objective" : vb ? "lower bound" : "log-likelihood";
-    section("convergence", "Convergence: the " + what + " per iteration",
+    section("convergence", "Convergence: the " + what + (kmeans() ? " per pass" : " per iteration"),
         kmeans() ? "Each line is one restart; K-means lowers the sum of squared distances J with every pass until "
             + "no assignment changes. The thick line is the restart kept (lowest final J)."
             : vb ? "Variational EM raises the evidence lower bound with every iteration until it levels off."
@@ -334,7 +334,8 @@ public final class HtmlReport {
             + "Left: the first two principal axes of the data (the directions of largest variance, from the "
             + "data's covariance). Right: the two original features that separate the components best (the "
             + "pair with the largest ratio of between-component to within-component variance, "
-            + "trace(W⁻¹B), from the fitted weights, means and covariances).");
+            + "trace(W⁻¹B), from the fitted " + (kmeans() ? "cluster shares and centres, W being the sampled "
+                + "rows' scatter about their centres)." : "weights, means and covariances)."));
     if (data == null) {
       html.append("<p class=\"missing\">No ").append(ReportDataJson.FILE)
           .append(" in the output folder, so no rows to draw.</p>\n</section>\n");
