@@ -1,11 +1,13 @@
 package dev.latent.config;
 
+import dev.latent.diagnostics.InformationMethod;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.Criterion;
 import dev.latent.em.Distance;
 import dev.latent.em.InitMethod;
 import dev.latent.em.ModelKind;
 import dev.latent.io.UsageException;
+import dev.latent.vb.PriorSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,7 @@ import java.util.Set;
  *
  * <p>{@code k..kMax} is the range of K to fit (one K when equal); {@code allCovariances} fits every
  * covariance type ({@code --covariance all}), and {@code covariance} is then unused. With more than one
- * fit, {@code criterion} picks the model that is kept.
+ * fit, {@code criterion} picks the model that is kept. {@code priors} is set for {@code --model vbgmm} only.
  */
 public record FitOptions(
     String input,
@@ -48,12 +50,15 @@ public record FitOptions(
     boolean skipBadRows,
     String checkpoint,
     boolean resume,
+    PriorSettings priors,
+    InformationMethod standardErrors,
     boolean htmlReport) {
 
   public static final Set<String> KEYS = Set.of("input", "output", "k", "model", "covariance", "features",
       "exclude", "init", "init-labels", "weight-col", "max-iter", "tol", "reg-covar", "seed", "restarts",
       "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to",
-      "on-bad-row", "checkpoint", "report");
+      "on-bad-row", "checkpoint", "standard-errors",
+      "weight-prior", "weight-concentration", "mean-precision", "degrees-of-freedom", "report");
   public static final Set<String> FLAGS = Set.of("overwrite", "resume");
 
   /** The --init values that name a seeding method; anything else is the path of a model file. */
@@ -113,9 +118,11 @@ public record FitOptions(
     if (!report.equals("html") && !report.equals("none")) {
       throw new UsageException("--report is html or none, got '" + report + "'");
     }
+    PriorSettings priors = VariationalOptions.from(s, model, ks[0] != ks[1] || all);
     if (!s.list("features").isEmpty() && !s.list("exclude").isEmpty()) {
       throw new UsageException("--features and --exclude cannot be used together");
     }
+    InformationMethod standardErrors = standardErrors(s.string("standard-errors", "none"), model);
     return new FitOptions(
         s.required("input"),
         s.required("output"),
@@ -144,7 +151,37 @@ public record FitOptions(
         onBadRow.equals("skip"),
         checkpoint,
         s.flag("resume"),
+        priors,
+        standardErrors,
         report.equals("html"));
+  }
+
+  /**
+   * --standard-errors observed|opg|none: the Fisher information of a maximum-likelihood Gaussian mixture,
+   * so any other model (K-means has no density; a variational fit has a posterior, not a likelihood
+   * maximum) is a usage error.
+   */
+  private static InformationMethod standardErrors(String v, ModelKind model) {
+    if (v.equals("none")) {
+      return null;
+    }
+    InformationMethod m;
+    try {
+      m = InformationMethod.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--standard-errors: " + e.getMessage());
+    }
+    if (model != ModelKind.GMM) {
+      throw new UsageException("--standard-errors is for Gaussian mixtures fitted by maximum likelihood "
+          + "(--model gmm), not --model " + model.key());
+    }
+    return m;
+  }
+
+  private static void putIfSet(Map<String, Object> m, String key, double v) {
+    if (!Double.isNaN(v)) {
+      m.put(key, v);
+    }
   }
 
   /** "K" or "KMIN..KMAX", K at least 1. */
@@ -185,7 +222,7 @@ public record FitOptions(
 
   /** The covariance types to fit: one, or all four (K-means: the one, unused). */
   public List<CovarianceType> covarianceTypes() {
-    return allCovariances && model == ModelKind.GMM ? List.of(CovarianceType.values()) : List.of(covariance);
+    return allCovariances && model != ModelKind.KMEANS ? List.of(CovarianceType.values()) : List.of(covariance);
   }
 
   /** True when more than one model is fitted and the criterion chooses. */
@@ -199,7 +236,7 @@ public record FitOptions(
     m.put("input", input);
     m.put("k", kMax > k ? k + ".." + kMax : (Object) k);
     m.put("model", model.key());
-    if (model == ModelKind.GMM) {
+    if (model.gaussian()) {
       m.put("covariance", allCovariances ? "all" : covariance.key());
     } else if (distance != Distance.EUCLIDEAN) {
       m.put("distance", distance.key());
@@ -220,6 +257,12 @@ public record FitOptions(
       m.put("alignTo", alignTo);
     }
     m.put("onBadRow", skipBadRows ? "skip" : "fail");
+    if (priors != null) {
+      m.put("weightPrior", priors.weightPrior().key());
+      putIfSet(m, "weightConcentration", priors.weightConcentration());
+      putIfSet(m, "meanPrecision", priors.meanPrecision());
+      putIfSet(m, "degreesOfFreedom", priors.degreesOfFreedom());
+    }
     return m;
   }
 }

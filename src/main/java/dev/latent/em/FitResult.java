@@ -1,12 +1,16 @@
 package dev.latent.em;
 
+import dev.latent.vb.VariationalFit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A finished fit: final parameters, how it got there, and its scores under the final parameters.
  * {@code trace} holds the mean log-likelihood of the parameters entering each iteration (for K-means
  * the equivalent spherical-model value, see {@link #kmeansLogLik}); {@code inertiaTrace} is K-means' J.
+ * {@code variational} is set for a vbgmm fit only (priors, posterior, lower bound and its trace).
  */
 public record FitResult(
     ModelKind kind,
@@ -29,29 +33,41 @@ public record FitResult(
     int candidate,
     double[] candidateScores,
     InitMethod init,
+    VariationalFit variational,
     List<Restart> restarts) {
 
   /**
    * One restart (candidate) of the same fit: its trace (and K-means' J per pass) and its final score, so the
    * report can draw every restart and not just the one kept. O(iterations) numbers each.
    */
-  public record Restart(int candidate, double[] trace, double[] inertiaTrace, double score) {}
+  public record Restart(int candidate, double[] trace, double[] inertiaTrace, double[] elboTrace, double score) {}
 
   /** A result that carries no other restart than itself (the restarts are added by {@link #withRestarts}). */
   public FitResult(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,
       double[][] covariances, int iterations, boolean converged, double[] trace, double[] inertiaTrace,
       int initIterations, double logLik, double classLogLik, double inertia, double weightSum, long rows,
-      double[] clusterWeights, List<String> warnings, int candidate, double[] candidateScores, InitMethod init) {
+      double[] clusterWeights, List<String> warnings, int candidate, double[] candidateScores, InitMethod init,
+      VariationalFit variational) {
     this(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace, initIterations,
         logLik, classLogLik, inertia, weightSum, rows, clusterWeights, warnings, candidate, candidateScores, init,
-        List.of());
+        variational, List.of());
   }
 
   /** This result with the traces of every restart of its fit. */
   public FitResult withRestarts(List<Restart> all) {
     return new FitResult(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace,
         initIterations, logLik, classLogLik, inertia, weightSum, rows, clusterWeights, warnings, candidate,
-        candidateScores, init, List.copyOf(all));
+        candidateScores, init, variational, List.copyOf(all));
+  }
+
+  /** A GMM or K-means result. */
+  public FitResult(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,
+      double[][] covariances, int iterations, boolean converged, double[] trace, double[] inertiaTrace,
+      int initIterations, double logLik, double classLogLik, double inertia, double weightSum, long rows,
+      double[] clusterWeights, List<String> warnings, int candidate, double[] candidateScores, InitMethod init) {
+    this(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace, initIterations,
+        logLik, classLogLik, inertia, weightSum, rows, clusterWeights, warnings, candidate, candidateScores, init,
+        null);
   }
 
   public int k() {
@@ -67,7 +83,7 @@ public record FitResult(
     all.addAll(warnings);
     return new FitResult(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace,
         initIterations, logLik, classLogLik, inertia, weightSum, rows, clusterWeights, List.copyOf(all), candidate,
-        candidateScores, init, restarts);
+        candidateScores, init, variational, restarts);
   }
 
   public int d() {
@@ -83,6 +99,10 @@ public record FitResult(
     if (order.length != k) {
       throw new IllegalArgumentException("a renumbering of " + k + " components has " + order.length + " entries");
     }
+    if (variational != null && !Arrays.equals(order, IntStream.range(0, k).toArray())) {
+      // A Dirichlet process posterior depends on the order of its sticks: renumbering would change the model.
+      throw new IllegalStateException("a variational mixture cannot be renumbered");
+    }
     double[] w = new double[k];
     double[][] mu = new double[k][];
     double[] sizes = new double[k];
@@ -96,7 +116,8 @@ public record FitResult(
       }
     }
     return new FitResult(kind, covariance, w, mu, cov, iterations, converged, trace, inertiaTrace, initIterations,
-        logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init, restarts);
+        logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init,
+        variational, restarts);
   }
 
   public double meanLogLik() {

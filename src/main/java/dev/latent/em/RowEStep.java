@@ -29,6 +29,8 @@ public final class RowEStep {
     double[] logits = new double[k];
     double[] diff = new double[d];
     double[] x = block.x;
+    double[] rowWeight = new double[1];
+    double[][] rowResp = new double[k][1];
     stats.ensureAllocated();
     for (int r = 0; r < block.rows; r++) {
       double w = block.weight(r);
@@ -66,11 +68,21 @@ public final class RowEStep {
           stats.classLogLik += w * (logits[best] - lse);
           stats.hardCount[best] += w;
           offerWorst(stats, -lse, key, x, off);
+          double rlr = 0.0;
           for (int j = 0; j < k; j++) {
             double rw = w * Math.exp(logits[j] - lse);
+            rowResp[j][0] = rw;
             if (rw > 0.0) {
               stats.addRow(j, rw, x, off, task.shifts[j], diff);
+              rlr += rw * (logits[j] - lse);
             }
+          }
+          if (task.entropy) {
+            stats.respLogResp += rlr;
+          }
+          if (task.rowStatistic != null) {
+            rowWeight[0] = w;
+            task.rowStatistic.addTile(x, r, 1, rowWeight, rowResp, stats.rowStatistic);
           }
         }
       }

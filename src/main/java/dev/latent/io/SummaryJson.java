@@ -3,6 +3,7 @@ package dev.latent.io;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latent.diagnostics.StandardErrors;
 import dev.latent.em.Alignment;
 import dev.latent.em.Criterion;
 import dev.latent.em.FitResult;
@@ -42,11 +43,17 @@ public final class SummaryJson {
    */
   public static String write(FitResult r, List<String> features, Map<String, Object> run, Selection selection,
       Aligned aligned, Skipped skipped) {
+    return write(r, features, run, selection, aligned, skipped, null);
+  }
+
+  /** As above, with {@code standardErrors} (null unless --standard-errors) and its warning, if any. */
+  public static String write(FitResult r, List<String> features, Map<String, Object> run, Selection selection,
+      Aligned aligned, Skipped skipped, StandardErrors standardErrors) {
     ObjectNode s = ModelJson.JSON.createObjectNode();
     s.put("format", "latent-summary");
     s.put("version", 1);
     s.put("model", r.kind().key());
-    if (r.kind() == ModelKind.GMM) {
+    if (r.kind().gaussian()) {
       s.put("covariance", r.covariance().key());
     }
     s.put("k", r.k());
@@ -58,9 +65,16 @@ public final class SummaryJson {
     s.put("logLikelihood", r.logLik());
     s.put("meanLogLikelihood", r.meanLogLik());
     s.put("parameters", r.parameters());
-    s.put("bic", r.bic());
-    s.put("aic", r.aic());
-    if (r.kind() == ModelKind.GMM) {
+    if (r.kind() != ModelKind.VBGMM) {
+      s.put("bic", r.bic());
+      s.put("aic", r.aic());
+    }
+    if (r.variational() != null) {
+      // The variational fit is judged by its lower bound (scikit-learn's lower_bound_, a total over rows).
+      s.put("elbo", r.variational().elbo());
+      s.set("elboTrace", ModelJson.vector(r.variational().elboTrace()));
+      s.put("effectiveComponents", r.variational().posterior().effectiveComponents());
+    } else if (r.kind() == ModelKind.GMM) {
       s.put("icl", r.icl());
     } else {
       s.put("inertia", r.inertia());
@@ -97,8 +111,14 @@ public final class SummaryJson {
     if (skipped != null) {
       skipped.rows().examples().forEach(ex::add);
     }
+    if (standardErrors != null) {
+      s.set("standardErrors", StandardErrorsJson.node(standardErrors, r.covariance(), r.d()));
+    }
     ArrayNode w = s.putArray("warnings");
     r.warnings().forEach(w::add);
+    if (standardErrors != null && standardErrors.warning() != null) {
+      w.add(standardErrors.warning());
+    }
     s.set("run", ModelJson.JSON.valueToTree(run));
     try {
       return ModelJson.JSON.writeValueAsString(s) + "\n";
@@ -116,6 +136,9 @@ public final class SummaryJson {
       o.set("trace", ModelJson.vector(c.trace()));
       if (r.kind() == ModelKind.KMEANS) {
         o.set("inertiaTrace", ModelJson.vector(c.inertiaTrace()));
+      }
+      if (r.kind() == ModelKind.VBGMM) {
+        o.set("elboTrace", ModelJson.vector(c.elboTrace()));
       }
       o.put("score", c.score());
     }

@@ -133,9 +133,11 @@ public final class HtmlReport {
     if (summary.has("elbo")) {
       t.put("lower bound (ELBO)", fmt(summary.path("elbo").asDouble()));
     }
-    t.put("BIC / AIC" + (summary.has("icl") ? " / ICL" : ""), fmt(summary.path("bic").asDouble()) + " / "
-        + fmt(summary.path("aic").asDouble()) + (summary.has("icl") ? " / " + fmt(summary.path("icl").asDouble()) : "")
-        + " (lower is better)");
+    if (summary.has("bic")) {
+      t.put("BIC / AIC" + (summary.has("icl") ? " / ICL" : ""), fmt(summary.path("bic").asDouble()) + " / "
+          + fmt(summary.path("aic").asDouble()) + (summary.has("icl") ? " / " + fmt(summary.path("icl").asDouble())
+          : "") + " (lower is better)");
+    }
     t.put("started", run.path("startedAt").asText("?"));
     t.put("time", String.format(Locale.ROOT, "%.1f s", run.path("seconds").asDouble()) + " on "
         + run.path("master").asText("?") + ", " + run.path("partitions").asInt() + " partition(s)");
@@ -160,12 +162,13 @@ public final class HtmlReport {
   // ---- convergence ----
 
   private void convergence() {
-    boolean vb = summary.has("elboTrace") && !summary.has("restarts");
+    boolean vb = summary.has("elboTrace");
     String what = kmeans() ? "K-means objective" : vb ? "lower bound" : "log-likelihood";
     section("convergence", "Convergence: the " + what + (kmeans() ? " per pass" : " per iteration"),
         kmeans() ? "Each line is one restart; K-means lowers the sum of squared distances J with every pass until "
             + "no assignment changes. The thick line is the restart kept (lowest final J)."
-            : vb ? "Variational EM raises the evidence lower bound with every iteration until it levels off."
+            : vb ? "Variational EM raises the evidence lower bound (ELBO) with every iteration until it levels "
+                + "off; each line is one restart, the thick one kept (highest final bound)."
             : "Each line is one restart (a fit from another seeded start); EM never lowers the log-likelihood, so "
                 + "every line rises and levels off. The thick line is the restart kept (highest final "
                 + "log-likelihood); restarts that level off lower found a worse local maximum, and restarts that "
@@ -175,7 +178,8 @@ public final class HtmlReport {
     if (summary.has("restarts")) {
       for (JsonNode r : summary.path("restarts")) {
         int c = r.path("candidate").asInt();
-        double[] y = doubles(kmeans() && r.has("inertiaTrace") ? r.get("inertiaTrace") : r.path("trace"));
+        double[] y = doubles(kmeans() && r.has("inertiaTrace") ? r.get("inertiaTrace")
+            : vb && r.has("elboTrace") ? r.get("elboTrace") : r.path("trace"));
         String last = y.length == 0 ? "" : ": ends at " + fmt(y[y.length - 1]);
         series.add(new Charts.Series("restart " + c + (c == kept ? " (kept)" : "") + last, index(y.length), y,
             c == kept ? "#1f4e79" : Palette.of(1 + (c % 9)), c == kept));
@@ -185,7 +189,7 @@ public final class HtmlReport {
           ? summary.get("inertiaTrace") : summary.path("trace"));
       series.add(new Charts.Series(vb ? "lower bound" : "the fit", index(y.length), y, "#1f4e79", true));
     }
-    String yTitle = kmeans() ? "inertia J (sum of squared distances)" : vb ? "evidence lower bound (nats)"
+    String yTitle = kmeans() ? "inertia J (sum of squared distances)" : vb ? "evidence lower bound (nats, all rows)"
         : "mean log-likelihood per row (nats)";
     html.append(figure(Charts.lines("chart-trace", "the " + what + " per iteration, one line per restart", Charts.WIDE,
         kmeans() ? "K-means pass (0 = the seeded centres)" : "iteration (0 = the starting parameters)", yTitle, series,
@@ -254,7 +258,7 @@ public final class HtmlReport {
 
   private void components() {
     JsonNode se = summary.path("standardErrors");
-    boolean hasSe = se.has("weights");
+    boolean hasSe = se.path("weights").isArray();
     section("components", "The components", (kmeans()
         ? "Each cluster's share of the rows and its centre."
         : "Each component's weight (its share of the data), the rows assigned to it (by highest probability), "
@@ -262,7 +266,8 @@ public final class HtmlReport {
             + "condition number (largest over smallest) says how elongated it is; a very large one means a "
             + "nearly flat component.")
         + (hasSe ? " Standard errors (± one standard error, " + se.path("method").asText("?")
-            + " information) follow each estimate." : ""));
+            + " information) follow each estimate." : se.has("reason") ? " Standard errors were asked for but not "
+            + "computed: " + se.path("reason").asText() + "." : ""));
     double[] sizes = doubles(summary.path("clusterSizes"));
     html.append("<table class=\"numbers\" id=\"table-components\">\n<tr><th>component</th><th>weight</th>")
         .append("<th>rows assigned</th>");

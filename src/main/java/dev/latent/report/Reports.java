@@ -35,7 +35,7 @@ public final class Reports {
    * bounds the pair's Bayes error, which is at most sqrt(w_i w_j) times it. Null for K-means.
    */
   static HtmlReport.Overlap overlap(MixtureModel model) {
-    if (model.kind() != ModelKind.GMM) {
+    if (model.kind() == ModelKind.KMEANS) {
       return null;
     }
     double[][] cov = new double[model.k()][];

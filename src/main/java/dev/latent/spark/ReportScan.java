@@ -35,7 +35,7 @@ public final class ReportScan {
     } catch (Mixture.DegenerateComponentException e) {
       throw new IllegalStateException("the fitted model cannot score rows: " + e.getMessage(), e);
     }
-    boolean soft = model.kind() == ModelKind.GMM;
+    boolean soft = model.kind() != ModelKind.KMEANS;
     int d = mixture.d;
     SampleTask draw = new SampleTask(new double[0][], RowRandom.mix(seed ^ STEP), STEP, ReportData.SAMPLE_ROWS);
     Broadcast<Mixture> b = jsc.broadcast(mixture);

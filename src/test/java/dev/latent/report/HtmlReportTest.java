@@ -224,6 +224,38 @@ class HtmlReportTest {
   }
 
   @Test
+  void vbRestartsDrawTheirLowerBounds() {
+    MixtureModel m = ReportFixtures.gmm();
+    ObjectNode s = ReportFixtures.summary(m);
+    s.put("model", "vbgmm");
+    ReportFixtures.addVariational(s);
+    for (JsonNode r : s.get("restarts")) {
+      ((ObjectNode) r).set("elboTrace", ReportFixtures.array(-900 - r.get("candidate").asInt(), -800));
+    }
+    Document doc = ReportXml.parse(render(s, m, ReportFixtures.data(m, 30, true), null));
+    List<Element> lines = ReportXml.all(ReportXml.byId(doc, "chart-trace"), "polyline", "series");
+    assertEquals(3, lines.size());
+    for (Element l : lines) {
+      int c = Integer.parseInt(l.getAttribute("data-name").replaceAll("restart (\\d+).*", "$1"));
+      assertArrayEquals(new double[] {-900 - c, -800}, ReportXml.numbers(l.getAttribute("data-values")), 0.0);
+    }
+  }
+
+  @Test
+  void standardErrorsThatCouldNotBeComputedSayWhy() {
+    MixtureModel m = ReportFixtures.gmm();
+    ObjectNode s = ReportFixtures.summary(m);
+    ObjectNode se = s.putObject("standardErrors");
+    se.put("method", "opg");
+    se.putNull("weights");
+    se.put("reason", "the information matrix is singular");
+    Document doc = ReportXml.parse(render(s, m, ReportFixtures.data(m, 30, true), null));
+    String text = ReportXml.text(ReportXml.byId(doc, "components"));
+    assertTrue(text.contains("not computed: the information matrix is singular"), text);
+    assertFalse(text.contains("±"));
+  }
+
+  @Test
   void withoutReportDataTheClustersSectionSaysSo() {
     MixtureModel m = ReportFixtures.gmm();
     Document doc = ReportXml.parse(render(ReportFixtures.summary(m), m, null, null));
