@@ -13,10 +13,14 @@ final class Scale {
 
   /** Maps [lo, hi] onto pixels [p0, p1]; an empty range is widened so that the map stays finite. */
   Scale(double lo, double hi, double p0, double p1) {
-    if (!(hi > lo)) {
-      double pad = lo == 0 ? 1.0 : Math.abs(lo) * 0.05;
-      lo -= pad;
-      hi += pad;
+    // A range narrower than a few parts in 1e9 of its values (a converged trace that no longer moves) has no
+    // ticks that print apart: show it as a band around its middle instead.
+    double mid = (lo + hi) / 2;
+    double scale = Math.max(Math.abs(lo), Math.abs(hi));
+    if (!(hi - lo > 1e-9 * scale) || !(hi > lo)) {
+      double pad = scale == 0 ? 1.0 : scale * 1e-6;
+      lo = mid - pad;
+      hi = mid + pad;
     }
     this.lo = lo;
     this.hi = hi;
@@ -90,7 +94,7 @@ final class Scale {
     if (a >= 1e6 || a < 1e-3) {
       return String.format(Locale.ROOT, "%.3g", v);
     }
-    int decimals = Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
+    int decimals = step > 0 ? Math.max(0, Math.min(15, (int) -Math.floor(Math.log10(step) + 1e-9))) : 6;
     return String.format(Locale.ROOT, "%." + decimals + "f", v);
   }
 }
