@@ -53,14 +53,15 @@ public record FitOptions(
     boolean resume,
     PriorSettings priors,
     InformationMethod standardErrors,
-    Annealing annealing) {
+    Annealing annealing,
+    boolean htmlReport) {
 
   public static final Set<String> KEYS = Set.of("input", "output", "k", "model", "covariance", "features",
       "exclude", "init", "init-labels", "weight-col", "max-iter", "tol", "reg-covar", "seed", "restarts",
       "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to",
       "on-bad-row", "checkpoint", "standard-errors",
       "weight-prior", "weight-concentration", "mean-precision", "degrees-of-freedom",
-      "fixed-variance", "anneal-start", "anneal-factor");
+      "fixed-variance", "anneal-start", "anneal-factor", "report");
   public static final Set<String> FLAGS = Set.of("overwrite", "resume", "anneal");
 
   /** The --init values that name a seeding method; anything else is the path of a model file. */
@@ -116,6 +117,10 @@ public record FitOptions(
     if (s.flag("resume") && checkpoint == null) {
       throw new UsageException("--resume needs --checkpoint DIR (the folder to resume from)");
     }
+    String report = s.string("report", "html");
+    if (!report.equals("html") && !report.equals("none")) {
+      throw new UsageException("--report is html or none, got '" + report + "'");
+    }
     PriorSettings priors = VariationalOptions.from(s, model, ks[0] != ks[1] || all);
     if (!s.list("features").isEmpty() && !s.list("exclude").isEmpty()) {
       throw new UsageException("--features and --exclude cannot be used together");
@@ -152,7 +157,7 @@ public record FitOptions(
         s.flag("resume"),
         priors,
         standardErrors,
-        annealing);
+        annealing, report.equals("html"));
   }
 
   /**

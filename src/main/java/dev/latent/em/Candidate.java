@@ -561,7 +561,12 @@ final class Candidate implements Serializable {
         initIterations, logLik, gmm ? last.classLogLik() : 0.0, inertia, last.weightSum(), last.rows(), sizes,
         List.copyOf(warnings), index, candidateScores, init,
         variational() ? new VariationalFit(priors, posterior, finalScore(), toArray(elboTrace)) : null,
-        spec.annealing().anneal() ? List.copyOf(stages) : null, spec.annealing().fixed());
+        spec.annealing().anneal() ? List.copyOf(stages) : null, spec.annealing().fixed(), List.of());
+  }
+
+  /** This candidate's history for the report: its trace and final score. */
+  FitResult.Restart restart(double score) {
+    return new FitResult.Restart(index, toArray(trace), toArray(inertiaTrace), toArray(elboTrace), score);
   }
 
   private static double[] toArray(List<Double> l) {

@@ -149,7 +149,11 @@ public final class Sweep implements Serializable {
         journal.info((many ? specs.get(s).label() + ": " : "") + "kept candidate " + best + " of " + cands.size()
             + " (score " + scores[best] + ")");
       }
-      out.add(cands.get(best).result(scores));
+      List<FitResult.Restart> restarts = new ArrayList<>();
+      for (int c = 0; c < cands.size(); c++) {
+        restarts.add(cands.get(c).restart(scores[c]));
+      }
+      out.add(cands.get(best).result(scores).withRestarts(restarts));
     }
     return out;
   }

@@ -21,6 +21,9 @@ import dev.latent.io.ModelStore;
 import dev.latent.io.OutputDir;
 import dev.latent.io.SummaryJson;
 import dev.latent.model.MixtureModel;
+import dev.latent.report.ReportData;
+import dev.latent.report.ReportDataJson;
+import dev.latent.report.Reports;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,10 +80,17 @@ public final class FitJob {
             provenance(jsc, o, files, data.columns.rows));
         out.writeText("model.json", ModelJson.write(model));
         writeAssignments(jsc, o, files, schema, model, r, out);
+        ReportData report = o.htmlReport() ? ReportScan.run(jsc, data.blocks, model, o.seed(), data.columns,
+            o.aggregationDepth()) : null;
         double seconds = (System.nanoTime() - t0) / 1e9;
-        out.writeText("summary.json", SummaryJson.write(r, features,
+        String summary = SummaryJson.write(r, features,
             run(jsc, o, started, seconds, data.blocks.getNumPartitions(), out, fit.from()), selection, aligned,
-            new SummaryJson.Skipped(o.skipBadRows(), data.skipped), standardErrors));
+            new SummaryJson.Skipped(o.skipBadRows(), data.skipped), standardErrors);
+        out.writeText("summary.json", summary);
+        if (report != null) {
+          out.writeText(ReportDataJson.FILE, ReportDataJson.write(report));
+          out.writeText(Reports.HTML, Reports.html(summary, model, report));
+        }
         out.commit();
         if (checkpoints != null) {
           // The output is the fit's result now; a later run with --resume starts afresh.
