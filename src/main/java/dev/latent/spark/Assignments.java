@@ -232,7 +232,9 @@ public final class Assignments {
           continue;
         }
         try {
-          parser.features(parser.fields(line, lineNo), lineNo, x, 0);
+          if (!parser.plainFeatures(line, x, 0)) {
+            parser.features(parser.fields(line, lineNo), lineNo, x, 0);
+          }
           if (scoring.unitRows() && !Distance.normalise(x, 0, x.length)) {
             throw InputException.at(file, lineNo, 0, "the row's features are all zero: it has no direction for"
                 + " the cosine distance");
