@@ -52,6 +52,8 @@ public final class Main {
         --overwrite                   replace DIR once the new output is complete
         --on-bad-row fail|skip        a row that does not parse stops the run, or is left out and
                                       reported in summary.json [fail]
+        --assignments full|labels|none  per-row output: input columns, cluster and p0..p{K-1}; without
+                                      the probabilities; or none [full]
         --checkpoint DIR              save the EM state in DIR after every scan
         --resume                      continue from the checkpoint in DIR (starts afresh if there is none)
         --config FILE                 read settings from a properties file (flags win)

@@ -1,5 +1,6 @@
 package dev.latent.spark;
 
+import dev.latent.config.AssignmentColumns;
 import dev.latent.config.FitOptions;
 import dev.latent.em.Alignment;
 import dev.latent.em.CovarianceType;
@@ -128,9 +129,12 @@ public final class FitJob {
             r.covariances(), prov, r.kind() == ModelKind.KMEANS ? o.distance() : Distance.EUCLIDEAN);
         out.writeText("model.json", ModelJson.write(model));
         Mixture mixture = model.toMixture();
-        Assignments.write(jsc, files, schema, mixture,
-            Assignments.Scoring.forFit(r.kind() == ModelKind.GMM, cosine).skippingBadRows(o.skipBadRows()),
-            o.partitions(), out.staged("assignments"));
+        if (o.assignments() != AssignmentColumns.NONE) {
+          boolean probabilities = r.kind() == ModelKind.GMM && o.assignments() == AssignmentColumns.FULL;
+          Assignments.write(jsc, files, schema, mixture,
+              Assignments.Scoring.forFit(probabilities, cosine).skippingBadRows(o.skipBadRows()),
+              o.partitions(), out.staged("assignments"));
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("startedAt", started);

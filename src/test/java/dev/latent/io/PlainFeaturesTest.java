@@ -79,6 +79,20 @@ class PlainFeaturesTest {
   }
 
   @Test
+  void writtenNumbersReadBackExactlyAndAreNoLongerThanTheJdks() {
+    SplittableRandom rnd = new SplittableRandom(11);
+    for (int t = 0; t < 200_000; t++) {
+      double v = t % 2 == 0 ? Double.longBitsToDouble(rnd.nextLong() & 0x7fefffffffffffffL)
+          : Math.exp(-700 * rnd.nextDouble());
+      String s = DecimalText.of(v);
+      assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(Double.parseDouble(s)), s);
+      assertTrue(s.length() <= Double.toString(v).length(), s + " vs " + v);
+    }
+    assertEquals("1.0", DecimalText.of(1.0));
+    assertEquals("0.0", DecimalText.of(0.0));
+  }
+
+  @Test
   void otherLinesGoToTheCheckingPath() {
     RowParser p = parser(List.of("name"));
     double[] x = new double[3];
