@@ -81,6 +81,7 @@ final class Peers {
     Bench.say("GMM full  MLlib ml.GaussianMixture (%s, BLAS %s): %s (%d iterations; own start, mean"
         + " log-likelihood %.6f)", prefix, blasName(), g, lastG.summary().numIter(), meanLl);
     out.put("gmm_sec_per_iter", g.wall);
+    out.put("gmm_cpu_sec_per_iter", g.cpu);
     out.put("gmm_iters", lastG.summary().numIter());
     out.put("gmm_loglik", meanLl);
     for (String solver : new String[] {"row", "block"}) {
@@ -93,6 +94,7 @@ final class Peers {
       Bench.say("K-means   MLlib ml.KMeans solver=%s (%s, BLAS %s): %s (%d iterations; own k-means|| start, cost"
           + " %.6e)", solver, prefix, blasName(), km, last.summary().numIter(), last.summary().trainingCost());
       out.put("kmeans_" + solver + "_sec_per_iter", km.wall);
+      out.put("kmeans_" + solver + "_cpu_sec_per_iter", km.cpu);
       out.put("kmeans_" + solver + "_iters", last.summary().numIter());
     }
     out.put("blas", blasName());
