@@ -12,11 +12,9 @@ import java.util.Arrays;
  * step then runs over a whole tile per component (see {@link TileKernels}): the squared distances
  * (for full and tied covariances, the tile times the precision factor, minus the mean), the
  * log-sum-exp over components, and for soft assignment the statistics as one weighted Gram matrix per
- * component and tile. {@link RowEStep} is the row-at-a-time reference this is tested against. K-means
- * finds each row's nearest centre from one small matrix product per tile (see {@link #nearest}), with
- * the near ties recomputed, so its labels and distances are the reference's bitwise; other hard
- * assignment gets the reference's distances bitwise too; each row is added to its one component as the
- * reference does. Scratch arrays live with the partition's statistics, so nothing is
+ * component and tile. {@link RowEStep} is the row-at-a-time reference this is tested against; hard
+ * assignment (K-means) gets the same distances bitwise, so the same labels, and adds each row to its one
+ * component as the reference does. Scratch arrays live with the partition's statistics, so nothing is
  * allocated per row or per block.
  */
 public final class EStep {
@@ -75,8 +73,7 @@ public final class EStep {
         nearest(task, block, row0, n, np, s, stats, kernels);
         continue;
       }
-      // Hard assignment needs the row path's distances to the bit; soft ones only within rounding.
-      logits(task.mixture, s, np, kernels, task.assign == EStepTask.Assign.HARD);
+      logits(task.mixture, s, np, kernels);
       if (task.assign == EStepTask.Assign.HARD) {
         hard(task, block, row0, n, np, s, stats, kernels);
       } else {
@@ -86,8 +83,8 @@ public final class EStep {
     return stats;
   }
 
-  /** s.maha[j][r] and s.logit[j][r] for every component j and row r of the tile; {@code exact}: bitwise the row path's. */
-  private static void logits(Mixture m, Scratch s, int n, TileKernels kernels, boolean exact) {
+  /** s.maha[j][r] and s.logit[j][r] for every component j and row r of the tile. */
+  private static void logits(Mixture m, Scratch s, int n, TileKernels kernels) {
     int d = m.d;
     for (int j = 0; j < m.k; j++) {
       double[] maha = s.maha[j];
@@ -96,11 +93,7 @@ public final class EStep {
       switch (m.type) {
         case FULL, TIED -> {
           kernels.centre(s.xt, TILE, n, d, mu, s.diff);
-          if (exact) {
-            kernels.triangularNorms(f, d, s.diff, TILE, n, s.y, maha);
-          } else {
-            kernels.triangularNormsFused(f, d, s.diff, TILE, n, s.y, maha);
-          }
+          kernels.triangularNorms(f, d, s.diff, TILE, n, s.y, maha);
         }
         case DIAG -> kernels.diagonalNorms(s.xt, TILE, n, d, mu, f, maha);
         default -> kernels.sphericalNorms(s.xt, TILE, n, d, mu, f[0], maha);

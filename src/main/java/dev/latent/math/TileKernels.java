@@ -31,16 +31,6 @@ public interface TileKernels {
    */
   void triangularNorms(double[] f, int d, double[] diff, int stride, int n, double[] y, double[] m2);
 
-  /**
-   * As {@link #triangularNorms} with fused multiply-adds where the kernels have them: half the
-   * instructions, each sum rounded less often, so no longer bitwise the row path's. For soft assignment,
-   * whose results are compared to the row path's within a tolerance; hard assignment keeps the exact one.
-   */
-  default void triangularNormsFused(double[] f, int d, double[] diff, int stride, int n, double[] y,
-      double[] m2) {
-    triangularNorms(f, d, diff, stride, n, y, m2);
-  }
-
   /** m2[r] = sum_i ((x_ri - mu_i) f_i)^2: the diagonal model's squared distance. */
   void diagonalNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f, double[] m2);
 

@@ -89,54 +89,6 @@ public final class VectorTileKernels implements TileKernels {
   }
 
   @Override
-  public void triangularNormsFused(double[] f, int d, double[] diff, int stride, int n, double[] y, double[] m2) {
-    // triangularNorms with every multiply-add fused.
-    int r = 0;
-    for (; r + 4 * L <= n; r += 4 * L) {
-      DoubleVector m0 = DoubleVector.zero(S);
-      DoubleVector m1 = m0;
-      DoubleVector m2v = m0;
-      DoubleVector m3 = m0;
-      for (int i = 0; i < d; i++) {
-        int fr = i * d;
-        double f0 = f[fr];
-        DoubleVector y0 = DoubleVector.fromArray(S, diff, r).mul(f0);
-        DoubleVector y1 = DoubleVector.fromArray(S, diff, r + L).mul(f0);
-        DoubleVector y2 = DoubleVector.fromArray(S, diff, r + 2 * L).mul(f0);
-        DoubleVector y3 = DoubleVector.fromArray(S, diff, r + 3 * L).mul(f0);
-        for (int p = 1; p <= i; p++) {
-          double fp = f[fr + p];
-          int o = p * stride + r;
-          y0 = DoubleVector.fromArray(S, diff, o).fma(DoubleVector.broadcast(S, fp), y0);
-          y1 = DoubleVector.fromArray(S, diff, o + L).fma(DoubleVector.broadcast(S, fp), y1);
-          y2 = DoubleVector.fromArray(S, diff, o + 2 * L).fma(DoubleVector.broadcast(S, fp), y2);
-          y3 = DoubleVector.fromArray(S, diff, o + 3 * L).fma(DoubleVector.broadcast(S, fp), y3);
-        }
-        m0 = y0.fma(y0, m0);
-        m1 = y1.fma(y1, m1);
-        m2v = y2.fma(y2, m2v);
-        m3 = y3.fma(y3, m3);
-      }
-      m0.intoArray(m2, r);
-      m1.intoArray(m2, r + L);
-      m2v.intoArray(m2, r + 2 * L);
-      m3.intoArray(m2, r + 3 * L);
-    }
-    for (; r < n; r += L) {
-      DoubleVector m = DoubleVector.zero(S);
-      for (int i = 0; i < d; i++) {
-        int fr = i * d;
-        DoubleVector yv = DoubleVector.fromArray(S, diff, r).mul(f[fr]);
-        for (int p = 1; p <= i; p++) {
-          yv = DoubleVector.fromArray(S, diff, p * stride + r).fma(DoubleVector.broadcast(S, f[fr + p]), yv);
-        }
-        m = yv.fma(yv, m);
-      }
-      m.intoArray(m2, r);
-    }
-  }
-
-  @Override
   public void diagonalNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f, double[] m2) {
     for (int r = 0; r < n; r += L) {
       DoubleVector m = DoubleVector.zero(S);
