@@ -33,6 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
@@ -57,7 +59,9 @@ public class EStepKernelBench {
   @Param({"row", "java", "vector"})
   public String path;
 
-  @Param({"gmm", "kmeans"})
+  /** kmeans-general: the same centres as a spherical mixture of variance 1 + 2^-40, which takes the general
+   * hard path (a squared distance per component, argmax of the logits), for comparison with kmeans. */
+  @Param({"gmm", "kmeans", "kmeans-general"})
   public String model;
 
   @Param({"10"})
@@ -100,8 +104,16 @@ public class EStepKernelBench {
       }
       blocks.add(new DataBlock(rows, d, x, keys, null, null));
     }
-    task = model.equals("kmeans") ? EStepTask.nearest(means, EStepTask.Scatter.NONE)
-        : EStepTask.under(Mixture.of(CovarianceType.FULL, w, means, cov), false, EStepTask.Scatter.FULL);
+    double[][] unit = new double[k][];
+    for (int j = 0; j < k; j++) {
+      unit[j] = new double[] {1.0 + 0x1p-40};
+    }
+    task = switch (model) {
+      case "kmeans" -> EStepTask.nearest(means, EStepTask.Scatter.NONE);
+      case "kmeans-general" -> EStepTask.under(Mixture.of(CovarianceType.SPHERICAL, w, means, unit), true,
+          EStepTask.Scatter.NONE);
+      default -> EStepTask.under(Mixture.of(CovarianceType.FULL, w, means, cov), false, EStepTask.Scatter.FULL);
+    };
     kernels = switch (path) {
       case "java" -> Kernels.java();
       case "vector" -> Kernels.vector();
@@ -193,8 +205,19 @@ public class EStepKernelBench {
   }
 
   public static void main(String[] args) throws RunnerException {
-    Options opts = new OptionsBuilder().include(EStepKernelBench.class.getSimpleName())
-        .build();
+    if (args.length > 0 && args[0].equals("--help")) {
+      System.out.println("usage: submit/bench --kernels [JMH options, e.g. -p path=vector -p model=kmeans,kmeans-general"
+          + " -p k=8]");
+      return;
+    }
+    // Extra arguments are JMH's own, e.g. -p path=vector -p model=kmeans,kmeans-general.
+    Options opts;
+    try {
+      opts = new OptionsBuilder().parent(new CommandLineOptions(args))
+          .include(EStepKernelBench.class.getSimpleName()).build();
+    } catch (CommandLineOptionException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
     Collection<RunResult> results = new Runner(opts).run();
     double peak = Double.NaN;
     for (RunResult r : results) {
@@ -222,8 +245,8 @@ public class EStepKernelBench {
             + " row, %5.2f GFLOP/s as done = %4.1f%% of peak (nominal 4 n K d^2: %5.2f GFLOP/s)", p, k, ms,
             ms * 1e6 / N, gflops, 100 * gflops / peak, nominal));
       } else {
-        System.out.println(String.format(Locale.ROOT, "  K-means   %-7s K=%-3d %8.3f ms per pass, %6.1f ns per"
-            + " row", p, k, ms, ms * 1e6 / N));
+        System.out.println(String.format(Locale.ROOT, "  %-14s %-7s K=%-3d %8.3f ms per pass, %6.1f ns per"
+            + " row", model, p, k, ms, ms * 1e6 / N));
       }
     }
   }
