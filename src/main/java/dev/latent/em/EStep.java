@@ -178,7 +178,8 @@ public final class EStep {
    * the logits' rounding adds 4u |log w - d/2 log 2 pi|. A row whose two smallest e differ by more than
    * {@code tol} below (twice that bound) has the row path's label; the others, near ties, are recomputed
    * exactly by the row path's own operations. The best centre's distance is always recomputed exactly
-   * (d operations), so inertia and the log-likelihood are the row path's to the bit.
+   * ({@link TileKernels#bestDistances}, d operations per row), so inertia and the log-likelihood are the
+   * row path's to the bit.
    */
   private static void nearest(EStepTask task, DataBlock block, int row0, int n, int np, Scratch s,
       SuffStats stats, TileKernels kernels) {
@@ -188,6 +189,7 @@ public final class EStep {
     double[] x = block.x;
     kernels.centre(s.xt, TILE, np, d, s.shift, s.diff);
     kernels.nearestByProducts(s.diff, TILE, np, d, s.centres, s.cc, k, s.best, s.gap, s.xx, s.work);
+    kernels.bestDistances(s.xt, TILE, np, d, s.means, s.best, s.offsets, s.bestMaha);
     double perNorm = 0x1p-50 * (d + 8);
     double tol0 = perNorm * s.ccMax + 0x1p-50 * (Math.abs(m.logNorm(0)) + 1.0);
     boolean sumsOnly = task.scatter == EStepTask.Scatter.NONE;
@@ -206,12 +208,7 @@ public final class EStep {
       double logit;
       if (s.gap[r] > tol0 + perNorm * s.xx[r]) {
         j = s.best[r];
-        double[] mu = m.meanOf(j);
-        m2 = 0.0;
-        for (int i = 0; i < d; i++) {
-          double t = x[off + i] - mu[i];
-          m2 += t * t;
-        }
+        m2 = s.bestMaha[r];
         logit = m.logNorm(j) - 0.5 * m2;
       } else {
         m.logits(x, off, s.rowMaha, s.rowLogit, s.rowDiff);
@@ -341,6 +338,8 @@ public final class EStep {
     final double[][] resp;
     // K-means: the centres shifted by their mean, their squared norms, and per row the products' results.
     final double[] shift;
+    final double[] means;
+    final int[] offsets;
     final double[] centres;
     final double[] cc;
     double ccMax;
@@ -367,6 +366,8 @@ public final class EStep {
       logit = new double[k][tile];
       resp = new double[k][tile];
       shift = new double[d];
+      means = new double[k * d];
+      offsets = new int[tile];
       centres = new double[k * d];
       cc = new double[k];
       gap = new double[tile];
@@ -393,6 +394,7 @@ public final class EStep {
         double t = 0.0;
         for (int i = 0; i < d; i++) {
           double v = mu[i] - shift[i];
+          means[j * d + i] = mu[i];
           centres[j * d + i] = v;
           t += v * v;
         }

@@ -266,6 +266,20 @@ public final class JavaTileKernels implements TileKernels {
     }
   }
 
+  @Override
+  public void bestDistances(double[] xt, int stride, int n, int d, double[] c, int[] best, int[] offsets,
+      double[] dist) {
+    for (int r = 0; r < n; r++) {
+      int o = best[r] * d;
+      double m2 = 0.0;
+      for (int i = 0; i < d; i++) {
+        double t = xt[i * stride + r] - c[o + i];
+        m2 += t * t;
+      }
+      dist[r] = m2;
+    }
+  }
+
   /** sum_r a[ao + r] b[bo + r] with four independent partial sums. */
   static double dot(double[] a, int ao, double[] b, int bo, int n) {
     double s0 = 0.0;

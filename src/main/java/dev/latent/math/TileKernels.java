@@ -79,6 +79,13 @@ public interface TileKernels {
   void nearestByProducts(double[] xt, int stride, int n, int d, double[] c, double[] cc, int k, int[] best,
       double[] gap, double[] xx, double[] work);
 
+  /**
+   * dist[r] = sum_i (xt_ri - c_best[r],i)^2 for the centres c (k x d, row-major), the terms added from i = 0
+   * upward and separately rounded, as the row path does, so bitwise its squared distance to that centre.
+   * {@code offsets} is scratch of at least n.
+   */
+  void bestDistances(double[] xt, int stride, int n, int d, double[] c, int[] best, int[] offsets, double[] dist);
+
   /** Columns of rows {@code row0 .. row0 + n) of the row-major {@code x} (d per row) into {@code xt}. */
   static void toColumns(double[] x, int row0, int n, int d, double[] xt, int stride) {
     for (int r = 0; r < n; r++) {

@@ -402,4 +402,21 @@ public final class VectorTileKernels implements TileKernels {
       best[t] = (int) work[t];
     }
   }
+
+  @Override
+  public void bestDistances(double[] xt, int stride, int n, int d, double[] c, int[] best, int[] offsets,
+      double[] dist) {
+    // Each lane gathers its own row's centre; per row the operations and their order are the row path's.
+    for (int r = 0; r < n; r++) {
+      offsets[r] = best[r] * d;
+    }
+    for (int r = 0; r < n; r += L) {
+      DoubleVector m = DoubleVector.zero(S);
+      for (int i = 0; i < d; i++) {
+        DoubleVector t = DoubleVector.fromArray(S, xt, i * stride + r).sub(DoubleVector.fromArray(S, c, i, offsets, r));
+        m = m.add(t.mul(t));
+      }
+      m.intoArray(dist, r);
+    }
+  }
 }
