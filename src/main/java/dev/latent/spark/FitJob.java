@@ -2,6 +2,7 @@ package dev.latent.spark;
 
 import dev.latent.config.AssignmentColumns;
 import dev.latent.config.FitOptions;
+import dev.latent.config.VariationalOptions;
 import dev.latent.diagnostics.StandardErrors;
 import dev.latent.em.Alignment;
 import dev.latent.em.Distance;
@@ -48,11 +49,13 @@ public final class FitJob {
       InputSchema schema = InputSchema.resolve(files.name(0), files.header(), o.features(), o.exclude(),
           o.weightCol(), o.initLabels());
       List<String> features = List.of(schema.featureNames);
+      VariationalOptions.checkDimension(o.priors(), schema.dimension());
       MixtureFit.Settings settings = settings(conf, o, features);
       MixtureModel previous = o.alignTo() == null ? null : previousModel(conf, o, features);
       LOG.info("input {}: {} file(s), features {}", o.input(), files.files().size(), features);
       try (InputData data = InputData.load(jsc, files, schema, o.k(), o.partitions(), o.aggregationDepth(),
           o.distance() == Distance.COSINE, o.skipBadRows())) {
+        VariationalOptions.checkData(o.priors(), o.covariance(), data.columns, features, o.input());
         MixtureFit.Data cached = new MixtureFit.Data(data.blocks, schema.dimension(), data.columns, data.skipped);
         CheckpointStore checkpoints = o.checkpoint() == null ? null
             : CheckpointStore.open(conf, o.checkpoint(), checkpointIdentity(o, features, files, data.columns.rows));
@@ -101,7 +104,8 @@ public final class FitJob {
       start = initialModel(conf, o, features);
     }
     return new MixtureFit.Settings(o.model(), o.covarianceTypes(), o.k(), o.kMax(), o.maxIter(), o.tol(),
-        o.regCovar(), o.seed(), init, start, o.restarts(), o.distance(), o.criterion(), o.aggregationDepth());
+        o.regCovar(), o.seed(), init, start, o.restarts(), o.distance(), o.criterion(), o.aggregationDepth(),
+        o.priors());
   }
 
   /** What a checkpoint must match to be resumed: the settings, features, input files and row count. */
@@ -148,7 +152,7 @@ public final class FitJob {
     if (o.assignments() == AssignmentColumns.NONE) {
       return;
     }
-    boolean probabilities = r.kind() == ModelKind.GMM && o.assignments() == AssignmentColumns.FULL;
+    boolean probabilities = r.kind().gaussian() && o.assignments() == AssignmentColumns.FULL;
     Assignments.write(jsc, files, schema, mixture,
         Assignments.Scoring.forFit(probabilities, o.distance() == Distance.COSINE)
             .skippingBadRows(o.skipBadRows()),
