@@ -68,6 +68,8 @@ public final class Main {
                                       1998), each to --tol, the last at beta = 1; with --fixed-variance,
                                       the variance path S, S/f, S/f^2, ... down to hard assignments
         --anneal-start B [0.1]  --anneal-factor F [2]   the first beta and the factor between stages
+        --assignments full|labels|none  per-row output: input columns, cluster and p0..p{K-1}; without
+                                      the probabilities; or none [full]
         --checkpoint DIR              save the EM state in DIR after every scan
         --resume                      continue from the checkpoint in DIR (starts afresh if there is none)
         --standard-errors observed|opg|none   standard errors of weights, means and covariances from

@@ -54,14 +54,15 @@ public record FitOptions(
     PriorSettings priors,
     InformationMethod standardErrors,
     Annealing annealing,
-    boolean htmlReport) {
+    boolean htmlReport,
+    AssignmentColumns assignments) {
 
   public static final Set<String> KEYS = Set.of("input", "output", "k", "model", "covariance", "features",
       "exclude", "init", "init-labels", "weight-col", "max-iter", "tol", "reg-covar", "seed", "restarts",
       "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to",
       "on-bad-row", "checkpoint", "standard-errors",
       "weight-prior", "weight-concentration", "mean-precision", "degrees-of-freedom",
-      "fixed-variance", "anneal-start", "anneal-factor", "report");
+      "fixed-variance", "anneal-start", "anneal-factor", "report", "assignments");
   public static final Set<String> FLAGS = Set.of("overwrite", "resume", "anneal");
 
   /** The --init values that name a seeding method; anything else is the path of a model file. */
@@ -157,7 +158,7 @@ public record FitOptions(
         s.flag("resume"),
         priors,
         standardErrors,
-        annealing, report.equals("html"));
+        annealing, report.equals("html"), AssignmentColumns.parse(s.string("assignments", "full")));
   }
 
   /**
@@ -318,6 +319,7 @@ public record FitOptions(
       }
       m.put("annealFactor", annealing.factor());
     }
+    m.put("assignments", assignments.key());
     if (priors != null) {
       m.put("weightPrior", priors.weightPrior().key());
       putIfSet(m, "weightConcentration", priors.weightConcentration());

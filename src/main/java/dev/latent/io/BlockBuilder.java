@@ -75,8 +75,11 @@ public final class BlockBuilder {
     }
     long key = DataBlock.rowKey(fileIndex, lineNo);
     try {
-      String[] f = parser.fields(line, lineNo);
-      parser.features(f, lineNo, x, rows * d);
+      String[] f = null;
+      if (w != null || labels != null || !parser.plainFeatures(line, x, rows * d)) {
+        f = parser.fields(line, lineNo);
+        parser.features(f, lineNo, x, rows * d);
+      }
       if (unitRows && !Distance.normalise(x, rows * d, d)) {
         throw InputException.at(file, lineNo, 0, "the row's features are all zero: it has no direction for the"
             + " cosine distance");

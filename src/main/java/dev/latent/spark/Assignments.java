@@ -5,6 +5,7 @@ import dev.latent.em.Mixture;
 import dev.latent.em.OutlierThreshold;
 import dev.latent.em.Posterior;
 import dev.latent.io.CsvLine;
+import dev.latent.io.DecimalText;
 import dev.latent.io.InputException;
 import dev.latent.io.InputSchema;
 import dev.latent.io.RowParser;
@@ -232,7 +233,9 @@ public final class Assignments {
           continue;
         }
         try {
-          parser.features(parser.fields(line, lineNo), lineNo, x, 0);
+          if (!parser.plainFeatures(line, x, 0)) {
+            parser.features(parser.fields(line, lineNo), lineNo, x, 0);
+          }
           if (scoring.unitRows() && !Distance.normalise(x, 0, x.length)) {
             throw InputException.at(file, lineNo, 0, "the row's features are all zero: it has no direction for"
                 + " the cosine distance");
@@ -249,11 +252,11 @@ public final class Assignments {
         s.append(line).append(',').append(c);
         if (scoring.soft()) {
           for (double p : post.probabilities()) {
-            s.append(',').append(p);
+            s.append(',').append(DecimalText.of(p));
           }
         }
         if (scoring.density()) {
-          s.append(',').append(logDensity);
+          s.append(',').append(DecimalText.of(logDensity));
         }
         if (scoring.flagOutliers()) {
           s.append(',').append(logDensity <= scoring.outlierBelow() ? '1' : '0');

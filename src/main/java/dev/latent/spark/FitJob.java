@@ -1,5 +1,6 @@
 package dev.latent.spark;
 
+import dev.latent.config.AssignmentColumns;
 import dev.latent.config.FitOptions;
 import dev.latent.config.VariationalOptions;
 import dev.latent.diagnostics.StandardErrors;
@@ -159,8 +160,12 @@ public final class FitJob {
     } catch (Mixture.DegenerateComponentException e) {
       throw new IllegalStateException("the fitted model cannot score rows: " + e.getMessage(), e);
     }
+    if (o.assignments() == AssignmentColumns.NONE) {
+      return;
+    }
+    boolean probabilities = r.kind().gaussian() && o.assignments() == AssignmentColumns.FULL;
     Assignments.write(jsc, files, schema, mixture,
-        Assignments.Scoring.forFit(r.kind().gaussian(), o.distance() == Distance.COSINE)
+        Assignments.Scoring.forFit(probabilities, o.distance() == Distance.COSINE)
             .skippingBadRows(o.skipBadRows()),
         o.partitions(), out.staged("assignments"));
   }
