@@ -46,7 +46,7 @@ final class ParamSet {
     weightCol = new Param<>(parent, "weightCol", "per-row sample weight column; empty for weight 1");
     k = new IntParam(parent, "k", "number of components (> 0)", ParamValidators.gt(0));
     maxIter = new IntParam(parent, "maxIter", "maximum number of iterations (>= 1)", ParamValidators.gtEq(1));
-    tol = new DoubleParam(parent, "tol", "stop when the MEAN log-likelihood per unit weight changes by less than"
+    tol = new DoubleParam(parent, "tol", "stop when the mean log-likelihood (per unit weight) changes by less than"
         + " tol (scikit-learn's rule; Spark's GaussianMixture applies tol to the total); K-means: when J's"
         + " relative decrease falls below tol (0: when no assignment changes)", ParamValidators.gtEq(0));
     seed = new LongParam(parent, "seed", "random seed (all randomness is derived per row from it)");

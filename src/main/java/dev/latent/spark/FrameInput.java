@@ -374,6 +374,7 @@ public final class FrameInput implements AutoCloseable {
       return c;
     }
 
+    /** Adds the row at position {@code rowKey} of the input; returns a full block, or null. */
     private DataBlock add(InternalRow row, long rowKey) {
       if (x == null) {
         x = new double[capacity * plan.d];
@@ -407,10 +408,10 @@ public final class FrameInput implements AutoCloseable {
         if (!skipBadRows) {
           throw e;
         }
-        bad.add(rowKey, e.getMessage());
+        bad.add(DataBlock.positionKey(rowKey), e.getMessage());
         return null;
       }
-      keys[n++] = rowKey;
+      keys[n++] = DataBlock.positionKey(rowKey);
       return n == capacity ? flush() : null;
     }
 
