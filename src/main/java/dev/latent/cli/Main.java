@@ -30,6 +30,7 @@ public final class Main {
       usage:
         latent fit --input PATH --k K|KMIN..KMAX --output DIR [options]
         latent predict --model DIR/model.json --input PATH --output DIR [--outlier-quantile Q] [--overwrite]
+                       [--format F] [--output-format csv|parquet]
         latent sample --model DIR/model.json --n N --output DIR [--seed S] [--partitions P] [--overwrite]
 
       fit options (defaults in brackets; the same keys work in a --config properties file):
@@ -55,6 +56,8 @@ public final class Main {
         --checkpoint DIR              save the EM state in DIR after every scan
         --resume                      continue from the checkpoint in DIR (starts afresh if there is none)
         --config FILE                 read settings from a properties file (flags win)
+        --format auto|csv|parquet|orc|json   input format [auto: by extension; CSV otherwise]
+        --output-format csv|parquet   format of the assignments [csv]
 
       predict: --outlier-quantile Q flags (column outlier = 1) the rows whose log-density is among the
         lowest fraction Q (Gaussian mixtures only; the threshold is exact).

@@ -187,11 +187,12 @@ public class GaussianMixtureModel extends Model<GaussianMixtureModel>
     Features.Scorer s = scorer();
     StructType scores = new StructType().add("prediction", DataTypes.IntegerType, false)
         .add("probability", SQLDataTypes.VectorType(), false).add("logDensity", DataTypes.DoubleType, false);
+    // Marked nondeterministic so the optimiser never inlines it once per extracted field (three E-steps a row).
     UserDefinedFunction f = functions.udf((UDF1<Vector, Row>) v -> {
       int c = s.score(v);
       Posterior p = s.last();
       return RowFactory.create(c, Vectors.dense(p.probabilities().clone()), p.logDensity());
-    }, scores);
+    }, scores).asNondeterministic();
     Column in = Features.vector(dataset.schema(), Features.columns(this));
     Dataset<Row> out = dataset.toDF().withColumn(SCORES, f.apply(in));
     out = out.withColumn(getPredictionCol(), out.col(SCORES + ".prediction"));

@@ -12,7 +12,6 @@ import dev.latent.em.ModelKind;
 import dev.latent.em.StartParams;
 import dev.latent.io.CheckpointStore;
 import dev.latent.io.InputException;
-import dev.latent.io.InputSchema;
 import dev.latent.io.ModelJson;
 import dev.latent.io.ModelStore;
 import dev.latent.io.OutputDir;
@@ -41,46 +40,40 @@ public final class FitJob {
     String started = Instant.now().toString();
     Configuration conf = jsc.hadoopConfiguration();
     OutputDir out = OutputDir.prepare(conf, o.output(), o.overwrite());
-    try (out) {
-      InputFiles files = InputFiles.resolve(conf, o.input());
-      InputSchema schema = InputSchema.resolve(files.name(0), files.header(), o.features(), o.exclude(),
-          o.weightCol(), o.initLabels());
-      List<String> features = List.of(schema.featureNames);
+    try (out; FitInput input = FitInput.open(jsc, o)) {
+      List<String> features = input.features();
       MixtureFit.Settings settings = settings(conf, o, features);
       MixtureModel previous = o.alignTo() == null ? null : previousModel(conf, o, features);
-      LOG.info("input {}: {} file(s), features {}", o.input(), files.files().size(), features);
-      try (InputData data = InputData.load(jsc, files, schema, o.k(), o.partitions(), o.aggregationDepth(),
-          o.distance() == Distance.COSINE, o.skipBadRows())) {
-        MixtureFit.Data cached = new MixtureFit.Data(data.blocks, schema.dimension(), data.columns, data.skipped);
-        CheckpointStore checkpoints = o.checkpoint() == null ? null
-            : CheckpointStore.open(conf, o.checkpoint(), checkpointIdentity(o, features, files, data.columns.rows));
-        MixtureFit.Result fit = MixtureFit.fit(jsc, cached, settings, features, o.input(),
-            checkpoints == null ? null : new MixtureFit.Checkpointing(
-                specs -> resumeFrom(checkpoints, o, specs, schema.dimension()), checkpoints::save));
-        FitResult r = fit.best();
-        SummaryJson.Selection selection = fit.sweep()
-            ? new SummaryJson.Selection(o.criterion(), fit.table(), fit.chosen()) : null;
-        SummaryJson.Aligned aligned = null;
-        if (previous != null) {
-          Alignment a = Alignment.of(r.means(), previous.means());
-          r = r.permuted(a.order());
-          aligned = aligned(o, a, r, previous);
-        }
-        MixtureModel model = MixtureFit.model(r, features, o.distance(),
-            provenance(jsc, o, files, data.columns.rows));
-        out.writeText("model.json", ModelJson.write(model));
-        writeAssignments(jsc, o, files, schema, model, r, out);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        out.writeText("summary.json", SummaryJson.write(r, features,
-            run(jsc, o, started, seconds, data.blocks.getNumPartitions(), out, fit.from()), selection, aligned,
-            new SummaryJson.Skipped(o.skipBadRows(), data.skipped)));
-        out.commit();
-        if (checkpoints != null) {
-          // The output is the fit's result now; a later run with --resume starts afresh.
-          checkpoints.clear();
-        }
-        return new Outcome(out.target(), r, seconds, selection == null ? 1 : fit.table().size());
+      LOG.info("input {}: {} file(s), features {}", o.input(), input.files().size(), features);
+      MixtureFit.Data cached = input.load(o);
+      long n = cached.columns().rows;
+      CheckpointStore checkpoints = o.checkpoint() == null ? null
+          : CheckpointStore.open(conf, o.checkpoint(), checkpointIdentity(o, features, input.files(), n));
+      MixtureFit.Result fit = MixtureFit.fit(jsc, cached, settings, features, o.input(),
+          checkpoints == null ? null : new MixtureFit.Checkpointing(
+              specs -> resumeFrom(checkpoints, o, specs, cached.d()), checkpoints::save));
+      FitResult r = fit.best();
+      SummaryJson.Selection selection = fit.sweep()
+          ? new SummaryJson.Selection(o.criterion(), fit.table(), fit.chosen()) : null;
+      SummaryJson.Aligned aligned = null;
+      if (previous != null) {
+        Alignment a = Alignment.of(r.means(), previous.means());
+        r = r.permuted(a.order());
+        aligned = aligned(o, a, r, previous);
       }
+      MixtureModel model = MixtureFit.model(r, features, o.distance(), provenance(jsc, o, input.files(), n));
+      out.writeText("model.json", ModelJson.write(model));
+      input.writeAssignments(jsc, o, mixture(model), r.kind() == ModelKind.GMM, out);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      out.writeText("summary.json", SummaryJson.write(r, features,
+          run(jsc, o, started, seconds, cached.blocks().getNumPartitions(), out, fit.from()), selection, aligned,
+          new SummaryJson.Skipped(o.skipBadRows(), cached.skipped())));
+      out.commit();
+      if (checkpoints != null) {
+        // The output is the fit's result now; a later run with --resume starts afresh.
+        checkpoints.clear();
+      }
+      return new Outcome(out.target(), r, seconds, selection == null ? 1 : fit.table().size());
     }
   }
 
@@ -101,12 +94,12 @@ public final class FitJob {
   }
 
   /** What a checkpoint must match to be resumed: the settings, features, input files and row count. */
-  private static Map<String, Object> checkpointIdentity(FitOptions o, List<String> features, InputFiles files,
+  private static Map<String, Object> checkpointIdentity(FitOptions o, List<String> features, List<String> files,
       long rows) {
     Map<String, Object> fit = new LinkedHashMap<>();
     fit.put("settings", o.asProvenance());
     fit.put("features", features);
-    fit.put("inputFiles", files.files());
+    fit.put("inputFiles", files);
     fit.put("rows", rows);
     return fit;
   }
@@ -120,10 +113,10 @@ public final class FitJob {
   }
 
   /** How the model was made, as model.json records it. */
-  private static Map<String, Object> provenance(JavaSparkContext jsc, FitOptions o, InputFiles files, long rows) {
+  private static Map<String, Object> provenance(JavaSparkContext jsc, FitOptions o, List<String> files, long rows) {
     Map<String, Object> prov = new LinkedHashMap<>();
     prov.put("settings", o.asProvenance());
-    prov.put("inputFiles", files.files());
+    prov.put("inputFiles", files);
     prov.put("rows", rows);
     prov.put("createdAt", Instant.now().toString());
     prov.put("latentVersion", Versions.latent());
@@ -132,19 +125,13 @@ public final class FitJob {
     return prov;
   }
 
-  /** Every input row with its cluster (and for GMMs p0..p{K-1}) in DIR/assignments. */
-  private static void writeAssignments(JavaSparkContext jsc, FitOptions o, InputFiles files, InputSchema schema,
-      MixtureModel model, FitResult r, OutputDir out) {
-    Mixture mixture;
+  /** The mixture that scores the assignments. */
+  private static Mixture mixture(MixtureModel model) {
     try {
-      mixture = model.toMixture();
+      return model.toMixture();
     } catch (Mixture.DegenerateComponentException e) {
       throw new IllegalStateException("the fitted model cannot score rows: " + e.getMessage(), e);
     }
-    Assignments.write(jsc, files, schema, mixture,
-        Assignments.Scoring.forFit(r.kind() == ModelKind.GMM, o.distance() == Distance.COSINE)
-            .skippingBadRows(o.skipBadRows()),
-        o.partitions(), out.staged("assignments"));
   }
 
   /** How the run went, for summary.json's {@code run}. */
