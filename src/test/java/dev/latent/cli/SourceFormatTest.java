@@ -91,6 +91,16 @@ class SourceFormatTest extends SharedSession {
         assertEquals(Integer.parseInt(expected.get(r)[cluster]), rows.get(r).getInt(0), "row " + r);
       }
     }
+    // predict on Parquet with the CSV fit's model: the same clusters, as CSV part files in the input's order.
+    Path csvKm = tmp.resolve("csv-kmeans");
+    Path pred = tmp.resolve("predict-pq");
+    Runs.ok(jsc, "predict", "--model", csvKm.toString(), "--input", parquet.toString(), "--output", pred.toString());
+    List<String[]> fitted = Runs.assignments(csvKm);
+    List<String[]> predicted = Runs.assignments(pred);
+    assertEquals(fitted.size(), predicted.size());
+    for (int r = 0; r < fitted.size(); r++) {
+      assertEquals(fitted.get(r)[fitted.get(r).length - 1], predicted.get(r)[predicted.get(r).length - 1], "row " + r);
+    }
     // CSV in, Parquet assignments out: features as doubles, in the input's order.
     Path out = fit("csv-pq", Refs.dataFile("penguins").toString(), "--output-format", "parquet");
     var df = inOrder(out.resolve("assignments"));

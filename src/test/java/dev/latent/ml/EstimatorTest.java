@@ -155,6 +155,64 @@ class EstimatorTest extends SharedSession {
     assertEquals(km.get("n_iter").asInt(), m.summary().numIter());
   }
 
+  /** A Vector column (dense or sparse), array<double> and numeric columns are the same rows; array<float> as float columns. */
+  @Test
+  void inputKindsGiveTheSameModel() {
+    double[][] x = Refs.features("iris");
+    Dataset<Row> cols = frame(x, IRIS, 3);
+    Dataset<Row> vec = new VectorAssembler().setInputCols(IRIS.toArray(String[]::new)).setOutputCol("features")
+        .transform(cols);
+    org.apache.spark.sql.Column c = org.apache.spark.sql.functions.col("features");
+    org.apache.spark.sql.expressions.UserDefinedFunction sparse = org.apache.spark.sql.functions.udf(
+        (org.apache.spark.sql.api.java.UDF1<Vector, Vector>) Vector::toSparse,
+        org.apache.spark.ml.linalg.SQLDataTypes.VectorType());
+    Dataset<Row> sparseVec = vec.withColumn("features", sparse.apply(c));
+    Dataset<Row> arr = vec.withColumn("features", org.apache.spark.ml.functions.vector_to_array(c));
+    GaussianMixture g = new GaussianMixture().setK(3).setSeed(3).setCovarianceType("full");
+    double[] expected = flat(g.fit(vec));
+    assertArrayEquals(expected, flat(g.fit(sparseVec)), 1e-12, "sparse");
+    assertArrayEquals(expected, flat(g.fit(arr)), 1e-12, "array<double>");
+    assertArrayEquals(expected, flat(g.copy(new org.apache.spark.ml.param.ParamMap())
+        .setFeaturesCols(IRIS.toArray(String[]::new)).fit(cols)), 1e-12, "numeric columns");
+    // array<float> reads the same floats as float columns.
+    Dataset<Row> floats = arr.withColumn("features", c.cast("array<float>"));
+    Dataset<Row> floatCols = cols;
+    for (String n : IRIS) {
+      floatCols = floatCols.withColumn(n, org.apache.spark.sql.functions.col(n).cast("float"));
+    }
+    assertArrayEquals(flat(g.copy(new org.apache.spark.ml.param.ParamMap()).setFeaturesCols(
+        IRIS.toArray(String[]::new)).fit(floatCols)), flat(g.fit(floats)), 1e-12, "array<float>");
+    // transform takes every kind as well.
+    assertEquals(150, g.fit(arr).transform(arr).filter("prediction >= 0").count());
+  }
+
+  private static double[] flat(GaussianMixtureModel m) {
+    MixtureModel v = m.latentModel();
+    double[] w = v.weights();
+    double[] mu = Refs.flatten(v.means());
+    double[] cov = Refs.flatten(v.covariances());
+    double[] all = new double[w.length + mu.length + cov.length];
+    System.arraycopy(w, 0, all, 0, w.length);
+    System.arraycopy(mu, 0, all, w.length, mu.length);
+    System.arraycopy(cov, 0, all, w.length + mu.length, cov.length);
+    return all;
+  }
+
+  @Test
+  void badFeaturesNameColumnAndRowOrAreSkipped() {
+    double[][] x = Refs.features("iris");
+    Dataset<Row> df = frame(x, IRIS, 2).withColumn("petal_width_cm", org.apache.spark.sql.functions.expr(
+        "CASE WHEN sepal_length_cm = 5.0 AND sepal_width_cm = 3.6 THEN double('NaN') ELSE petal_width_cm END"));
+    KMeans km = new KMeans().setK(3).setFeaturesCols(IRIS.toArray(String[]::new));
+    Exception e = assertThrows(Exception.class, () -> km.fit(df));
+    String msg = String.valueOf(e.getMessage());
+    // Row 5 of iris is (5.0, 3.6, 1.4, 0.2).
+    assertTrue(msg.contains("row 5") && msg.contains("column 'petal_width_cm'"), msg);
+    KMeansModel m = km.copy(new org.apache.spark.ml.param.ParamMap()).setHandleInvalid("skip").fit(df);
+    assertEquals(1, m.summary().rowsSkipped());
+    assertEquals(149, java.util.Arrays.stream(m.summary().clusterSizes()).sum());
+  }
+
   @Test
   void paramsFollowSparkConventions() throws Exception {
     GaussianMixture g = new GaussianMixture().setK(8).setSeed(7).setMaxIter(200).setTol(1e-6);
