@@ -167,7 +167,7 @@ class EstimatorTest extends SharedSession {
         (org.apache.spark.sql.api.java.UDF1<Vector, Vector>) Vector::toSparse,
         org.apache.spark.ml.linalg.SQLDataTypes.VectorType());
     Dataset<Row> sparseVec = vec.withColumn("features", sparse.apply(c));
-    Dataset<Row> arr = vec.withColumn("features", org.apache.spark.ml.functions.vector_to_array(c));
+    Dataset<Row> arr = vec.withColumn("features", org.apache.spark.ml.functions.vector_to_array(c, "float64"));
     GaussianMixture g = new GaussianMixture().setK(3).setSeed(3).setCovarianceType("full");
     double[] expected = flat(g.fit(vec));
     assertArrayEquals(expected, flat(g.fit(sparseVec)), 1e-12, "sparse");
