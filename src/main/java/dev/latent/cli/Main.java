@@ -55,6 +55,9 @@ public final class Main {
                                       reported in summary.json [fail]
         --checkpoint DIR              save the EM state in DIR after every scan
         --resume                      continue from the checkpoint in DIR (starts afresh if there is none)
+        --standard-errors observed|opg|none   standard errors of weights, means and covariances from
+                                      the observed (Louis 1982) or outer-product Fisher information,
+                                      one scan after the fit, in summary.json [none; p <= 1000]
         --config FILE                 read settings from a properties file (flags win)
         --format auto|csv|parquet|orc|json   input format [auto: by extension; CSV otherwise]
         --output-format csv|parquet   format of the assignments [csv]

@@ -1,10 +1,10 @@
 package dev.latent.em;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Locale;
 
 /**
  * One candidate fit as a small state machine: each data scan it asks for one E-step task and takes the
@@ -14,9 +14,14 @@ import org.slf4j.LoggerFactory;
  * <p>Phases: label initialisation (means, then scatter about them), K-means (hard E-steps; also the
  * start of a GMM), one hard E-step with scatter to start a GMM from K-means labels, EM (soft E-steps),
  * and a final E-step that scores the final parameters.
+ *
+ * <p>A candidate is part of a {@link Sweep}, which may run inside Spark tasks (the barrier engine runs the
+ * same M-steps in every task): it must stay deterministic and serializable, and it logs only through its
+ * {@link Journal} ({@code log.info}, {@code log.warn}), which the driver writes once, never through a
+ * logger of its own.
  */
-final class Candidate {
-  private static final Logger LOG = LoggerFactory.getLogger(Candidate.class);
+final class Candidate implements Serializable {
+  private static final long serialVersionUID = 1L;
   /**
    * A log-likelihood drop larger than this (relative) is reported: exact EM cannot decrease it. regCovar
    * makes the M-step a slightly inexact maximiser, which shows as drops of ~1e-10 near convergence.
@@ -30,6 +35,7 @@ final class Candidate {
   private final double[] colVar;
   private final int d;
   private final String tag;
+  private final Journal log;
   private Phase phase;
   private InitMethod init;
 
@@ -49,13 +55,14 @@ final class Candidate {
   private boolean repaired;
   private EmState.Scores last;
 
-  /** {@code tag} prefixes every log line and warning ("" for a lone fit). */
-  Candidate(int index, FitSpec spec, double[] colVar, int d, String tag) {
+  /** {@code tag} prefixes every log line and warning ("" for a lone fit); lines go to {@code log}. */
+  Candidate(int index, FitSpec spec, double[] colVar, int d, String tag, Journal log) {
     this.index = index;
     this.spec = spec;
     this.colVar = colVar;
     this.d = d;
     this.tag = tag;
+    this.log = log;
   }
 
   /** Starts from seeded centres ({@code how}: k-means++, k-means|| or random): K-means first, for either model. */
@@ -210,7 +217,7 @@ final class Candidate {
     MStep.Update u = MStep.gmm(s, centres, spec.covariance(), spec.regCovar(), colVar);
     note(u.warnings(), "initial M-step");
     adopt(u);
-    LOG.info("{}GMM started by one M-step from {}", tag, from);
+    log.info(tag + "GMM started by one M-step from " + from);
     phase = Phase.EM;
   }
 
@@ -225,7 +232,7 @@ final class Candidate {
       trace.add(FitResult.kmeansLogLik(j, s.weightSum, d) / s.weightSum);
     }
     if (!repaired && !Double.isNaN(previousScore) && j > previousScore * (1 + MONOTONE_SLACK)) {
-      warnings.add(String.format("%sk-means pass %d: J increased from %.12g to %.12g", tag, pass, previousScore, j));
+      warnings.add(String.format(Locale.ROOT, "%sk-means pass %d: J increased from %.12g to %.12g", tag, pass, previousScore, j));
     }
     long[] hash = new long[spec.k()];
     for (int c = 0; c < hash.length; c++) {
@@ -238,8 +245,8 @@ final class Candidate {
     weights = u.weights();
     boolean unchanged = previousHash != null && Arrays.equals(hash, previousHash);
     boolean small = tol > 0 && !Double.isNaN(previousScore) && previousScore - j <= tol * previousScore;
-    LOG.info("{}k-means pass {}: J = {}{}", tag, pass, String.format("%.10g", j),
-        unchanged ? " (no assignment changed)" : "");
+    log.info(tag + "k-means pass " + pass + ": J = " + String.format(Locale.ROOT, "%.10g", j)
+        + (unchanged ? " (no assignment changed)" : ""));
     previousHash = hash;
     previousScore = j;
     if (unchanged || small || pass >= maxIter) {
@@ -264,9 +271,9 @@ final class Candidate {
     trace.add(ll);
     if (!repaired && !Double.isNaN(previousScore)
         && ll < previousScore - MONOTONE_SLACK * Math.max(1.0, Math.abs(previousScore))) {
-      String w = String.format("%siteration %d: the mean log-likelihood decreased from %.15g to %.15g",
+      String w = String.format(Locale.ROOT, "%siteration %d: the mean log-likelihood decreased from %.15g to %.15g",
           tag, iterations, previousScore, ll);
-      LOG.warn(w);
+      log.warn(w);
       warnings.add(w);
     }
     MStep.Update u = MStep.gmm(s, mixture.means(), spec.covariance(), spec.regCovar(), colVar);
@@ -274,15 +281,15 @@ final class Candidate {
     note(u.warnings(), "iteration " + iterations);
     adopt(u);
     double change = Double.isNaN(previousScore) ? Double.POSITIVE_INFINITY : ll - previousScore;
-    LOG.info("{}iteration {}: mean log-likelihood {} (change {})", tag, iterations,
-        String.format("%.12g", ll), String.format("%.3g", change));
+    log.info(tag + "iteration " + iterations + ": mean log-likelihood " + String.format(Locale.ROOT, "%.12g", ll)
+        + " (change " + String.format(Locale.ROOT, "%.3g", change) + ")");
     previousScore = ll;
     if (Math.abs(change) < spec.tol()) {
       converged = true;
       phase = Phase.FINAL;
     } else if (iterations >= spec.maxIter()) {
       warnings.add(tag + "did not converge in " + spec.maxIter() + " iterations (last change "
-          + String.format("%.3g", change) + ", tol " + spec.tol() + ")");
+          + String.format(Locale.ROOT, "%.3g", change) + ", tol " + spec.tol() + ")");
       phase = Phase.FINAL;
     }
   }
@@ -295,14 +302,14 @@ final class Candidate {
 
   /** Records a warning about this candidate's start (logged, and kept for the summary). */
   void warn(String w) {
-    LOG.warn(tag + w);
+    log.warn(tag + w);
     warnings.add(tag + w);
   }
 
   private void note(List<String> ws, String where) {
     for (String w : ws) {
       String line = tag + where + ": " + w;
-      LOG.warn(line);
+      log.warn(line);
       warnings.add(line);
     }
   }

@@ -8,6 +8,16 @@ package dev.latent.em;
 public interface DataPass {
   SuffStats[] estep(EStepTask[] tasks);
 
+  /**
+   * Advances {@code sweep} by at least one scan and returns the advanced state (not necessarily the same
+   * object). The default is one scan through {@link #estep}; an engine that runs several scans where the
+   * data are (a Spark barrier stage) overrides it and returns the state its tasks computed.
+   */
+  default Sweep advance(Sweep sweep) {
+    sweep.accept(estep(sweep.tasks()));
+    return sweep;
+  }
+
   TopRows[] sample(SampleTask[] tasks);
 
   int dimension();

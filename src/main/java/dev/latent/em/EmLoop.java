@@ -14,9 +14,15 @@ import org.slf4j.LoggerFactory;
  * every candidate has finished, and keeps the best of each fit. Each scan is one {@link DataPass} call
  * carrying one task per unfinished candidate, so R restarts of F fits (a model-selection sweep over K and
  * covariance types) cost R F times the arithmetic but not R F times the I/O.
+ *
+ * <p>The scans themselves are a {@link Sweep}, a serializable step state that {@link DataPass#advance}
+ * moves on by one scan (one Spark job) or by a round of scans run where the data are (a barrier stage);
+ * between two calls the state is back here for the log, the checkpoint and the decision to go on.
  */
 public final class EmLoop {
   private static final Logger LOG = LoggerFactory.getLogger(EmLoop.class);
+  /** The candidates' lines are logged under their own name, as before they went through a journal. */
+  private static final Logger CANDIDATE_LOG = LoggerFactory.getLogger(Candidate.class);
 
   private EmLoop() {}
 
@@ -62,91 +68,31 @@ public final class EmLoop {
     if (columns.weight <= 0.0) {
       throw new IllegalArgumentException("the data have no rows with positive weight");
     }
-    double[] colVar = columns.variance();
-    boolean many = specs.size() > 1;
-    List<List<Candidate>> bySpec = new ArrayList<>();
-    List<Candidate> all = new ArrayList<>();
-    for (FitSpec spec : specs) {
-      List<Candidate> cands = new ArrayList<>();
-      int r = spec.restarts();
-      for (int c = 0; c < r; c++) {
-        String tag = (many ? spec.label() + (r > 1 ? ", " : ": ") : "") + (r > 1 ? "candidate " + c + ": " : "");
-        cands.add(new Candidate(c, spec, colVar, d, tag));
-      }
-      bySpec.add(cands);
-      all.addAll(cands);
-    }
-    int scans = 0;
+    Sweep sweep = new Sweep(specs, columns.variance(), d);
     if (from != null) {
       from.check(specs, d);
-      for (int c = 0; c < all.size(); c++) {
-        all.get(c).restore(from.candidates().get(c));
-      }
-      scans = from.scans();
-      LOG.info("resumed after scan {}", scans);
+      sweep.restore(from);
+      LOG.info("resumed after scan {}", sweep.scans());
     } else {
-      start(data, specs, bySpec, columns.rows, d);
-      save(checkpoint, scans, all);
+      start(data, specs, sweep.bySpec(), columns.rows, d);
+      sweep.journal().drainTo(CANDIDATE_LOG);
+      save(checkpoint, sweep);
     }
-    int n = all.size();
-    EStepTask[] tasks = new EStepTask[n];
-    int[] sameAs = new int[n];
-    while (true) {
-      boolean any = false;
-      for (int c = 0; c < n; c++) {
-        tasks[c] = all.get(c).task();
-        sameAs[c] = c;
-        for (int e = 0; e < c && tasks[c] != null; e++) {
-          if (sameAs[e] == e && tasks[c].sameAs(tasks[e])) {
-            sameAs[c] = e;
-            break;
-          }
-        }
-        any |= tasks[c] != null;
-      }
-      if (!any) {
-        break;
-      }
-      EStepTask[] unique = new EStepTask[n];
-      for (int c = 0; c < n; c++) {
-        unique[c] = sameAs[c] == c ? tasks[c] : null;
-      }
-      SuffStats[] stats = data.estep(unique);
-      for (int c = 0; c < n; c++) {
-        if (tasks[c] != null) {
-          // Candidates only read the statistics, so one result may serve several.
-          all.get(c).accept(stats[sameAs[c]]);
-        }
-      }
-      save(checkpoint, ++scans, all);
+    while (!sweep.done()) {
+      // One scan, or a round of several where the data are (the barrier engine): either way the state
+      // comes back here between rounds for the log, the checkpoint and the decision to go on.
+      sweep = data.advance(sweep);
+      sweep.journal().drainTo(CANDIDATE_LOG);
+      save(checkpoint, sweep);
     }
-    List<FitResult> out = new ArrayList<>();
-    for (int s = 0; s < specs.size(); s++) {
-      List<Candidate> cands = bySpec.get(s);
-      double[] scores = new double[cands.size()];
-      int best = 0;
-      for (int c = 0; c < cands.size(); c++) {
-        scores[c] = cands.get(c).finalScore();
-        if (scores[c] > scores[best]) {
-          best = c;
-        }
-      }
-      if (cands.size() > 1) {
-        LOG.info("{}kept candidate {} of {} (score {})", many ? specs.get(s).label() + ": " : "", best,
-            cands.size(), scores[best]);
-      }
-      out.add(cands.get(best).result(scores));
-    }
+    List<FitResult> out = sweep.results();
+    sweep.journal().drainTo(LOG);
     return out;
   }
 
-  private static void save(Consumer<EmState> checkpoint, int scans, List<Candidate> all) {
+  private static void save(Consumer<EmState> checkpoint, Sweep sweep) {
     if (checkpoint != null) {
-      List<EmState.CandidateState> states = new ArrayList<>();
-      for (Candidate c : all) {
-        states.add(c.snapshot());
-      }
-      checkpoint.accept(new EmState(scans, List.copyOf(states)));
+      checkpoint.accept(sweep.snapshot());
     }
   }
 

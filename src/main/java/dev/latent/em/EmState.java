@@ -1,5 +1,7 @@
 package dev.latent.em;
 
+import java.io.Serializable;
+
 import java.util.List;
 
 /**
@@ -25,7 +27,7 @@ public record EmState(int scans, List<CandidateState> candidates) {
 
   /** What a candidate's final E-step measured under its final parameters (all a result needs of it). */
   public record Scores(double logLik, double classLogLik, double hardDist, double weightSum, long rows,
-      double[] hardCounts) {
+      double[] hardCounts) implements Serializable {
 
     static Scores of(SuffStats s) {
       double[] counts = new double[s.k];

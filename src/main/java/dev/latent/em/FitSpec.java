@@ -1,12 +1,15 @@
 package dev.latent.em;
 
+import java.io.Serializable;
+
 /**
  * Everything the EM loop needs to know about one fit, already validated by the caller's configuration.
  * {@code start} is set when {@code init} is MODEL; {@code restarts} candidates run in the same scans.
  * {@code distance} matters only for K-means (cosine: the rows are already of unit length).
  */
 public record FitSpec(ModelKind kind, CovarianceType covariance, int k, int maxIter, double tol,
-    double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance) {
+    double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance)
+    implements Serializable {
 
   /** Iteration cap and tolerance of the K-means run that starts a GMM (scikit-learn's KMeans defaults). */
   public static final int INIT_KMEANS_MAX_ITER = 300;

@@ -1,11 +1,13 @@
 package dev.latent.em;
 
+import java.io.Serializable;
+
 /**
  * Initial parameters read from a model file. {@code covariances} is null for a K-means model and has the
  * shape of {@code covariance} otherwise.
  */
 public record StartParams(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,
-    double[][] covariances) {
+    double[][] covariances) implements Serializable {
 
   public int k() {
     return weights.length;

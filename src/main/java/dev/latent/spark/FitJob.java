@@ -1,6 +1,7 @@
 package dev.latent.spark;
 
 import dev.latent.config.FitOptions;
+import dev.latent.diagnostics.StandardErrors;
 import dev.latent.em.Alignment;
 import dev.latent.em.Distance;
 import dev.latent.em.EmState;
@@ -61,13 +62,15 @@ public final class FitJob {
         r = r.permuted(a.order());
         aligned = aligned(o, a, r, previous);
       }
+      StandardErrors standardErrors = StandardErrors.forFit(
+          new SparkDataPass(jsc, cached.blocks(), cached.d(), o.aggregationDepth()), o.standardErrors(), r);
       MixtureModel model = MixtureFit.model(r, features, o.distance(), provenance(jsc, o, input.files(), n));
       out.writeText("model.json", ModelJson.write(model));
       input.writeAssignments(jsc, o, mixture(model), r.kind() == ModelKind.GMM, out);
       double seconds = (System.nanoTime() - t0) / 1e9;
       out.writeText("summary.json", SummaryJson.write(r, features,
           run(jsc, o, started, seconds, cached.blocks().getNumPartitions(), out, fit.from()), selection, aligned,
-          new SummaryJson.Skipped(o.skipBadRows(), cached.skipped())));
+          new SummaryJson.Skipped(o.skipBadRows(), cached.skipped()), standardErrors));
       out.commit();
       if (checkpoints != null) {
         // The output is the fit's result now; a later run with --resume starts afresh.

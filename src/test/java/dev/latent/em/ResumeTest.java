@@ -113,7 +113,7 @@ class ResumeTest {
     assertTrue(e.getMessage().contains("12 candidate(s), the fit has 8"), e.getMessage());
   }
 
-  private static void assertSame(FitResult a, FitResult b, String where) {
+  static void assertSame(FitResult a, FitResult b, String where) {
     assertArrayEquals(a.weights(), b.weights(), 0.0, where + ": weights");
     for (int j = 0; j < a.k(); j++) {
       assertArrayEquals(a.means()[j], b.means()[j], 0.0, where + ": means");
