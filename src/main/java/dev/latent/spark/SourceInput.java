@@ -151,6 +151,10 @@ public final class SourceInput {
    */
   public List<String> features(List<String> features, List<String> exclude, String weight, String label) {
     List<String> names = List.of(schema.fieldNames());
+    if (format.equals("json") && names.contains("_corrupt_record")) {
+      throw new InputException(name(0) + ": some lines are not JSON objects (Spark put them in _corrupt_record);"
+          + " JSON input is one object per line");
+    }
     for (String c : concat(features, exclude, weight, label)) {
       if (!names.contains(c)) {
         throw new UsageException("column '" + c + "' is not in " + name(0) + " (columns: " + String.join(",", names)

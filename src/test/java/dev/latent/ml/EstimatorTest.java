@@ -155,6 +155,37 @@ class EstimatorTest extends SharedSession {
     assertEquals(km.get("n_iter").asInt(), m.summary().numIter());
   }
 
+  /** Weights and the cosine distance pass through the estimator as through the CLI. */
+  @Test
+  void weightedCosineKMeansMatchesTheCli() throws Exception {
+    double[][] x = Refs.features("iris");
+    double[][] xw = new double[x.length][];
+    StringBuilder csv = new StringBuilder(String.join(",", IRIS) + ",w\n");
+    for (int r = 0; r < x.length; r++) {
+      xw[r] = Arrays.copyOf(x[r], 5);
+      xw[r][4] = 1 + r % 3;
+      StringBuilder line = new StringBuilder();
+      for (double v : xw[r]) {
+        line.append(line.length() == 0 ? "" : ",").append(v);
+      }
+      csv.append(line).append('\n');
+    }
+    Path file = tmp.resolve("weighted.csv");
+    Files.writeString(file, csv);
+    List<String> names = new java.util.ArrayList<>(IRIS);
+    names.add("w");
+    KMeansModel m = new KMeans().setK(3).setSeed(5).setDistanceMeasure("cosine").setWeightCol("w")
+        .setFeaturesCols(IRIS.toArray(String[]::new)).fit(frame(xw, names, 2));
+    Path cli = tmp.resolve("cli-cosine");
+    Runs.ok(jsc, "fit", "--input", file.toString(), "--k", "3", "--seed", "5", "--model", "kmeans", "--distance",
+        "cosine", "--weight-col", "w", "--output", cli.toString());
+    Path ours = tmp.resolve("cosine.json");
+    Files.writeString(ours, ModelJson.write(m.latentModel()));
+    Models.assertSameModel(cli.resolve("model.json"), ours, 1e-9);
+    double inertia = Runs.json(cli.resolve("summary.json")).get("inertia").asDouble();
+    assertEquals(inertia / 2, m.summary().trainingCost(), 1e-9 * inertia);
+  }
+
   /** A Vector column (dense or sparse), array<double> and numeric columns are the same rows; array<float> as float columns. */
   @Test
   void inputKindsGiveTheSameModel() {
@@ -243,6 +274,14 @@ class EstimatorTest extends SharedSession {
     assertEquals(8, back.getK());
     assertEquals(1e-6, back.getTol());
     assertFalse(new GaussianMixtureModel().hasSummary());
+    // initialModel is saved with the estimator's params, as its model.json text.
+    MixtureModel start = new MixtureModel(dev.latent.em.ModelKind.KMEANS, null, List.of("a", "b"),
+        new double[] {0.5, 0.5}, new double[][] {{0, 0}, {1, 1}}, null, java.util.Map.of());
+    Path q = tmp.resolve("kmeans-estimator");
+    new KMeans().setK(2).setDistanceMeasure("cosine").setInitialModel(new KMeansModel(start)).write().save(q.toString());
+    KMeans km = KMeans.load(q.toString());
+    assertEquals("cosine", km.getDistanceMeasure());
+    assertArrayEquals(new double[] {1, 1}, km.getInitialModel().clusterCenters()[1].toArray());
     assertTrue(new GaussianMixture().explainParams().contains("mean log-likelihood"));
   }
 }
