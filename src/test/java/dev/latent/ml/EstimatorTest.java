@@ -85,6 +85,18 @@ class EstimatorTest extends SharedSession {
     assertEquals(Integer.parseInt(assigned.get(60)[cluster]), rows.get(1).getInt(1));
     assertEquals(Integer.parseInt(assigned.get(120)[cluster]), rows.get(2).getInt(1));
     if (fitted instanceof GaussianMixtureModel g) {
+      // gaussians(): mllib-local Gaussians with the fitted means and (diagonal here) covariances.
+      var gs = g.gaussians();
+      MixtureModel v = g.latentModel();
+      assertEquals(3, gs.length);
+      for (int j = 0; j < 3; j++) {
+        assertArrayEquals(v.means()[j], gs[j].mean().toArray(), 0.0);
+        for (int i = 0; i < 4; i++) {
+          assertEquals(v.covariances()[j][i], gs[j].cov().apply(i, i), 1e-15);
+          assertEquals(0.0, gs[j].cov().apply(i, (i + 1) % 4), 0.0);
+        }
+      }
+      assertArrayEquals(v.weights(), g.weights(), 0.0);
       for (Row r : scored.select("features", "probability").collectAsList()) {
         Vector p = r.getAs(1);
         assertEquals(1.0, Arrays.stream(p.toArray()).sum(), 1e-12);
