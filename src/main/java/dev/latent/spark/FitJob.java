@@ -1,6 +1,7 @@
 package dev.latent.spark;
 
 import dev.latent.config.FitOptions;
+import dev.latent.config.VariationalOptions;
 import dev.latent.diagnostics.StandardErrors;
 import dev.latent.em.Alignment;
 import dev.latent.em.Distance;
@@ -9,7 +10,6 @@ import dev.latent.em.FitResult;
 import dev.latent.em.FitSpec;
 import dev.latent.em.InitMethod;
 import dev.latent.em.Mixture;
-import dev.latent.em.ModelKind;
 import dev.latent.em.StartParams;
 import dev.latent.io.CheckpointStore;
 import dev.latent.io.InputException;
@@ -43,10 +43,12 @@ public final class FitJob {
     OutputDir out = OutputDir.prepare(conf, o.output(), o.overwrite());
     try (out; FitInput input = FitInput.open(jsc, o)) {
       List<String> features = input.features();
+      VariationalOptions.checkDimension(o.priors(), features.size());
       MixtureFit.Settings settings = settings(conf, o, features);
       MixtureModel previous = o.alignTo() == null ? null : previousModel(conf, o, features);
       LOG.info("input {}: {} file(s), features {}", o.input(), input.files().size(), features);
       MixtureFit.Data cached = input.load(o);
+      VariationalOptions.checkData(o.priors(), o.covariance(), cached.columns(), features, o.input());
       long n = cached.columns().rows;
       CheckpointStore checkpoints = o.checkpoint() == null ? null
           : CheckpointStore.open(conf, o.checkpoint(), checkpointIdentity(o, features, input.files(), n));
@@ -66,7 +68,7 @@ public final class FitJob {
           new SparkDataPass(jsc, cached.blocks(), cached.d(), o.aggregationDepth()), o.standardErrors(), r);
       MixtureModel model = MixtureFit.model(r, features, o.distance(), provenance(jsc, o, input.files(), n));
       out.writeText("model.json", ModelJson.write(model));
-      input.writeAssignments(jsc, o, mixture(model), r.kind() == ModelKind.GMM, out);
+      input.writeAssignments(jsc, o, mixture(model), r.kind().gaussian(), out);
       double seconds = (System.nanoTime() - t0) / 1e9;
       out.writeText("summary.json", SummaryJson.write(r, features,
           run(jsc, o, started, seconds, cached.blocks().getNumPartitions(), out, fit.from()), selection, aligned,
@@ -93,7 +95,8 @@ public final class FitJob {
       start = initialModel(conf, o, features);
     }
     return new MixtureFit.Settings(o.model(), o.covarianceTypes(), o.k(), o.kMax(), o.maxIter(), o.tol(),
-        o.regCovar(), o.seed(), init, start, o.restarts(), o.distance(), o.criterion(), o.aggregationDepth());
+        o.regCovar(), o.seed(), init, start, o.restarts(), o.distance(), o.criterion(), o.aggregationDepth(),
+        o.priors());
   }
 
   /** What a checkpoint must match to be resumed: the settings, features, input files and row count. */
