@@ -11,6 +11,7 @@ import dev.latent.em.FitSpec;
 import dev.latent.em.InitMethod;
 import dev.latent.em.Mixture;
 import dev.latent.em.StartParams;
+import dev.latent.diagnostics.Drift;
 import dev.latent.io.CheckpointStore;
 import dev.latent.io.InputException;
 import dev.latent.io.ModelJson;
@@ -96,7 +97,7 @@ public final class FitJob {
     }
     return new MixtureFit.Settings(o.model(), o.covarianceTypes(), o.k(), o.kMax(), o.maxIter(), o.tol(),
         o.regCovar(), o.seed(), init, start, o.restarts(), o.distance(), o.criterion(), o.aggregationDepth(),
-        o.priors());
+        o.priors(), o.annealing());
   }
 
   /** What a checkpoint must match to be resumed: the settings, features, input files and row count. */
@@ -115,7 +116,7 @@ public final class FitJob {
     LOG.info("components aligned to {} (total distance {}){}", o.alignTo(),
         String.format("%.6g", a.totalDistance()), a.identity() ? "; numbering unchanged" : "");
     return new SummaryJson.Aligned(o.alignTo(), a, a.drift(r.weights(), r.means(), previous.weights(),
-        previous.means()));
+        previous.means()), Drift.klVariational(r, previous));
   }
 
   /** How the model was made, as model.json records it. */

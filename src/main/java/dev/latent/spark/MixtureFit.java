@@ -1,5 +1,6 @@
 package dev.latent.spark;
 
+import dev.latent.em.Annealing;
 import dev.latent.em.ColumnStats;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.Criterion;
@@ -40,25 +41,36 @@ public final class MixtureFit {
 
   /**
    * What a fit needs of the settings: one spec per (K, covariance type), how to pick among them;
-   * {@code priors} only for a vbgmm (null: scikit-learn's defaults).
+   * {@code priors} only for a vbgmm (null: scikit-learn's defaults), {@code annealing} only for a GMM.
    */
   public record Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
       double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance,
-      Criterion criterion, int aggregationDepth, PriorSettings priors) {
-
-    /** Settings of a GMM or K-means fit. */
-    public Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
-        double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance,
-        Criterion criterion, int aggregationDepth) {
-      this(model, covarianceTypes, k, kMax, maxIter, tol, regCovar, seed, init, start, restarts, distance, criterion,
-          aggregationDepth, null);
-    }
+      Criterion criterion, int aggregationDepth, PriorSettings priors, Annealing annealing) {
 
     public Settings {
       covarianceTypes = List.copyOf(covarianceTypes);
       if (kMax < k) {
         throw new IllegalArgumentException("kMax " + kMax + " is below k " + k);
       }
+      if (annealing == null) {
+        annealing = Annealing.NONE;
+      }
+    }
+
+    /** Settings of a GMM or K-means fit: plain EM (no fixed variance, no annealing). */
+    public Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
+        double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts,
+        Distance distance, Criterion criterion, int aggregationDepth) {
+      this(model, covarianceTypes, k, kMax, maxIter, tol, regCovar, seed, init, start, restarts, distance,
+          criterion, aggregationDepth, null, Annealing.NONE);
+    }
+
+    /** Settings of a fit with variational priors (a vbgmm; null: scikit-learn's defaults). */
+    public Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
+        double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts,
+        Distance distance, Criterion criterion, int aggregationDepth, PriorSettings priors) {
+      this(model, covarianceTypes, k, kMax, maxIter, tol, regCovar, seed, init, start, restarts, distance,
+          criterion, aggregationDepth, priors, Annealing.NONE);
     }
   }
 
@@ -132,7 +144,7 @@ public final class MixtureFit {
     for (int k = s.k(); k <= s.kMax(); k++) {
       for (CovarianceType type : s.covarianceTypes()) {
         specs.add(new FitSpec(s.model(), type, k, s.maxIter(), s.tol(), s.regCovar(), s.seed(), s.init(),
-            s.start(), s.restarts(), s.distance(), s.priors()));
+            s.start(), s.restarts(), s.distance(), s.priors(), s.annealing()));
       }
     }
     return specs;
