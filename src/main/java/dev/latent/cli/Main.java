@@ -34,6 +34,7 @@ public final class Main {
       usage:
         latent fit --input PATH --k K|KMIN..KMAX --output DIR [options]
         latent predict --model DIR/model.json --input PATH --output DIR [--outlier-quantile Q] [--overwrite]
+                       [--format F] [--output-format csv|parquet]
         latent sample --model DIR/model.json --n N --output DIR [--seed S] [--partitions P] [--overwrite]
         latent inspect --model A.json [--against B.json] [--samples N] [--seed S] --output DIR [--overwrite]
         latent report --run DIR [--output FILE]
@@ -77,6 +78,8 @@ public final class Main {
                                       one scan after the fit, in summary.json [none; p <= 1000]
         --config FILE                 read settings from a properties file (flags win)
         --report html|none            write DIR/report.html, the run drawn (one extra scan) [html]
+        --format auto|csv|parquet|orc|json   input format [auto: by extension; CSV otherwise]
+        --output-format csv|parquet   format of the assignments [csv]
 
       predict: --outlier-quantile Q flags (column outlier = 1) the rows whose log-density is among the
         lowest fraction Q (Gaussian mixtures only; the threshold is exact).

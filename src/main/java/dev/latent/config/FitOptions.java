@@ -55,14 +55,16 @@ public record FitOptions(
     InformationMethod standardErrors,
     Annealing annealing,
     boolean htmlReport,
-    AssignmentColumns assignments) {
+    AssignmentColumns assignments,
+    String format,
+    String outputFormat) {
 
   public static final Set<String> KEYS = Set.of("input", "output", "k", "model", "covariance", "features",
       "exclude", "init", "init-labels", "weight-col", "max-iter", "tol", "reg-covar", "seed", "restarts",
       "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to",
       "on-bad-row", "checkpoint", "standard-errors",
       "weight-prior", "weight-concentration", "mean-precision", "degrees-of-freedom",
-      "fixed-variance", "anneal-start", "anneal-factor", "report", "assignments");
+      "fixed-variance", "anneal-start", "anneal-factor", "report", "assignments", "format", "output-format");
   public static final Set<String> FLAGS = Set.of("overwrite", "resume", "anneal");
 
   /** The --init values that name a seeding method; anything else is the path of a model file. */
@@ -158,7 +160,9 @@ public record FitOptions(
         s.flag("resume"),
         priors,
         standardErrors,
-        annealing, report.equals("html"), AssignmentColumns.parse(s.string("assignments", "full")));
+        annealing, report.equals("html"), AssignmentColumns.parse(s.string("assignments", "full")),
+        Formats.input(s),
+        Formats.output(s));
   }
 
   /**

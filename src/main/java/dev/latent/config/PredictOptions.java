@@ -8,10 +8,10 @@ import java.util.Set;
  * flagged as outliers: those whose log-density is among the lowest fraction q.
  */
 public record PredictOptions(String model, String input, String output, String master, int partitions,
-    boolean overwrite, double outlierQuantile, int aggregationDepth) {
+    boolean overwrite, double outlierQuantile, int aggregationDepth, String format, String outputFormat) {
 
   public static final Set<String> KEYS = Set.of("model", "input", "output", "master", "partitions",
-      "outlier-quantile", "aggregation-depth");
+      "outlier-quantile", "aggregation-depth", "format", "output-format");
   public static final Set<String> FLAGS = Set.of("overwrite");
 
   public static PredictOptions from(Settings s) {
@@ -22,7 +22,7 @@ public record PredictOptions(String model, String input, String output, String m
     }
     return new PredictOptions(s.required("model"), s.required("input"), s.required("output"),
         s.string("master", null), s.integer("partitions", 0, 0), s.flag("overwrite"), q,
-        s.integer("aggregation-depth", 2, 1));
+        s.integer("aggregation-depth", 2, 1), Formats.input(s), Formats.output(s));
   }
 
   public boolean flagOutliers() {

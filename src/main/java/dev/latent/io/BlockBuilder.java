@@ -28,6 +28,8 @@ public final class BlockBuilder {
   private int rows;
   private final boolean skipBadRows;
   private final BadRows skipped = new BadRows();
+  /** Position in the whole input of the next data row (see {@link DataBlock#positionKey}). */
+  private long position;
 
   public BlockBuilder(InputSchema schema, String file, int fileIndex, int k) {
     this(schema, file, fileIndex, k, false, false);
@@ -47,6 +49,12 @@ public final class BlockBuilder {
     this.fileIndex = fileIndex;
     this.d = schema.dimension();
     this.capacity = blockRows(d);
+  }
+
+  /** Numbers this file's data rows from {@code first}, their position in the whole input; returns this. */
+  public BlockBuilder from(long first) {
+    this.position = first;
+    return this;
   }
 
   public static int blockRows(int d) {
@@ -73,7 +81,7 @@ public final class BlockBuilder {
       w = schema.weightColumn >= 0 ? new double[capacity] : null;
       labels = schema.labelColumn >= 0 ? new int[capacity] : null;
     }
-    long key = DataBlock.rowKey(fileIndex, lineNo);
+    long key = DataBlock.positionKey(position++);
     try {
       String[] f = null;
       if (w != null || labels != null || !parser.plainFeatures(line, x, rows * d)) {
