@@ -47,12 +47,13 @@ public record FitOptions(
     String alignTo,
     boolean skipBadRows,
     String checkpoint,
-    boolean resume) {
+    boolean resume,
+    Engine engine) {
 
   public static final Set<String> KEYS = Set.of("input", "output", "k", "model", "covariance", "features",
       "exclude", "init", "init-labels", "weight-col", "max-iter", "tol", "reg-covar", "seed", "restarts",
       "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to",
-      "on-bad-row", "checkpoint");
+      "on-bad-row", "checkpoint", "engine", "round-scans", "round-seconds");
   public static final Set<String> FLAGS = Set.of("overwrite", "resume");
 
   /** The --init values that name a seeding method; anything else is the path of a model file. */
@@ -138,7 +139,8 @@ public record FitOptions(
         s.string("align-to", null),
         onBadRow.equals("skip"),
         checkpoint,
-        s.flag("resume"));
+        s.flag("resume"),
+        Engine.from(s));
   }
 
   /** "K" or "KMIN..KMAX", K at least 1. */

@@ -93,9 +93,13 @@ public final class FitJob {
           checkpoints = CheckpointStore.open(conf, o.checkpoint(), fit);
           from = resumeFrom(checkpoints, o, specs, schema.dimension());
         }
-        List<FitResult> table = EmLoop.sweep(
-            new SparkDataPass(jsc, data.blocks, schema.dimension(), o.aggregationDepth()), specs, data.columns,
-            from, checkpoints == null ? null : checkpoints::save);
+        List<FitResult> table;
+        Engines.Choice engine;
+        try (Engines.Prepared scans = Engines.open(jsc, data.blocks, schema.dimension(), o.aggregationDepth(),
+            o.engine(), specs)) {
+          engine = scans.choice();
+          table = EmLoop.sweep(scans.pass(), specs, data.columns, from, checkpoints == null ? null : checkpoints::save);
+        }
         int chosen = o.criterion().best(table);
         if (chosen < 0) {
           throw new IllegalStateException("no fit has a finite " + o.criterion().key());
@@ -137,6 +141,7 @@ public final class FitJob {
         run.put("seconds", seconds);
         run.put("master", jsc.master());
         run.put("partitions", data.blocks.getNumPartitions());
+        run.put("engine", engine.kind().key());
         run.put("input", o.input());
         run.put("output", out.target());
         if (from != null) {
