@@ -120,7 +120,7 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
               + (sweep.scans() + 1) + "; the last: " + e.getMessage(), e);
         }
         LOG.warn("barrier round lost before scan {} ({}): the scan runs again from the driver's state",
-            sweep.scans() + 1, e.getMessage());
+            sweep.scans() + 1, e.toString());
       }
     }
   }

@@ -28,10 +28,11 @@ import scala.Tuple2;
 public final class Engines {
   private static final Logger LOG = LoggerFactory.getLogger(Engines.class);
   /**
-   * Statistics per barrier scan (from all tasks together) above which auto stays with the aggregate
-   * engine: the barrier engine moves P S bytes into the driver each scan (and the E-step tasks out), the
-   * aggregate engine's tree about sqrt(P) S. Past this much the driver's link costs more than the Spark
-   * job per scan the barrier engine saves (docs/cost-model.md).
+   * Bytes per barrier scan through the driver's link (all tasks together) above which auto stays with the
+   * aggregate engine: the barrier engine sends the E-step tasks to each of P tasks and takes P statistics
+   * back each scan, the aggregate engine broadcasts the tasks (BitTorrent-like) and takes about sqrt(P)
+   * statistics through its tree. Past this much the driver's link costs more than the Spark job per scan
+   * the barrier engine saves (docs/cost-model.md).
    */
   static final long EXCHANGE_LIMIT_BYTES = 32L << 20;
 
@@ -39,7 +40,7 @@ public final class Engines {
 
   /** What the cluster offers the barrier engine, and what it would have to move. */
   public record Facts(int slots, int partitions, boolean dynamicAllocation, long statsBytes, boolean encrypted) {
-    /** Bytes of statistics into the driver per barrier scan: one message per slot. */
+    /** Bytes through the driver's link per barrier scan: statistics in and E-step tasks out, per slot. */
     long exchangeBytes() {
       return (long) slots * statsBytes;
     }
@@ -65,13 +66,13 @@ public final class Engines {
       against = "Spark's network is authenticated or encrypted (spark.authenticate, spark.network.crypto.enabled),"
           + " and the barrier engine's statistics channel is token-checked plain TCP";
     } else if (asked == Engine.Kind.AUTO && f.exchangeBytes() > EXCHANGE_LIMIT_BYTES) {
-      against = String.format(Locale.ROOT, "%.1f MB of statistics would reach the driver per scan (%d slots x"
-          + " %.2f MB), over %d MB: the aggregate engine's tree is cheaper", f.exchangeBytes() / 1e6, f.slots(),
-          f.statsBytes() / 1e6, EXCHANGE_LIMIT_BYTES >> 20);
+      against = String.format(Locale.ROOT, "%.1f MB would pass the driver's link per scan (%d slots x"
+          + " %.2f MB of tasks and statistics), over %d MB: the aggregate engine's tree is cheaper",
+          f.exchangeBytes() / 1e6, f.slots(), f.statsBytes() / 1e6, EXCHANGE_LIMIT_BYTES >> 20);
     }
     if (against == null) {
       return new Choice(Engine.Kind.BARRIER, String.format(Locale.ROOT, "%s: %d task slots, %.3f MB of"
-          + " statistics per scan", asked == Engine.Kind.AUTO ? "auto" : "asked for", f.slots(),
+          + " tasks and statistics per scan", asked == Engine.Kind.AUTO ? "auto" : "asked for", f.slots(),
           f.exchangeBytes() / 1e6));
     }
     if (asked == Engine.Kind.BARRIER) {
@@ -143,19 +144,28 @@ public final class Engines {
   }
 
   /**
-   * An upper bound on one task's message per scan: per candidate, k (3 + d + scatter) numbers plus k
-   * worst rows of d + 2, plus a little per object.
+   * An upper bound on what one barrier task exchanges with the driver per scan: its statistics (per
+   * candidate k (3 + d + scatter) numbers and k worst rows of d + 2) and the E-step tasks it receives (the
+   * mixture: weights, means, covariances and their factors, k (2 + 2 d + 2 cov) numbers), plus a little per
+   * object.
    */
   static long statsBytes(int d, List<FitSpec> specs) {
     long numbers = 0;
     for (FitSpec s : specs) {
-      long scatter = s.kind() == ModelKind.KMEANS ? 0 : switch (s.covariance()) {
+      boolean kmeans = s.kind() == ModelKind.KMEANS;
+      long scatter = kmeans ? 0 : switch (s.covariance()) {
         case FULL, TIED -> (long) d * (d + 1) / 2;
         case DIAG, SPHERICAL -> d;
       };
-      numbers += s.restarts() * ((long) s.k() * (3 + d + scatter) + (long) s.k() * (d + 2) + 8);
+      long cov = kmeans ? 1 : switch (s.covariance()) {
+        case FULL, TIED -> (long) d * d;
+        case DIAG -> d;
+        case SPHERICAL -> 1;
+      };
+      long k = s.k();
+      numbers += s.restarts() * (k * (3 + d + scatter) + k * (d + 2) + k * (2 + 2L * d + 2 * cov) + 8);
     }
-    return numbers * 8 + 1024L * specs.size();
+    return numbers * 8 + 2048L * specs.size();
   }
 
   /** True when every RDD inside the stage that computes {@code rdd} has {@code n} partitions (no union, coalesce). */
