@@ -58,6 +58,9 @@ public final class Main {
                                       reported in summary.json [fail]
         --checkpoint DIR              save the EM state in DIR after every scan (barrier: round)
         --resume                      continue from the checkpoint in DIR (starts afresh if there is none)
+        --standard-errors observed|opg|none   standard errors of weights, means and covariances from
+                                      the observed (Louis 1982) or outer-product Fisher information,
+                                      one scan after the fit, in summary.json [none; p <= 1000]
         --config FILE                 read settings from a properties file (flags win)
 
       predict: --outlier-quantile Q flags (column outlier = 1) the rows whose log-density is among the

@@ -1,5 +1,6 @@
 package dev.latent.config;
 
+import dev.latent.diagnostics.InformationMethod;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.Criterion;
 import dev.latent.em.Distance;
@@ -48,12 +49,13 @@ public record FitOptions(
     boolean skipBadRows,
     String checkpoint,
     boolean resume,
+    InformationMethod standardErrors,
     Engine engine) {
 
   public static final Set<String> KEYS = Set.of("input", "output", "k", "model", "covariance", "features",
       "exclude", "init", "init-labels", "weight-col", "max-iter", "tol", "reg-covar", "seed", "restarts",
       "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to",
-      "on-bad-row", "checkpoint", "engine", "round-scans", "round-seconds");
+      "on-bad-row", "checkpoint", "standard-errors", "engine", "round-scans", "round-seconds");
   public static final Set<String> FLAGS = Set.of("overwrite", "resume");
 
   /** The --init values that name a seeding method; anything else is the path of a model file. */
@@ -112,6 +114,7 @@ public record FitOptions(
     if (!s.list("features").isEmpty() && !s.list("exclude").isEmpty()) {
       throw new UsageException("--features and --exclude cannot be used together");
     }
+    InformationMethod standardErrors = standardErrors(s.string("standard-errors", "none"), model);
     return new FitOptions(
         s.required("input"),
         s.required("output"),
@@ -140,7 +143,30 @@ public record FitOptions(
         onBadRow.equals("skip"),
         checkpoint,
         s.flag("resume"),
+        standardErrors,
         Engine.from(s));
+  }
+
+  /**
+   * --standard-errors observed|opg|none: the Fisher information of a maximum-likelihood Gaussian mixture,
+   * so any other model (K-means has no density; a variational fit has a posterior, not a likelihood
+   * maximum) is a usage error.
+   */
+  private static InformationMethod standardErrors(String v, ModelKind model) {
+    if (v.equals("none")) {
+      return null;
+    }
+    InformationMethod m;
+    try {
+      m = InformationMethod.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--standard-errors: " + e.getMessage());
+    }
+    if (model != ModelKind.GMM) {
+      throw new UsageException("--standard-errors is for Gaussian mixtures fitted by maximum likelihood "
+          + "(--model gmm), not --model " + model.key());
+    }
+    return m;
   }
 
   /** "K" or "KMIN..KMAX", K at least 1. */

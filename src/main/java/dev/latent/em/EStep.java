@@ -153,6 +153,9 @@ public final class EStep {
     int d = task.d;
     kernels.argmax(s.logit, s.maha, k, np, s.best, s.max, s.bestMaha);
     kernels.posteriors(s.logit, k, np, s.w, s.max, s.resp, s.lse);
+    if (task.rowStatistic != null) {
+      task.rowStatistic.addTile(block.x, row0, n, s.w, s.resp, stats.rowStatistic);
+    }
     long rows = stats.rows;
     double weightSum = stats.weightSum;
     double logLik = stats.logLik;

@@ -33,13 +33,18 @@ public final class EStepTask implements Serializable {
   public final int worstRows;
   /** True when the mixture is the nearest-centre one of {@code shifts} (see {@link #nearest}). */
   private final boolean nearestCentre;
+  /** An extra per-row statistic for soft assignment (the Fisher information's), or null. */
+  public final RowStatistic rowStatistic;
 
   public EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows) {
-    this(assign, mixture, shifts, scatter, worstRows, false);
+    this(assign, mixture, shifts, scatter, worstRows, false, null);
   }
 
   private EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows,
-      boolean nearestCentre) {
+      boolean nearestCentre, RowStatistic rowStatistic) {
+    if (rowStatistic != null && assign != Assign.SOFT) {
+      throw new IllegalArgumentException("a row statistic needs soft assignment, not " + assign);
+    }
     if (assign != Assign.LABELS && mixture == null) {
       throw new IllegalArgumentException("a mixture is needed to assign rows by " + assign);
     }
@@ -51,11 +56,17 @@ public final class EStepTask implements Serializable {
     this.d = shifts[0].length;
     this.worstRows = worstRows;
     this.nearestCentre = nearestCentre;
+    this.rowStatistic = rowStatistic;
+  }
+
+  /** This soft E-step that also accumulates {@code s} over its rows (one scan for the Fisher information). */
+  public EStepTask withRowStatistic(RowStatistic s) {
+    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, s);
   }
 
   /** Hard assignment to the nearest of {@code centres} (K-means, Lloyd); scatter is taken about them. */
   public static EStepTask nearest(double[][] centres, Scatter scatter) {
-    return new EStepTask(Assign.HARD, Mixture.forCentres(centres), centres, scatter, centres.length, true);
+    return new EStepTask(Assign.HARD, Mixture.forCentres(centres), centres, scatter, centres.length, true, null);
   }
 
   /**

@@ -29,6 +29,8 @@ public final class RowEStep {
     double[] logits = new double[k];
     double[] diff = new double[d];
     double[] x = block.x;
+    double[] rowWeight = new double[1];
+    double[][] rowResp = new double[k][1];
     stats.ensureAllocated();
     for (int r = 0; r < block.rows; r++) {
       double w = block.weight(r);
@@ -68,9 +70,14 @@ public final class RowEStep {
           offerWorst(stats, -lse, key, x, off);
           for (int j = 0; j < k; j++) {
             double rw = w * Math.exp(logits[j] - lse);
+            rowResp[j][0] = rw;
             if (rw > 0.0) {
               stats.addRow(j, rw, x, off, task.shifts[j], diff);
             }
+          }
+          if (task.rowStatistic != null) {
+            rowWeight[0] = w;
+            task.rowStatistic.addTile(x, r, 1, rowWeight, rowResp, stats.rowStatistic);
           }
         }
       }

@@ -17,12 +17,15 @@ public final class SuffStats implements Serializable {
   public final int d;
   public final EStepTask.Scatter scatter;
   private final int scatterLength;
+  private final int rowStatisticLength;
   private boolean allocated;
 
   double[] resp;
   double[] sum;
   double[] scat;
   long[] assignHash;
+  /** The task's {@link RowStatistic}, summed over rows (empty without one). */
+  double[] rowStatistic;
   /** Weight of the rows whose most likely component is j (equals resp for hard assignment). */
   double[] hardCount;
   /** Total log-likelihood (soft) or classification log-likelihood (hard), each row times its weight. */
@@ -38,7 +41,12 @@ public final class SuffStats implements Serializable {
   private transient EStep.Scratch scratch;
 
   public SuffStats(int k, int d, EStepTask.Scatter scatter, int worstRows) {
+    this(k, d, scatter, worstRows, 0);
+  }
+
+  private SuffStats(int k, int d, EStepTask.Scatter scatter, int worstRows, int rowStatisticLength) {
     this.k = k;
+    this.rowStatisticLength = rowStatisticLength;
     this.d = d;
     this.scatter = scatter;
     this.scatterLength = switch (scatter) {
@@ -50,7 +58,8 @@ public final class SuffStats implements Serializable {
   }
 
   public static SuffStats zeroFor(EStepTask task) {
-    return new SuffStats(task.k, task.d, task.scatter, task.worstRows);
+    return new SuffStats(task.k, task.d, task.scatter, task.worstRows,
+        task.rowStatistic == null ? 0 : task.rowStatistic.length());
   }
 
   void ensureAllocated() {
@@ -60,6 +69,7 @@ public final class SuffStats implements Serializable {
       scat = new double[k * scatterLength];
       assignHash = new long[k];
       hardCount = new double[k];
+      rowStatistic = new double[rowStatisticLength];
       allocated = true;
     }
   }
@@ -108,6 +118,7 @@ public final class SuffStats implements Serializable {
       add(sum, o.sum);
       add(scat, o.scat);
       add(hardCount, o.hardCount);
+      add(rowStatistic, o.rowStatistic);
       for (int j = 0; j < k; j++) {
         assignHash[j] += o.assignHash[j];
       }
@@ -147,7 +158,7 @@ public final class SuffStats implements Serializable {
   }
 
   /** Component j's weighted sum of (x - shift), length d. */
-  double[] sumOf(int j) {
+  public double[] sumOf(int j) {
     double[] out = new double[d];
     if (allocated) {
       System.arraycopy(sum, j * d, out, 0, d);
@@ -156,7 +167,7 @@ public final class SuffStats implements Serializable {
   }
 
   /** Component j's weighted scatter of (x - shift): full d x d row-major, or the diagonal (length d). */
-  double[] scatterOf(int j) {
+  public double[] scatterOf(int j) {
     if (scatter == EStepTask.Scatter.FULL) {
       double[] out = new double[d * d];
       if (allocated) {
@@ -176,6 +187,12 @@ public final class SuffStats implements Serializable {
       System.arraycopy(scat, j * d, out, 0, d);
     }
     return out;
+  }
+
+  /** The task's row statistic summed over the rows (not copied; empty when the task had none). */
+  public double[] rowStatistic() {
+    ensureAllocated();
+    return rowStatistic;
   }
 
   public TopRows worst() {

@@ -70,7 +70,7 @@ public final class ModelJson {
     return a;
   }
 
-  private static ArrayNode covariances(CovarianceType type, double[][] cov, int d) {
+  static ArrayNode covariances(CovarianceType type, double[][] cov, int d) {
     ArrayNode out = JSON.createArrayNode();
     switch (type) {
       case FULL:

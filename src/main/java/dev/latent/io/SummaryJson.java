@@ -3,6 +3,7 @@ package dev.latent.io;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latent.diagnostics.StandardErrors;
 import dev.latent.em.Alignment;
 import dev.latent.em.Criterion;
 import dev.latent.em.FitResult;
@@ -42,6 +43,12 @@ public final class SummaryJson {
    */
   public static String write(FitResult r, List<String> features, Map<String, Object> run, Selection selection,
       Aligned aligned, Skipped skipped) {
+    return write(r, features, run, selection, aligned, skipped, null);
+  }
+
+  /** As above, with {@code standardErrors} (null unless --standard-errors) and its warning, if any. */
+  public static String write(FitResult r, List<String> features, Map<String, Object> run, Selection selection,
+      Aligned aligned, Skipped skipped, StandardErrors standardErrors) {
     ObjectNode s = ModelJson.JSON.createObjectNode();
     s.put("format", "latent-summary");
     s.put("version", 1);
@@ -94,8 +101,14 @@ public final class SummaryJson {
     if (skipped != null) {
       skipped.rows().examples().forEach(ex::add);
     }
+    if (standardErrors != null) {
+      s.set("standardErrors", StandardErrorsJson.node(standardErrors, r.covariance(), r.d()));
+    }
     ArrayNode w = s.putArray("warnings");
     r.warnings().forEach(w::add);
+    if (standardErrors != null && standardErrors.warning() != null) {
+      w.add(standardErrors.warning());
+    }
     s.set("run", ModelJson.JSON.valueToTree(run));
     try {
       return ModelJson.JSON.writeValueAsString(s) + "\n";

@@ -14,9 +14,14 @@ public final class Cholesky {
   /** Thrown when a matrix is not numerically positive definite; carries the failing pivot. */
   public static final class NotPositiveDefiniteException extends Exception {
     private static final long serialVersionUID = 1L;
+    /** The row whose pivot failed, and the pivot's value before the square root (zero, negative or NaN). */
+    public final int pivot;
+    public final double value;
 
     public NotPositiveDefiniteException(int pivot, double value) {
       super("matrix is not positive definite (pivot " + pivot + " = " + value + ")");
+      this.pivot = pivot;
+      this.value = value;
     }
   }
 

@@ -1,10 +1,9 @@
 package dev.latent.spark;
 
 import dev.latent.config.FitOptions;
+import dev.latent.diagnostics.StandardErrors;
 import dev.latent.em.Alignment;
-import dev.latent.em.CovarianceType;
 import dev.latent.em.Distance;
-import dev.latent.em.EmLoop;
 import dev.latent.em.EmState;
 import dev.latent.em.FitResult;
 import dev.latent.em.FitSpec;
@@ -21,7 +20,6 @@ import dev.latent.io.OutputDir;
 import dev.latent.io.SummaryJson;
 import dev.latent.model.MixtureModel;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,116 +47,125 @@ public final class FitJob {
       InputSchema schema = InputSchema.resolve(files.name(0), files.header(), o.features(), o.exclude(),
           o.weightCol(), o.initLabels());
       List<String> features = List.of(schema.featureNames);
-      InitMethod init;
-      StartParams start = null;
-      if (o.initLabels() != null) {
-        init = InitMethod.LABELS;
-      } else if (o.seeding() != null) {
-        init = o.seeding();
-      } else {
-        init = InitMethod.MODEL;
-        start = initialModel(conf, o, features);
-      }
+      MixtureFit.Settings settings = settings(conf, o, features);
       MixtureModel previous = o.alignTo() == null ? null : previousModel(conf, o, features);
-      boolean cosine = o.distance() == Distance.COSINE;
       LOG.info("input {}: {} file(s), features {}", o.input(), files.files().size(), features);
       try (InputData data = InputData.load(jsc, files, schema, o.k(), o.partitions(), o.aggregationDepth(),
-          cosine, o.skipBadRows())) {
-        long n = data.columns.rows;
-        if (n < o.kMax()) {
-          throw new InputException(o.input() + ": " + n + " data rows, fewer than k = " + o.kMax()
-              + (data.skipped.count() > 0 ? " (" + data.skipped.count() + " bad rows were skipped)" : ""));
-        }
-        List<String> dataWarnings = dataWarnings(data, features, o.regCovar());
-        LOG.info("cached {} rows x {} features in {} partitions", n, schema.dimension(),
-            data.blocks.getNumPartitions());
-        List<FitSpec> specs = new ArrayList<>();
-        for (int k = o.k(); k <= o.kMax(); k++) {
-          for (CovarianceType type : o.covarianceTypes()) {
-            specs.add(new FitSpec(o.model(), type, k, o.maxIter(), o.tol(), o.regCovar(), o.seed(), init, start,
-                o.restarts(), o.distance()));
-          }
-        }
-        if (specs.size() > 1) {
-          LOG.info("fitting {} models in the same scans, kept by {}", specs.size(), o.criterion().key());
-        }
-        CheckpointStore checkpoints = null;
-        EmState from = null;
-        if (o.checkpoint() != null) {
-          Map<String, Object> fit = new LinkedHashMap<>();
-          fit.put("settings", o.asProvenance());
-          fit.put("features", features);
-          fit.put("inputFiles", files.files());
-          fit.put("rows", n);
-          checkpoints = CheckpointStore.open(conf, o.checkpoint(), fit);
-          from = resumeFrom(checkpoints, o, specs, schema.dimension());
-        }
-        List<FitResult> table;
-        Engines.Choice engine;
-        try (Engines.Prepared scans = Engines.open(jsc, data.blocks, schema.dimension(), o.aggregationDepth(),
-            o.engine(), specs)) {
-          engine = scans.choice();
-          table = EmLoop.sweep(scans.pass(), specs, data.columns, from, checkpoints == null ? null : checkpoints::save);
-        }
-        int chosen = o.criterion().best(table);
-        if (chosen < 0) {
-          throw new IllegalStateException("no fit has a finite " + o.criterion().key());
-        }
-        FitResult r = table.get(chosen).withWarningsFirst(dataWarnings);
-        SummaryJson.Selection selection = specs.size() > 1 ? new SummaryJson.Selection(o.criterion(), table, chosen)
-            : null;
-        if (selection != null) {
-          LOG.info("kept {} ({} = {})", specs.get(chosen).label(), o.criterion().key(),
-              String.format("%.6f", o.criterion().of(r)));
-        }
+          o.distance() == Distance.COSINE, o.skipBadRows())) {
+        MixtureFit.Data cached = new MixtureFit.Data(data.blocks, schema.dimension(), data.columns, data.skipped);
+        CheckpointStore checkpoints = o.checkpoint() == null ? null
+            : CheckpointStore.open(conf, o.checkpoint(), checkpointIdentity(o, features, files, data.columns.rows));
+        MixtureFit.Result fit = MixtureFit.fit(jsc, cached, settings, features, o.input(),
+            checkpoints == null ? null : new MixtureFit.Checkpointing(
+                specs -> resumeFrom(checkpoints, o, specs, schema.dimension()), checkpoints::save));
+        FitResult r = fit.best();
+        SummaryJson.Selection selection = fit.sweep()
+            ? new SummaryJson.Selection(o.criterion(), fit.table(), fit.chosen()) : null;
         SummaryJson.Aligned aligned = null;
         if (previous != null) {
           Alignment a = Alignment.of(r.means(), previous.means());
           r = r.permuted(a.order());
-          aligned = new SummaryJson.Aligned(o.alignTo(), a,
-              a.drift(r.weights(), r.means(), previous.weights(), previous.means()));
-          LOG.info("components aligned to {} (total distance {}){}", o.alignTo(),
-              String.format("%.6g", a.totalDistance()), a.identity() ? "; numbering unchanged" : "");
+          aligned = aligned(o, a, r, previous);
         }
-        Map<String, Object> prov = new LinkedHashMap<>();
-        prov.put("settings", o.asProvenance());
-        prov.put("inputFiles", files.files());
-        prov.put("rows", n);
-        prov.put("createdAt", Instant.now().toString());
-        prov.put("latentVersion", Versions.latent());
-        prov.put("sparkVersion", jsc.version());
-        prov.put("javaVersion", System.getProperty("java.version"));
-        MixtureModel model = new MixtureModel(r.kind(), r.covariance(), features, r.weights(), r.means(),
-            r.covariances(), prov, r.kind() == ModelKind.KMEANS ? o.distance() : Distance.EUCLIDEAN);
+        StandardErrors standardErrors = StandardErrors.forFit(
+            new SparkDataPass(jsc, data.blocks, schema.dimension(), o.aggregationDepth()), o.standardErrors(), r);
+        MixtureModel model = MixtureFit.model(r, features, o.distance(),
+            provenance(jsc, o, files, data.columns.rows));
         out.writeText("model.json", ModelJson.write(model));
-        Mixture mixture = model.toMixture();
-        Assignments.write(jsc, files, schema, mixture,
-            Assignments.Scoring.forFit(r.kind() == ModelKind.GMM, cosine).skippingBadRows(o.skipBadRows()),
-            o.partitions(), out.staged("assignments"));
+        writeAssignments(jsc, o, files, schema, model, r, out);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("startedAt", started);
-        run.put("seconds", seconds);
-        run.put("master", jsc.master());
-        run.put("partitions", data.blocks.getNumPartitions());
-        run.put("engine", engine.kind().key());
-        run.put("input", o.input());
-        run.put("output", out.target());
-        if (from != null) {
-          run.put("resumedAfterScan", from.scans());
-        }
-        out.writeText("summary.json", SummaryJson.write(r, features, run, selection, aligned,
-            new SummaryJson.Skipped(o.skipBadRows(), data.skipped)));
+        out.writeText("summary.json", SummaryJson.write(r, features,
+            run(jsc, o, started, seconds, data.blocks.getNumPartitions(), out, fit.from(), fit.engine()), selection, aligned,
+            new SummaryJson.Skipped(o.skipBadRows(), data.skipped), standardErrors));
         out.commit();
         if (checkpoints != null) {
           // The output is the fit's result now; a later run with --resume starts afresh.
           checkpoints.clear();
         }
-        return new Outcome(out.target(), r, seconds, selection == null ? 1 : table.size());
+        return new Outcome(out.target(), r, seconds, selection == null ? 1 : fit.table().size());
       }
+    }
+  }
+
+  /** The engine's settings from the options; reads --init's model (checked against the features). */
+  static MixtureFit.Settings settings(Configuration conf, FitOptions o, List<String> features) {
+    InitMethod init;
+    StartParams start = null;
+    if (o.initLabels() != null) {
+      init = InitMethod.LABELS;
+    } else if (o.seeding() != null) {
+      init = o.seeding();
+    } else {
+      init = InitMethod.MODEL;
+      start = initialModel(conf, o, features);
+    }
+    return new MixtureFit.Settings(o.model(), o.covarianceTypes(), o.k(), o.kMax(), o.maxIter(), o.tol(),
+        o.regCovar(), o.seed(), init, start, o.restarts(), o.distance(), o.criterion(), o.aggregationDepth(),
+        o.engine());
+  }
+
+  /** What a checkpoint must match to be resumed: the settings, features, input files and row count. */
+  private static Map<String, Object> checkpointIdentity(FitOptions o, List<String> features, InputFiles files,
+      long rows) {
+    Map<String, Object> fit = new LinkedHashMap<>();
+    fit.put("settings", o.asProvenance());
+    fit.put("features", features);
+    fit.put("inputFiles", files.files());
+    fit.put("rows", rows);
+    return fit;
+  }
+
+  /** The alignment's report for summary.json; {@code r} is already renumbered. */
+  private static SummaryJson.Aligned aligned(FitOptions o, Alignment a, FitResult r, MixtureModel previous) {
+    LOG.info("components aligned to {} (total distance {}){}", o.alignTo(),
+        String.format("%.6g", a.totalDistance()), a.identity() ? "; numbering unchanged" : "");
+    return new SummaryJson.Aligned(o.alignTo(), a, a.drift(r.weights(), r.means(), previous.weights(),
+        previous.means()));
+  }
+
+  /** How the model was made, as model.json records it. */
+  private static Map<String, Object> provenance(JavaSparkContext jsc, FitOptions o, InputFiles files, long rows) {
+    Map<String, Object> prov = new LinkedHashMap<>();
+    prov.put("settings", o.asProvenance());
+    prov.put("inputFiles", files.files());
+    prov.put("rows", rows);
+    prov.put("createdAt", Instant.now().toString());
+    prov.put("latentVersion", Versions.latent());
+    prov.put("sparkVersion", jsc.version());
+    prov.put("javaVersion", System.getProperty("java.version"));
+    return prov;
+  }
+
+  /** Every input row with its cluster (and for GMMs p0..p{K-1}) in DIR/assignments. */
+  private static void writeAssignments(JavaSparkContext jsc, FitOptions o, InputFiles files, InputSchema schema,
+      MixtureModel model, FitResult r, OutputDir out) {
+    Mixture mixture;
+    try {
+      mixture = model.toMixture();
     } catch (Mixture.DegenerateComponentException e) {
       throw new IllegalStateException("the fitted model cannot score rows: " + e.getMessage(), e);
     }
+    Assignments.write(jsc, files, schema, mixture,
+        Assignments.Scoring.forFit(r.kind() == ModelKind.GMM, o.distance() == Distance.COSINE)
+            .skippingBadRows(o.skipBadRows()),
+        o.partitions(), out.staged("assignments"));
+  }
+
+  /** How the run went, for summary.json's {@code run}. */
+  private static Map<String, Object> run(JavaSparkContext jsc, FitOptions o, String started, double seconds,
+      int partitions, OutputDir out, EmState from, String engine) {
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("startedAt", started);
+    run.put("seconds", seconds);
+    run.put("master", jsc.master());
+    run.put("partitions", partitions);
+    run.put("engine", engine);
+    run.put("input", o.input());
+    run.put("output", out.target());
+    if (from != null) {
+      run.put("resumedAfterScan", from.scans());
+    }
+    return run;
   }
 
   /**
@@ -185,31 +192,6 @@ public final class FitJob {
     }
     LOG.info("resuming from {}", store.latestName());
     return s;
-  }
-
-  /**
-   * What the user should know about the data before reading the fit: rows left out, and columns with no
-   * spread at all (their variance in every component is then reg-covar alone; the fit stays finite, but
-   * densities and the log-likelihood are dominated by that choice).
-   */
-  private static List<String> dataWarnings(InputData data, List<String> features, double regCovar) {
-    List<String> w = new ArrayList<>();
-    if (data.skipped.count() > 0) {
-      w.add(data.skipped.count() + " bad row(s) left out (--on-bad-row skip); the first: "
-          + data.skipped.examples().get(0));
-    }
-    double[] var = data.columns.variance();
-    double[] mean = data.columns.mean();
-    for (int i = 0; i < var.length; i++) {
-      if (var[i] == 0.0) {
-        w.add("column '" + features.get(i) + "' is constant (every row is " + mean[i] + "): its variance is "
-            + "reg-covar (" + regCovar + ") alone");
-      }
-    }
-    for (String s : w) {
-      LOG.warn(s);
-    }
-    return w;
   }
 
   private static StartParams initialModel(Configuration conf, FitOptions o, List<String> features) {

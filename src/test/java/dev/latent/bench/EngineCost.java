@@ -57,7 +57,7 @@ public final class EngineCost {
     }
     try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
       jsc.setLogLevel("WARN");
-      int slots = jsc.sc().maxNumConcurrentTasks(jsc.sc().resourceProfileManager().defaultResourceProfile());
+      int slots = slots(jsc);
       say("master %s, %d task slots, load average %.2f", master, slots, load());
       for (String w : what.split(",")) {
         switch (w) {
@@ -161,6 +161,27 @@ public final class EngineCost {
     void close() {
       blocks.unpersist(true);
     }
+  }
+
+  /** Task slots, once executors have registered (local-cluster starts them after the context returns). */
+  private static int slots(JavaSparkContext jsc) {
+    long until = System.nanoTime() + 180_000_000_000L;
+    int slots = 0;
+    int seen = -1;
+    while (System.nanoTime() < until) {
+      slots = jsc.sc().maxNumConcurrentTasks(jsc.sc().resourceProfileManager().defaultResourceProfile());
+      if (slots > 0 && slots == seen) {
+        return slots;
+      }
+      seen = slots;
+      try {
+        Thread.sleep(3000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new IllegalStateException("no task slots registered in 3 minutes");
   }
 
   private static double load() {
