@@ -56,7 +56,7 @@ public final class Main {
         --overwrite                   replace DIR once the new output is complete
         --on-bad-row fail|skip        a row that does not parse stops the run, or is left out and
                                       reported in summary.json [fail]
-        --checkpoint DIR              save the EM state in DIR after every scan (barrier: round)
+        --checkpoint DIR              save the EM state in DIR after every scan
         --resume                      continue from the checkpoint in DIR (starts afresh if there is none)
         --standard-errors observed|opg|none   standard errors of weights, means and covariances from
                                       the observed (Louis 1982) or outer-product Fisher information,

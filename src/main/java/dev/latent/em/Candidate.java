@@ -15,10 +15,9 @@ import java.util.Locale;
  * start of a GMM), one hard E-step with scatter to start a GMM from K-means labels, EM (soft E-steps),
  * and a final E-step that scores the final parameters.
  *
- * <p>A candidate is part of a {@link Sweep}, which may run inside Spark tasks (the barrier engine runs the
- * same M-steps in every task): it must stay deterministic and serializable, and it logs only through its
- * {@link Journal} ({@code log.info}, {@code log.warn}), which the driver writes once, never through a
- * logger of its own.
+ * <p>A candidate is part of a {@link Sweep}, a serializable step state that may be run away from the
+ * driver: it must stay deterministic and serializable, and it logs only through its {@link Journal}
+ * ({@code log.info}, {@code log.warn}), which the driver writes once, never through a logger of its own.
  */
 final class Candidate implements Serializable {
   private static final long serialVersionUID = 1L;
