@@ -74,6 +74,7 @@ public final class EngineCost {
   /** Tiny data (2000 rows, d = 2, K = 2), 20 and 220 iterations. */
   private static void fixed(JavaSparkContext jsc, int slots, int reps) {
     Data data = Data.of(jsc, 2000, 2, 2, slots);
+    warmUp(jsc, data);
     for (int r = 0; r < reps; r++) {
       for (Engine.Kind kind : order(r)) {
         double a = seconds(jsc, data, kind, 20);
@@ -89,6 +90,7 @@ public final class EngineCost {
   private static void rows(JavaSparkContext jsc, int slots, int reps) {
     for (long n : new long[] {250_000, 1_000_000, 2_000_000}) {
       Data data = Data.of(jsc, n, 10, 8, slots);
+      warmUp(jsc, data);
       for (int r = 0; r < reps; r++) {
         for (Engine.Kind kind : order(r)) {
           double a = seconds(jsc, data, kind, 3);
@@ -106,6 +108,8 @@ public final class EngineCost {
   private static void size(JavaSparkContext jsc, int slots, int reps) {
     Data data = Data.of(jsc, 400, 50, 100, slots);
     LocalData local = new LocalData(data.blocks.collect());
+    warmUp(jsc, data);
+    EmLoop.fit(local, spec(data.start, 3), data.cols);
     for (int r = 0; r < reps; r++) {
       long t0 = System.nanoTime();
       EmLoop.fit(local, spec(data.start, 3), data.cols);
@@ -125,6 +129,13 @@ public final class EngineCost {
       }
     }
     data.close();
+  }
+
+  /** Both engines once, untimed: the first fits of a JVM pay for class loading and compilation. */
+  private static void warmUp(JavaSparkContext jsc, Data data) {
+    for (Engine.Kind kind : order(0)) {
+      seconds(jsc, data, kind, 30);
+    }
   }
 
   private static List<Engine.Kind> order(int rep) {
