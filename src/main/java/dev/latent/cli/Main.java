@@ -34,7 +34,11 @@ public final class Main {
 
       fit options (defaults in brackets; the same keys work in a --config properties file):
         --k K or KMIN..KMAX           components; a range fits every K and keeps the best by --criterion
-        --model gmm|kmeans            [gmm]
+        --model gmm|kmeans|vbgmm      [gmm]; vbgmm: variational Bayesian mixture (scikit-learn's
+                                      BayesianGaussianMixture); --tol is then on the total lower bound
+        --weight-prior dirichlet-process|dirichlet-distribution   vbgmm weight prior [dirichlet-process]
+        --weight-concentration C  --mean-precision B  --degrees-of-freedom NU
+                                      vbgmm priors [1/K, 1, d]; mean and covariance priors from the data
         --covariance full|diag|spherical|tied|all   [full]; all fits the four types and keeps the best
         --criterion bic|aic|icl       how a sweep (a K range or --covariance all) chooses [bic]
         --features COL,...            feature columns (default: every column not excluded)
@@ -146,8 +150,11 @@ public final class Main {
   }
 
   static String oneLine(FitResult r, double seconds) {
-    String what = r.kind() == ModelKind.GMM ? "gmm/" + r.covariance().key() : "kmeans";
-    String score = r.kind() == ModelKind.GMM
+    String what = r.kind().gaussian() ? r.kind().key() + "/" + r.covariance().key() : "kmeans";
+    String score = r.variational() != null
+        ? String.format("lower bound %.6f, %d effective components", r.variational().elbo(),
+            r.variational().posterior().effectiveComponents())
+        : r.kind() == ModelKind.GMM
         ? String.format("log-likelihood %.6f (mean %.6f)", r.logLik(), r.meanLogLik())
         : String.format("inertia %.6f", r.inertia());
     return String.format("%s K=%d, %d rows, %d iterations (%s), %s, %.1f s%s", what, r.k(), r.rows(),

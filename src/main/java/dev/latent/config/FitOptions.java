@@ -7,6 +7,7 @@ import dev.latent.em.Distance;
 import dev.latent.em.InitMethod;
 import dev.latent.em.ModelKind;
 import dev.latent.io.UsageException;
+import dev.latent.vb.PriorSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ import java.util.Set;
  *
  * <p>{@code k..kMax} is the range of K to fit (one K when equal); {@code allCovariances} fits every
  * covariance type ({@code --covariance all}), and {@code covariance} is then unused. With more than one
- * fit, {@code criterion} picks the model that is kept.
+ * fit, {@code criterion} picks the model that is kept. {@code priors} is set for {@code --model vbgmm} only.
  */
 public record FitOptions(
     String input,
@@ -49,13 +50,16 @@ public record FitOptions(
     boolean skipBadRows,
     String checkpoint,
     boolean resume,
+    PriorSettings priors,
     InformationMethod standardErrors,
     Engine engine) {
 
   public static final Set<String> KEYS = Set.of("input", "output", "k", "model", "covariance", "features",
       "exclude", "init", "init-labels", "weight-col", "max-iter", "tol", "reg-covar", "seed", "restarts",
       "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to",
-      "on-bad-row", "checkpoint", "standard-errors", "engine", "round-scans", "round-seconds");
+      "on-bad-row", "checkpoint", "standard-errors",
+      "weight-prior", "weight-concentration", "mean-precision", "degrees-of-freedom",
+      "engine", "round-scans", "round-seconds");
   public static final Set<String> FLAGS = Set.of("overwrite", "resume");
 
   /** The --init values that name a seeding method; anything else is the path of a model file. */
@@ -111,6 +115,7 @@ public record FitOptions(
     if (s.flag("resume") && checkpoint == null) {
       throw new UsageException("--resume needs --checkpoint DIR (the folder to resume from)");
     }
+    PriorSettings priors = VariationalOptions.from(s, model, ks[0] != ks[1] || all);
     if (!s.list("features").isEmpty() && !s.list("exclude").isEmpty()) {
       throw new UsageException("--features and --exclude cannot be used together");
     }
@@ -143,6 +148,7 @@ public record FitOptions(
         onBadRow.equals("skip"),
         checkpoint,
         s.flag("resume"),
+        priors,
         standardErrors,
         Engine.from(s));
   }
@@ -167,6 +173,12 @@ public record FitOptions(
           + "(--model gmm), not --model " + model.key());
     }
     return m;
+  }
+
+  private static void putIfSet(Map<String, Object> m, String key, double v) {
+    if (!Double.isNaN(v)) {
+      m.put(key, v);
+    }
   }
 
   /** "K" or "KMIN..KMAX", K at least 1. */
@@ -207,7 +219,7 @@ public record FitOptions(
 
   /** The covariance types to fit: one, or all four (K-means: the one, unused). */
   public List<CovarianceType> covarianceTypes() {
-    return allCovariances && model == ModelKind.GMM ? List.of(CovarianceType.values()) : List.of(covariance);
+    return allCovariances && model != ModelKind.KMEANS ? List.of(CovarianceType.values()) : List.of(covariance);
   }
 
   /** True when more than one model is fitted and the criterion chooses. */
@@ -221,7 +233,7 @@ public record FitOptions(
     m.put("input", input);
     m.put("k", kMax > k ? k + ".." + kMax : (Object) k);
     m.put("model", model.key());
-    if (model == ModelKind.GMM) {
+    if (model.gaussian()) {
       m.put("covariance", allCovariances ? "all" : covariance.key());
     } else if (distance != Distance.EUCLIDEAN) {
       m.put("distance", distance.key());
@@ -242,6 +254,12 @@ public record FitOptions(
       m.put("alignTo", alignTo);
     }
     m.put("onBadRow", skipBadRows ? "skip" : "fail");
+    if (priors != null) {
+      m.put("weightPrior", priors.weightPrior().key());
+      putIfSet(m, "weightConcentration", priors.weightConcentration());
+      putIfSet(m, "meanPrecision", priors.meanPrecision());
+      putIfSet(m, "degreesOfFreedom", priors.degreesOfFreedom());
+    }
     return m;
   }
 }

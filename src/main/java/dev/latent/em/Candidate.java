@@ -1,5 +1,9 @@
 package dev.latent.em;
 
+import dev.latent.math.Cholesky;
+import dev.latent.vb.Priors;
+import dev.latent.vb.VariationalFit;
+import dev.latent.vb.VariationalPosterior;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +17,10 @@ import java.util.Locale;
  *
  * <p>Phases: label initialisation (means, then scatter about them), K-means (hard E-steps; also the
  * start of a GMM), one hard E-step with scatter to start a GMM from K-means labels, EM (soft E-steps),
- * and a final E-step that scores the final parameters.
+ * and a final E-step that scores the final parameters. A variational mixture (vbgmm) starts the same
+ * ways, turns its first responsibilities (labels, K-means labels, or a GMM's posteriors: VB_START) into a
+ * posterior by one variational M-step, and iterates in VB: soft E-steps under the posterior's expected
+ * log-probabilities, stopped on the change of the total lower bound (scikit-learn's rule).
  *
  * <p>A candidate is part of a {@link Sweep}, a serializable step state that may be run away from the
  * driver: it must stay deterministic and serializable, and it logs only through its {@link Journal}
@@ -27,7 +34,7 @@ final class Candidate implements Serializable {
    */
   private static final double MONOTONE_SLACK = 1e-9;
 
-  enum Phase { LABEL_MEANS, LABEL_SCATTER, KMEANS, GMM_START, EM, FINAL, DONE }
+  enum Phase { LABEL_MEANS, LABEL_SCATTER, KMEANS, GMM_START, EM, VB_START, VB, FINAL, DONE }
 
   private final int index;
   private final FitSpec spec;
@@ -53,6 +60,10 @@ final class Candidate implements Serializable {
   private double previousScore = Double.NaN;
   private boolean repaired;
   private EmState.Scores last;
+  // Variational fits only: the priors (from the data), the posterior and the lower bound after each iteration.
+  private Priors priors;
+  private VariationalPosterior posterior;
+  private final List<Double> elboTrace = new ArrayList<>();
 
   /** {@code tag} prefixes every log line and warning ("" for a lone fit); lines go to {@code log}. */
   Candidate(int index, FitSpec spec, double[] colVar, int d, String tag, Journal log) {
@@ -79,7 +90,18 @@ final class Candidate implements Serializable {
   void startFromSeeds(double[][] c, InitMethod how) {
     centres = c;
     init = how;
-    phase = spec.kind() == ModelKind.GMM ? Phase.GMM_START : Phase.KMEANS;
+    phase = spec.kind().gaussian() ? Phase.GMM_START : Phase.KMEANS;
+  }
+
+  /** A variational fit's priors from the data's mean and covariance (ddof 1); set before it starts. */
+  void usePriorsOf(ColumnStats columns) {
+    if (variational()) {
+      priors = spec.priors().priors(spec.covariance(), spec.k(), columns.mean(), columns.covariance(1.0));
+    }
+  }
+
+  private boolean variational() {
+    return spec.kind() == ModelKind.VBGMM;
   }
 
   void startFromLabels() {
@@ -101,10 +123,18 @@ final class Candidate implements Serializable {
       phase = spec.kind() == ModelKind.KMEANS ? Phase.KMEANS : Phase.GMM_START;
       return;
     }
+    if (variational() && p.variational() != null && p.variational().type() == spec.covariance()
+        && p.variational().weightPrior() == priors.weightPrior()) {
+      // A vbgmm model continues from its posterior, as if its iterations had gone on.
+      adopt(p.variational());
+      phase = Phase.VB;
+      return;
+    }
     weights = p.weights().clone();
     covariances = p.covariancesAs(spec.covariance(), d);
     mixture = Mixture.of(spec.covariance(), weights, p.means(), covariances);
-    phase = Phase.EM;
+    // A variational fit from a GMM starts from that model's responsibilities (one soft E-step).
+    phase = variational() ? Phase.VB_START : Phase.EM;
   }
 
   int index() {
@@ -172,13 +202,14 @@ final class Candidate implements Serializable {
   EStepTask task() {
     int k = spec.k();
     EStepTask.Scatter gmmScatter = EStepTask.Scatter.of(spec.covariance());
-    boolean gmm = spec.kind() == ModelKind.GMM;
+    boolean gmm = spec.kind().gaussian();
     return switch (phase) {
       case LABEL_MEANS -> new EStepTask(EStepTask.Assign.LABELS, null, new double[k][d], EStepTask.Scatter.NONE, 0);
       case LABEL_SCATTER -> new EStepTask(EStepTask.Assign.LABELS, null, centres, gmmScatter, 0);
       case KMEANS -> EStepTask.nearest(centres, EStepTask.Scatter.NONE);
       case GMM_START -> EStepTask.nearest(centres, gmmScatter);
-      case EM -> EStepTask.under(mixture, false, gmmScatter);
+      case EM, VB_START -> EStepTask.under(mixture, false, gmmScatter);
+      case VB -> EStepTask.under(mixture, false, gmmScatter).withEntropy();
       case FINAL -> gmm ? EStepTask.under(mixture, false, EStepTask.Scatter.NONE)
           : EStepTask.nearest(centres, EStepTask.Scatter.NONE);
       case DONE -> null;
@@ -196,6 +227,8 @@ final class Candidate implements Serializable {
       case KMEANS -> acceptKmeans(s);
       case GMM_START -> startGmm(s, "k-means labels");
       case EM -> acceptEm(s);
+      case VB_START -> startVb(s, mixture.means(), "the initial model's responsibilities");
+      case VB -> acceptVb(s);
       case FINAL -> {
         last = EmState.Scores.of(s);
         phase = Phase.DONE;
@@ -207,12 +240,26 @@ final class Candidate implements Serializable {
   private void acceptLabelMeans(SuffStats s) {
     double[][] zero = new double[spec.k()][d];
     MStep.Update u = MStep.kmeans(s, zero, spec.cosine());
-    note(u.warnings(), "initial labels");
+    if (variational()) {
+      // An unused label's centre is only the shift of zero statistics: nothing to relocate, and the
+      // component starts at its prior (N_k = 10 eps), as in scikit-learn.
+      for (int j = 0; j < spec.k(); j++) {
+        if (!(s.resp(j) > 0.0)) {
+          warn("initial labels: no row has label " + j + ": component " + j + " starts at its prior");
+        }
+      }
+    } else {
+      note(u.warnings(), "initial labels");
+    }
     centres = u.means();
     phase = spec.kind() == ModelKind.KMEANS ? Phase.KMEANS : Phase.LABEL_SCATTER;
   }
 
   private void startGmm(SuffStats s, String from) {
+    if (variational()) {
+      startVb(s, centres, from);
+      return;
+    }
     MStep.Update u = MStep.gmm(s, centres, spec.covariance(), spec.regCovar(), colVar);
     note(u.warnings(), "initial M-step");
     adopt(u);
@@ -221,7 +268,7 @@ final class Candidate implements Serializable {
   }
 
   private void acceptKmeans(SuffStats s) {
-    boolean gmm = spec.kind() == ModelKind.GMM;
+    boolean gmm = spec.kind().gaussian();
     int maxIter = gmm ? FitSpec.INIT_KMEANS_MAX_ITER : spec.maxIter();
     double tol = gmm ? FitSpec.INIT_KMEANS_TOL : spec.tol();
     int pass = gmm ? ++initIterations : ++iterations;
@@ -293,6 +340,71 @@ final class Candidate implements Serializable {
     }
   }
 
+  /**
+   * The first variational M-step, from the responsibilities of the start (scikit-learn's
+   * {@code _initialize}); scatter in {@code s} is about {@code shifts}. No lower bound yet.
+   */
+  private void startVb(SuffStats s, double[][] shifts, String from) {
+    MStep.Estimates e = MStep.estimates(s, shifts, spec.covariance(), spec.regCovar());
+    adopt(VariationalPosterior.update(priors, e.nk(), e.means(), e.covariances()));
+    log.info(tag + "variational mixture started by one variational M-step from " + from);
+    phase = Phase.VB;
+  }
+
+  /**
+   * One variational iteration: the M-step from the E-step's statistics, then the lower bound from their
+   * entropy term and the new posterior; stops when the bound changes by less than tol (in total, not per
+   * row, as scikit-learn). A component that loses its rows is not re-seeded: n_k = 10 eps leaves it at its
+   * prior, which is how the model prunes itself.
+   */
+  private void acceptVb(SuffStats s) {
+    iterations++;
+    trace.add(s.logLik / s.weightSum);
+    MStep.Estimates e = MStep.estimates(s, mixture.means(), spec.covariance(), spec.regCovar());
+    adopt(VariationalPosterior.update(priors, e.nk(), e.means(), e.covariances()));
+    double elbo;
+    try {
+      elbo = posterior.lowerBound(s.respLogResp);
+    } catch (Cholesky.NotPositiveDefiniteException ex) {
+      throw new IllegalStateException(tag + "iteration " + iterations + ": a posterior covariance is singular ("
+          + ex.getMessage() + ")", ex);
+    }
+    if (!Double.isFinite(elbo)) {
+      throw new IllegalStateException(tag + "iteration " + iterations + ": the lower bound is not finite");
+    }
+    elboTrace.add(elbo);
+    if (!Double.isNaN(previousScore) && elbo < previousScore - MONOTONE_SLACK * Math.abs(previousScore)) {
+      String w = String.format(Locale.ROOT, "%siteration %d: the lower bound decreased from %.15g to %.15g",
+          tag, iterations, previousScore, elbo);
+      log.warn(w);
+      warnings.add(w);
+    }
+    double change = Double.isNaN(previousScore) ? Double.POSITIVE_INFINITY : elbo - previousScore;
+    log.info(tag + "iteration " + iterations + ": lower bound " + String.format(Locale.ROOT, "%.12g", elbo)
+        + " (change " + String.format(Locale.ROOT, "%.3g", change) + ")");
+    previousScore = elbo;
+    if (Math.abs(change) < spec.tol()) {
+      converged = true;
+      phase = Phase.FINAL;
+    } else if (iterations >= spec.maxIter()) {
+      warnings.add(tag + "did not converge in " + spec.maxIter() + " iterations (last change of the lower bound "
+          + String.format(Locale.ROOT, "%.3g", change) + ", tol " + spec.tol() + ")");
+      phase = Phase.FINAL;
+    }
+  }
+
+  private void adopt(VariationalPosterior p) {
+    posterior = p;
+    try {
+      mixture = p.mixture();
+    } catch (Mixture.DegenerateComponentException ex) {
+      throw new IllegalStateException(tag + "the variational posterior cannot score rows: " + ex.getMessage()
+          + " (a constant column makes the covariance prior singular)", ex);
+    }
+    weights = mixture.weights();
+    covariances = p.covariances();
+  }
+
   private void adopt(MStep.Update u) {
     mixture = u.mixture();
     weights = u.weights();
@@ -315,6 +427,9 @@ final class Candidate implements Serializable {
 
   /** Mean log-likelihood (GMM) or minus the mean inertia (K-means) under the final parameters: higher wins. */
   double finalScore() {
+    if (variational()) {
+      return elboTrace.get(elboTrace.size() - 1);
+    }
     return spec.kind() == ModelKind.GMM ? last.logLik() / last.weightSum() : -last.hardDist() / last.weightSum();
   }
 
@@ -324,7 +439,7 @@ final class Candidate implements Serializable {
     for (int j = 0; j < k; j++) {
       sizes[j] = last.hardCounts()[j];
     }
-    boolean gmm = spec.kind() == ModelKind.GMM;
+    boolean gmm = spec.kind().gaussian();
     double[][] means = gmm ? mixture.means() : Mixture.deepCopy(centres);
     double inertia = gmm ? Double.NaN : last.hardDist();
     double logLik = gmm ? last.logLik() : FitResult.kmeansLogLik(inertia, last.weightSum(), d);
@@ -332,7 +447,8 @@ final class Candidate implements Serializable {
     return new FitResult(spec.kind(), gmm ? spec.covariance() : null, w, means,
         gmm ? mixture.covariances() : null, iterations, converged, toArray(trace), toArray(inertiaTrace),
         initIterations, logLik, gmm ? last.classLogLik() : 0.0, inertia, last.weightSum(), last.rows(), sizes,
-        List.copyOf(warnings), index, candidateScores, init);
+        List.copyOf(warnings), index, candidateScores, init,
+        variational() ? new VariationalFit(priors, posterior, finalScore(), toArray(elboTrace)) : null);
   }
 
   private static double[] toArray(List<Double> l) {

@@ -177,6 +177,9 @@ public final class EStep {
     stats.weightSum = weightSum;
     stats.logLik = logLik;
     stats.classLogLik = classLogLik;
+    if (task.entropy) {
+      stats.respLogResp += respLogResp(s, k, n);
+    }
     int len = stats.scatterLength();
     for (int j = 0; j < k; j++) {
       stats.resp[j] += kernels.centredWeightedSums(s.xt, TILE, np, d, task.shifts[j], s.resp[j], s.diff, s.wd,
@@ -187,6 +190,21 @@ public final class EStep {
         default -> { }
       }
     }
+  }
+
+  /** sum_r sum_j resp_jr (logit_jr - lse_r), i.e. w r ln r summed over the tile (resp holds w r). */
+  private static double respLogResp(Scratch s, int k, int n) {
+    double t = 0.0;
+    for (int r = 0; r < n; r++) {
+      double lse = s.lse[r];
+      for (int j = 0; j < k; j++) {
+        double rw = s.resp[j][r];
+        if (rw > 0.0) {
+          t += rw * (s.logit[j][r] - lse);
+        }
+      }
+    }
+    return t;
   }
 
   /** Index of the largest logit; ties go to the lowest index (as scikit-learn's argmin of distances). */

@@ -33,15 +33,21 @@ public final class EStepTask implements Serializable {
   public final int worstRows;
   /** True when the mixture is the nearest-centre one of {@code shifts} (see {@link #nearest}). */
   private final boolean nearestCentre;
+  /**
+   * Soft assignment also sums w r ln r over rows and components ({@link SuffStats#respLogResp}), the
+   * entropy term of the variational lower bound; off for GMM and K-means, so they pay nothing for it.
+   */
+  public final boolean entropy;
+
   /** An extra per-row statistic for soft assignment (the Fisher information's), or null. */
   public final RowStatistic rowStatistic;
 
   public EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows) {
-    this(assign, mixture, shifts, scatter, worstRows, false, null);
+    this(assign, mixture, shifts, scatter, worstRows, false, null, false);
   }
 
   private EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows,
-      boolean nearestCentre, RowStatistic rowStatistic) {
+      boolean nearestCentre, RowStatistic rowStatistic, boolean entropy) {
     if (rowStatistic != null && assign != Assign.SOFT) {
       throw new IllegalArgumentException("a row statistic needs soft assignment, not " + assign);
     }
@@ -56,17 +62,18 @@ public final class EStepTask implements Serializable {
     this.d = shifts[0].length;
     this.worstRows = worstRows;
     this.nearestCentre = nearestCentre;
+    this.entropy = entropy;
     this.rowStatistic = rowStatistic;
   }
 
   /** This soft E-step that also accumulates {@code s} over its rows (one scan for the Fisher information). */
   public EStepTask withRowStatistic(RowStatistic s) {
-    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, s);
+    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, s, entropy);
   }
 
   /** Hard assignment to the nearest of {@code centres} (K-means, Lloyd); scatter is taken about them. */
   public static EStepTask nearest(double[][] centres, Scatter scatter) {
-    return new EStepTask(Assign.HARD, Mixture.forCentres(centres), centres, scatter, centres.length, true, null);
+    return new EStepTask(Assign.HARD, Mixture.forCentres(centres), centres, scatter, centres.length, true, null, false);
   }
 
   /**
@@ -81,5 +88,13 @@ public final class EStepTask implements Serializable {
   /** Soft (GMM) or hard (K-means) E-step under a mixture; scatter is taken about its means. */
   public static EStepTask under(Mixture m, boolean hard, Scatter scatter) {
     return new EStepTask(hard ? Assign.HARD : Assign.SOFT, m, m.means(), scatter, m.k);
+  }
+
+  /** This soft task, also summing the entropy term w r ln r (the variational lower bound needs it). */
+  public EStepTask withEntropy() {
+    if (assign != Assign.SOFT) {
+      throw new IllegalArgumentException("only soft assignment has an entropy");
+    }
+    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, rowStatistic, true);
   }
 }

@@ -69,6 +69,11 @@ public final class EmLoop {
       throw new IllegalArgumentException("the data have no rows with positive weight");
     }
     Sweep sweep = new Sweep(specs, columns.variance(), d);
+    for (List<Candidate> cands : sweep.bySpec()) {
+      for (Candidate c : cands) {
+        c.usePriorsOf(columns);
+      }
+    }
     if (from != null) {
       from.check(specs, d);
       sweep.restore(from);

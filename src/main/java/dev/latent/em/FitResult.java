@@ -1,12 +1,16 @@
 package dev.latent.em;
 
+import dev.latent.vb.VariationalFit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A finished fit: final parameters, how it got there, and its scores under the final parameters.
  * {@code trace} holds the mean log-likelihood of the parameters entering each iteration (for K-means
  * the equivalent spherical-model value, see {@link #kmeansLogLik}); {@code inertiaTrace} is K-means' J.
+ * {@code variational} is set for a vbgmm fit only (priors, posterior, lower bound and its trace).
  */
 public record FitResult(
     ModelKind kind,
@@ -28,7 +32,18 @@ public record FitResult(
     List<String> warnings,
     int candidate,
     double[] candidateScores,
-    InitMethod init) {
+    InitMethod init,
+    VariationalFit variational) {
+
+  /** A GMM or K-means result. */
+  public FitResult(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,
+      double[][] covariances, int iterations, boolean converged, double[] trace, double[] inertiaTrace,
+      int initIterations, double logLik, double classLogLik, double inertia, double weightSum, long rows,
+      double[] clusterWeights, List<String> warnings, int candidate, double[] candidateScores, InitMethod init) {
+    this(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace, initIterations,
+        logLik, classLogLik, inertia, weightSum, rows, clusterWeights, warnings, candidate, candidateScores, init,
+        null);
+  }
 
   public int k() {
     return weights.length;
@@ -43,7 +58,7 @@ public record FitResult(
     all.addAll(warnings);
     return new FitResult(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace,
         initIterations, logLik, classLogLik, inertia, weightSum, rows, clusterWeights, List.copyOf(all), candidate,
-        candidateScores, init);
+        candidateScores, init, variational);
   }
 
   public int d() {
@@ -59,6 +74,10 @@ public record FitResult(
     if (order.length != k) {
       throw new IllegalArgumentException("a renumbering of " + k + " components has " + order.length + " entries");
     }
+    if (variational != null && !Arrays.equals(order, IntStream.range(0, k).toArray())) {
+      // A Dirichlet process posterior depends on the order of its sticks: renumbering would change the model.
+      throw new IllegalStateException("a variational mixture cannot be renumbered");
+    }
     double[] w = new double[k];
     double[][] mu = new double[k][];
     double[] sizes = new double[k];
@@ -72,7 +91,8 @@ public record FitResult(
       }
     }
     return new FitResult(kind, covariance, w, mu, cov, iterations, converged, trace, inertiaTrace, initIterations,
-        logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init);
+        logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init,
+        variational);
   }
 
   public double meanLogLik() {

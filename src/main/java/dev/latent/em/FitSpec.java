@@ -1,15 +1,17 @@
 package dev.latent.em;
 
+import dev.latent.vb.PriorSettings;
 import java.io.Serializable;
 
 /**
  * Everything the EM loop needs to know about one fit, already validated by the caller's configuration.
  * {@code start} is set when {@code init} is MODEL; {@code restarts} candidates run in the same scans.
- * {@code distance} matters only for K-means (cosine: the rows are already of unit length).
+ * {@code distance} matters only for K-means (cosine: the rows are already of unit length), {@code priors}
+ * only for a variational mixture (null there means scikit-learn's defaults).
  */
 public record FitSpec(ModelKind kind, CovarianceType covariance, int k, int maxIter, double tol,
-    double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance)
-    implements Serializable {
+    double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance,
+    PriorSettings priors) implements Serializable {
 
   /** Iteration cap and tolerance of the K-means run that starts a GMM (scikit-learn's KMeans defaults). */
   public static final int INIT_KMEANS_MAX_ITER = 300;
@@ -31,6 +33,15 @@ public record FitSpec(ModelKind kind, CovarianceType covariance, int k, int maxI
     if (distance == Distance.COSINE && kind != ModelKind.KMEANS) {
       throw new IllegalArgumentException("the cosine distance is for K-means only");
     }
+    if (priors == null && kind == ModelKind.VBGMM) {
+      priors = PriorSettings.DEFAULTS;
+    }
+  }
+
+  /** A fit without variational priors (GMM, K-means; a vbgmm gets the default priors). */
+  public FitSpec(ModelKind kind, CovarianceType covariance, int k, int maxIter, double tol, double regCovar,
+      long seed, InitMethod init, StartParams start, int restarts, Distance distance) {
+    this(kind, covariance, k, maxIter, tol, regCovar, seed, init, start, restarts, distance, null);
   }
 
   /** A Euclidean fit. */
@@ -45,6 +56,7 @@ public record FitSpec(ModelKind kind, CovarianceType covariance, int k, int maxI
 
   /** How the fit is named in logs and the selection table: "k=3 full" or "k=3 kmeans". */
   public String label() {
-    return "k=" + k + " " + (kind == ModelKind.GMM ? covariance.key() : kind.key());
+    return "k=" + k + " " + (kind == ModelKind.GMM ? covariance.key()
+        : kind == ModelKind.VBGMM ? kind.key() + " " + covariance.key() : kind.key());
   }
 }

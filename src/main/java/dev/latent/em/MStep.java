@@ -86,6 +86,34 @@ public final class MStep {
     }
   }
 
+  /**
+   * scikit-learn's {@code _estimate_gaussian_parameters}: n_k = responsibility sum + 10 eps, the weighted
+   * means and the covariances of the type with regCovar on the diagonal, with no repair (the variational
+   * M-step needs them as they are: an emptied component keeps n_k = 10 eps and falls back to its prior).
+   */
+  public record Estimates(double[] nk, double[][] means, double[][] covariances) {}
+
+  public static Estimates estimates(SuffStats s, double[][] shifts, CovarianceType type, double regCovar) {
+    int k = s.k;
+    int d = s.d;
+    double[] nk = new double[k];
+    double[][] means = new double[k][];
+    double[][] scatters = new double[k][];
+    for (int j = 0; j < k; j++) {
+      double r = s.resp(j);
+      nk[j] = r + NK_EPS;
+      double[] sum = s.sumOf(j);
+      double[] delta = new double[d];
+      means[j] = new double[d];
+      for (int i = 0; i < d; i++) {
+        delta[i] = sum[i] / nk[j];
+        means[j][i] = shifts[j][i] + delta[i];
+      }
+      scatters[j] = aboutMean(s.scatterOf(j), sum, delta, r, d);
+    }
+    return new Estimates(nk, means, covariances(type, nk, scatters, null, regCovar, d));
+  }
+
   /** Lloyd's centre update on hard-assignment statistics; an empty cluster moves to the farthest row. */
   public static Update kmeans(SuffStats s, double[][] shifts) {
     return kmeans(s, shifts, false);

@@ -60,24 +60,38 @@ public final class Mixture implements Serializable {
       throw new IllegalArgumentException("shapes do not match k=" + k + " for " + type.key());
     }
     double[][] factors = new double[covariances.length][];
-    double[] logDet = new double[covariances.length];
-    for (int b = 0; b < covariances.length; b++) {
-      if (covariances[b].length != type.blockLength(d)) {
-        throw new IllegalArgumentException("covariance " + b + " has length " + covariances[b].length);
-      }
-      try {
-        factors[b] = precisionFactor(type, covariances[b], d);
-      } catch (Cholesky.NotPositiveDefiniteException e) {
-        throw new DegenerateComponentException(b, e.getMessage());
-      }
-      logDet[b] = logDetFactor(type, factors[b], d);
-    }
+    double[] logDet = factorise(type, covariances, d, factors);
     double[] logNorm = new double[k];
     for (int j = 0; j < k; j++) {
       if (!(weights[j] > 0.0) || !Double.isFinite(weights[j])) {
         throw new DegenerateComponentException(j, "weight " + weights[j] + " is not positive");
       }
       logNorm[j] = Math.log(weights[j]) - 0.5 * d * LOG_2PI + logDet[type == CovarianceType.TIED ? 0 : j];
+    }
+    return new Mixture(type, weights.clone(), deepCopy(means), deepCopy(covariances), factors, logNorm);
+  }
+
+  /**
+   * A variational mixture (the {@code vb} package's posterior): the same precision factors from the
+   * covariances, and logit constants {@code logTerms[j] - d/2 log 2pi + log det P_j^(1/2)} in place of
+   * {@code log w_j - ...}, so the E-step's kernels compute its expected log-probabilities unchanged.
+   * {@code weights} (the expected weights) are only reported. Arrays are copied.
+   */
+  public static Mixture variational(CovarianceType type, double[] weights, double[][] means, double[][] covariances,
+      double[] logTerms) throws DegenerateComponentException {
+    int k = weights.length;
+    int d = means[0].length;
+    if (means.length != k || logTerms.length != k || covariances.length != type.blocks(k)) {
+      throw new IllegalArgumentException("shapes do not match k=" + k + " for " + type.key());
+    }
+    double[][] factors = new double[covariances.length][];
+    double[] logDet = factorise(type, covariances, d, factors);
+    double[] logNorm = new double[k];
+    for (int j = 0; j < k; j++) {
+      logNorm[j] = logTerms[j] - 0.5 * d * LOG_2PI + logDet[type == CovarianceType.TIED ? 0 : j];
+      if (!Double.isFinite(logNorm[j])) {
+        throw new DegenerateComponentException(j, "its expected log-weight is not finite");
+      }
     }
     return new Mixture(type, weights.clone(), deepCopy(means), deepCopy(covariances), factors, logNorm);
   }
@@ -96,6 +110,24 @@ public final class Mixture implements Serializable {
     } catch (DegenerateComponentException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Every covariance block's precision factor into {@code factors}; returns their log det P^(1/2). */
+  private static double[] factorise(CovarianceType type, double[][] covariances, int d, double[][] factors)
+      throws DegenerateComponentException {
+    double[] logDet = new double[covariances.length];
+    for (int b = 0; b < covariances.length; b++) {
+      if (covariances[b].length != type.blockLength(d)) {
+        throw new IllegalArgumentException("covariance " + b + " has length " + covariances[b].length);
+      }
+      try {
+        factors[b] = precisionFactor(type, covariances[b], d);
+      } catch (Cholesky.NotPositiveDefiniteException e) {
+        throw new DegenerateComponentException(b, e.getMessage());
+      }
+      logDet[b] = logDetFactor(type, factors[b], d);
+    }
+    return logDet;
   }
 
   static double[] precisionFactor(CovarianceType type, double[] cov, int d)

@@ -2,9 +2,14 @@ package dev.latent.em;
 
 import java.util.Locale;
 
-/** The model families fitted by the same mapper. */
+/** The model families fitted by the same mapper: EM Gaussian mixtures, K-means, variational Bayes mixtures. */
 public enum ModelKind {
-  GMM, KMEANS;
+  GMM, KMEANS, VBGMM;
+
+  /** True for the models with Gaussian components and densities (gmm, vbgmm). */
+  public boolean gaussian() {
+    return this != KMEANS;
+  }
 
   public String key() {
     return name().toLowerCase(Locale.ROOT);
@@ -16,6 +21,6 @@ public enum ModelKind {
         return m;
       }
     }
-    throw new IllegalArgumentException("unknown model '" + s + "' (expected gmm or kmeans)");
+    throw new IllegalArgumentException("unknown model '" + s + "' (expected gmm, kmeans or vbgmm)");
   }
 }

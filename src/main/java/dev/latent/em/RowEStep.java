@@ -68,12 +68,17 @@ public final class RowEStep {
           stats.classLogLik += w * (logits[best] - lse);
           stats.hardCount[best] += w;
           offerWorst(stats, -lse, key, x, off);
+          double rlr = 0.0;
           for (int j = 0; j < k; j++) {
             double rw = w * Math.exp(logits[j] - lse);
             rowResp[j][0] = rw;
             if (rw > 0.0) {
               stats.addRow(j, rw, x, off, task.shifts[j], diff);
+              rlr += rw * (logits[j] - lse);
             }
+          }
+          if (task.entropy) {
+            stats.respLogResp += rlr;
           }
           if (task.rowStatistic != null) {
             rowWeight[0] = w;

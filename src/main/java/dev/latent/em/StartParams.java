@@ -1,13 +1,20 @@
 package dev.latent.em;
 
+import dev.latent.vb.VariationalPosterior;
 import java.io.Serializable;
 
 /**
  * Initial parameters read from a model file. {@code covariances} is null for a K-means model and has the
- * shape of {@code covariance} otherwise.
+ * shape of {@code covariance} otherwise; {@code variational} is the posterior of a vbgmm model (else null).
  */
 public record StartParams(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,
-    double[][] covariances) implements Serializable {
+    double[][] covariances, VariationalPosterior variational) implements Serializable {
+
+  /** A GMM or K-means start. */
+  public StartParams(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,
+      double[][] covariances) {
+    this(kind, covariance, weights, means, covariances, null);
+  }
 
   public int k() {
     return weights.length;

@@ -34,6 +34,11 @@ public final class SuffStats implements Serializable {
   public double classLogLik;
   /** Sum over rows of weight * squared Mahalanobis distance to the assigned component (hard). */
   public double hardDist;
+  /**
+   * Sum over rows of weight * sum_j r_ij ln r_ij (soft, when the task asks for it): minus the entropy of
+   * the responsibilities, a term of the variational lower bound.
+   */
+  public double respLogResp;
   public double weightSum;
   public long rows;
   final TopRows worst;
@@ -126,6 +131,7 @@ public final class SuffStats implements Serializable {
     logLik += o.logLik;
     classLogLik += o.classLogLik;
     hardDist += o.hardDist;
+    respLogResp += o.respLogResp;
     weightSum += o.weightSum;
     rows += o.rows;
     worst.merge(o.worst);

@@ -10,6 +10,8 @@ import dev.latent.em.CovarianceType;
 import dev.latent.em.Distance;
 import dev.latent.em.ModelKind;
 import dev.latent.model.MixtureModel;
+import dev.latent.vb.VariationalPosterior;
+import dev.latent.vb.WeightPrior;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,7 +24,12 @@ import java.util.Map;
  * it scores correctly (it would ignore the unknown field and score a cosine model on raw rows).
  * Covariances take scikit-learn's shapes: full
  * [k][d][d], tied [d][d], diag [k][d], spherical [k]; K-means has none. Reading validates every shape and
- * value and names what is wrong; unknown extra fields are ignored.
+ * value and names what is wrong; unknown extra fields are ignored. A vbgmm model (scikit-learn's
+ * {@code weights_}, {@code means_}, {@code covariances_}) adds its posterior under {@code "variational"}:
+ * {@code weightPrior}, {@code weightConcentration} (Dirichlet process: [2][k], the Beta parameters of the
+ * sticks; Dirichlet distribution: [k]), {@code meanPrecision} [k] and {@code degreesOfFreedom} ([k]; tied:
+ * one number), as scikit-learn's {@code weight_concentration_}, {@code mean_precision_},
+ * {@code degrees_of_freedom_}.
  */
 public final class ModelJson {
   public static final String FORMAT = "latent-model";
@@ -41,7 +48,7 @@ public final class ModelJson {
     if (cosine) {
       root.put("distance", m.distance().key());
     }
-    if (m.kind() == ModelKind.GMM) {
+    if (m.kind().gaussian()) {
       root.put("covariance", m.covariance().key());
     }
     ArrayNode f = root.putArray("features");
@@ -51,8 +58,11 @@ public final class ModelJson {
     for (double[] mu : m.means()) {
       means.add(vector(mu));
     }
-    if (m.kind() == ModelKind.GMM) {
+    if (m.kind().gaussian()) {
       root.set("covariances", covariances(m.covariance(), m.covariances(), m.d()));
+    }
+    if (m.variational() != null) {
+      root.set("variational", variational(m.variational()));
     }
     root.set("provenance", JSON.valueToTree(m.provenance()));
     try {
@@ -68,6 +78,25 @@ public final class ModelJson {
       a.add(x);
     }
     return a;
+  }
+
+  private static ObjectNode variational(VariationalPosterior p) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("weightPrior", p.weightPrior().key());
+    if (p.weightPrior() == WeightPrior.DIRICHLET_PROCESS) {
+      ArrayNode wc = o.putArray("weightConcentration");
+      wc.add(vector(p.weightConcentration()[0]));
+      wc.add(vector(p.weightConcentration()[1]));
+    } else {
+      o.set("weightConcentration", vector(p.weightConcentration()[0]));
+    }
+    o.set("meanPrecision", vector(p.meanPrecision()));
+    if (p.type() == CovarianceType.TIED) {
+      o.put("degreesOfFreedom", p.degreesOfFreedom()[0]);
+    } else {
+      o.set("degreesOfFreedom", vector(p.degreesOfFreedom()));
+    }
+    return o;
   }
 
   static ArrayNode covariances(CovarianceType type, double[][] cov, int d) {
@@ -190,7 +219,7 @@ public final class ModelJson {
     }
     CovarianceType type = null;
     double[][] cov = null;
-    if (kind == ModelKind.GMM) {
+    if (kind.gaussian()) {
       try {
         type = CovarianceType.parse(root.path("covariance").asText(""));
       } catch (IllegalArgumentException e) {
@@ -204,7 +233,8 @@ public final class ModelJson {
       prov = JSON.convertValue(p, JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class,
           Object.class));
     }
-    return new MixtureModel(kind, type, List.copyOf(features), weights, means, cov, prov, distance);
+    VariationalPosterior post = kind == ModelKind.VBGMM ? r.variational(root, type, weights, means, cov) : null;
+    return new MixtureModel(kind, type, List.copyOf(features), weights, means, cov, prov, distance, post);
   }
 
   /** Shape-checking readers that name the offending field. */
@@ -233,6 +263,66 @@ public final class ModelJson {
         v[i] = e.asDouble();
       }
       return v;
+    }
+
+    /** The posterior of a vbgmm model, every shape and range checked, and its weights against "weights". */
+    VariationalPosterior variational(JsonNode root, CovarianceType type, double[] weights, double[][] means,
+        double[][] cov) {
+      JsonNode v = root.get("variational");
+      if (v == null || !v.isObject()) {
+        throw new InputException(file + ": a vbgmm model needs its posterior, \"variational\", an object");
+      }
+      int k = weights.length;
+      int d = means[0].length;
+      WeightPrior prior;
+      try {
+        prior = WeightPrior.parse(v.path("weightPrior").asText(""));
+      } catch (IllegalArgumentException e) {
+        throw new InputException(file + ": \"variational.weightPrior\": " + e.getMessage());
+      }
+      JsonNode wn = v.get("weightConcentration");
+      double[][] wc;
+      if (prior == WeightPrior.DIRICHLET_PROCESS) {
+        if (wn == null || !wn.isArray() || wn.size() != 2) {
+          throw new InputException(file + ": \"variational.weightConcentration\" of a Dirichlet process must"
+              + " hold two rows of " + k + " (the Beta parameters of the sticks)");
+        }
+        wc = new double[][] {positive(wn.get(0), "variational.weightConcentration[0]", k, 0.0),
+            positive(wn.get(1), "variational.weightConcentration[1]", k, 0.0)};
+      } else {
+        wc = new double[][] {positive(wn, "variational.weightConcentration", k, 0.0)};
+      }
+      double[] beta = positive(v.get("meanPrecision"), "variational.meanPrecision", k, 0.0);
+      JsonNode nn = v.get("degreesOfFreedom");
+      double[] nu;
+      if (type == CovarianceType.TIED) {
+        if (nn == null || !nn.isNumber()) {
+          throw new InputException(file + ": \"variational.degreesOfFreedom\" of a tied model is one number");
+        }
+        nu = positive(JSON.createArrayNode().add(nn.asDouble()), "variational.degreesOfFreedom", 1, d - 1.0);
+      } else {
+        nu = positive(nn, "variational.degreesOfFreedom", k, d - 1.0);
+      }
+      VariationalPosterior p = new VariationalPosterior(type, prior, wc, beta, means, nu, cov);
+      double[] expected = p.weights();
+      for (int j = 0; j < k; j++) {
+        if (Math.abs(expected[j] - weights[j]) > 1e-9 * Math.max(expected[j], 1e-300) + 1e-15) {
+          throw new InputException(file + ": weights[" + j + "] = " + weights[j] + " is not the posterior's"
+              + " expected weight " + expected[j]);
+        }
+      }
+      return p;
+    }
+
+    /** A vector of {@code length} finite numbers above {@code floor}. */
+    double[] positive(JsonNode n, String what, int length, double floor) {
+      double[] x = vector(n, "\"" + what + "\"", length);
+      for (int i = 0; i < x.length; i++) {
+        if (!(x[i] > floor)) {
+          throw new InputException(file + ": " + what + "[" + i + "] = " + x[i] + " must be greater than " + floor);
+        }
+      }
+      return x;
     }
 
     double[] square(JsonNode n, String what, int d) {

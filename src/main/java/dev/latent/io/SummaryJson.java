@@ -53,7 +53,7 @@ public final class SummaryJson {
     s.put("format", "latent-summary");
     s.put("version", 1);
     s.put("model", r.kind().key());
-    if (r.kind() == ModelKind.GMM) {
+    if (r.kind().gaussian()) {
       s.put("covariance", r.covariance().key());
     }
     s.put("k", r.k());
@@ -65,9 +65,16 @@ public final class SummaryJson {
     s.put("logLikelihood", r.logLik());
     s.put("meanLogLikelihood", r.meanLogLik());
     s.put("parameters", r.parameters());
-    s.put("bic", r.bic());
-    s.put("aic", r.aic());
-    if (r.kind() == ModelKind.GMM) {
+    if (r.kind() != ModelKind.VBGMM) {
+      s.put("bic", r.bic());
+      s.put("aic", r.aic());
+    }
+    if (r.variational() != null) {
+      // The variational fit is judged by its lower bound (scikit-learn's lower_bound_, a total over rows).
+      s.put("elbo", r.variational().elbo());
+      s.set("elboTrace", ModelJson.vector(r.variational().elboTrace()));
+      s.put("effectiveComponents", r.variational().posterior().effectiveComponents());
+    } else if (r.kind() == ModelKind.GMM) {
       s.put("icl", r.icl());
     } else {
       s.put("inertia", r.inertia());

@@ -1,6 +1,7 @@
 package dev.latent.spark;
 
 import dev.latent.config.FitOptions;
+import dev.latent.config.VariationalOptions;
 import dev.latent.diagnostics.StandardErrors;
 import dev.latent.em.Alignment;
 import dev.latent.em.Distance;
@@ -47,11 +48,13 @@ public final class FitJob {
       InputSchema schema = InputSchema.resolve(files.name(0), files.header(), o.features(), o.exclude(),
           o.weightCol(), o.initLabels());
       List<String> features = List.of(schema.featureNames);
+      VariationalOptions.checkDimension(o.priors(), schema.dimension());
       MixtureFit.Settings settings = settings(conf, o, features);
       MixtureModel previous = o.alignTo() == null ? null : previousModel(conf, o, features);
       LOG.info("input {}: {} file(s), features {}", o.input(), files.files().size(), features);
       try (InputData data = InputData.load(jsc, files, schema, o.k(), o.partitions(), o.aggregationDepth(),
           o.distance() == Distance.COSINE, o.skipBadRows())) {
+        VariationalOptions.checkData(o.priors(), o.covariance(), data.columns, features, o.input());
         MixtureFit.Data cached = new MixtureFit.Data(data.blocks, schema.dimension(), data.columns, data.skipped);
         CheckpointStore checkpoints = o.checkpoint() == null ? null
             : CheckpointStore.open(conf, o.checkpoint(), checkpointIdentity(o, features, files, data.columns.rows));
@@ -101,7 +104,7 @@ public final class FitJob {
     }
     return new MixtureFit.Settings(o.model(), o.covarianceTypes(), o.k(), o.kMax(), o.maxIter(), o.tol(),
         o.regCovar(), o.seed(), init, start, o.restarts(), o.distance(), o.criterion(), o.aggregationDepth(),
-        o.engine());
+        o.priors(), o.engine());
   }
 
   /** What a checkpoint must match to be resumed: the settings, features, input files and row count. */
@@ -146,7 +149,7 @@ public final class FitJob {
       throw new IllegalStateException("the fitted model cannot score rows: " + e.getMessage(), e);
     }
     Assignments.write(jsc, files, schema, mixture,
-        Assignments.Scoring.forFit(r.kind() == ModelKind.GMM, o.distance() == Distance.COSINE)
+        Assignments.Scoring.forFit(r.kind().gaussian(), o.distance() == Distance.COSINE)
             .skippingBadRows(o.skipBadRows()),
         o.partitions(), out.staged("assignments"));
   }

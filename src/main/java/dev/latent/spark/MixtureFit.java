@@ -17,6 +17,7 @@ import dev.latent.em.StartParams;
 import dev.latent.io.BadRows;
 import dev.latent.io.InputException;
 import dev.latent.model.MixtureModel;
+import dev.latent.vb.PriorSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +40,30 @@ public final class MixtureFit {
 
   private MixtureFit() {}
 
-  /** What a fit needs of the settings: one spec per (K, covariance type), how to pick among them. */
+  /**
+   * What a fit needs of the settings: one spec per (K, covariance type), how to pick among them;
+   * {@code priors} only for a vbgmm (null: scikit-learn's defaults); {@code engine} runs the scans
+   * (null: {@link Engine#DEFAULT}, see {@link Engines}).
+   */
   public record Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
       double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance,
-      Criterion criterion, int aggregationDepth, Engine engine) {
+      Criterion criterion, int aggregationDepth, PriorSettings priors, Engine engine) {
+
+    /** Settings of a GMM or K-means fit, on the default engine. */
+    public Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
+        double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance,
+        Criterion criterion, int aggregationDepth) {
+      this(model, covarianceTypes, k, kMax, maxIter, tol, regCovar, seed, init, start, restarts, distance, criterion,
+          aggregationDepth, null, Engine.DEFAULT);
+    }
+
+    /** Settings with priors (a vbgmm), on the default engine. */
+    public Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
+        double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance,
+        Criterion criterion, int aggregationDepth, PriorSettings priors) {
+      this(model, covarianceTypes, k, kMax, maxIter, tol, regCovar, seed, init, start, restarts, distance, criterion,
+          aggregationDepth, priors, Engine.DEFAULT);
+    }
 
     public Settings {
       covarianceTypes = List.copyOf(covarianceTypes);
@@ -52,14 +73,6 @@ public final class MixtureFit {
       if (kMax < k) {
         throw new IllegalArgumentException("kMax " + kMax + " is below k " + k);
       }
-    }
-
-    /** As the canonical constructor with the default engine (auto, see {@link Engines}). */
-    public Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
-        double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance,
-        Criterion criterion, int aggregationDepth) {
-      this(model, covarianceTypes, k, kMax, maxIter, tol, regCovar, seed, init, start, restarts, distance, criterion,
-          aggregationDepth, Engine.DEFAULT);
     }
   }
 
@@ -141,7 +154,7 @@ public final class MixtureFit {
     for (int k = s.k(); k <= s.kMax(); k++) {
       for (CovarianceType type : s.covarianceTypes()) {
         specs.add(new FitSpec(s.model(), type, k, s.maxIter(), s.tol(), s.regCovar(), s.seed(), s.init(),
-            s.start(), s.restarts(), s.distance()));
+            s.start(), s.restarts(), s.distance(), s.priors()));
       }
     }
     return specs;
@@ -173,6 +186,7 @@ public final class MixtureFit {
   public static MixtureModel model(FitResult r, List<String> features, Distance distance,
       Map<String, Object> provenance) {
     return new MixtureModel(r.kind(), r.covariance(), features, r.weights(), r.means(), r.covariances(), provenance,
-        r.kind() == ModelKind.KMEANS ? distance : Distance.EUCLIDEAN);
+        r.kind() == ModelKind.KMEANS ? distance : Distance.EUCLIDEAN,
+        r.variational() == null ? null : r.variational().posterior());
   }
 }

@@ -36,7 +36,8 @@ public final class PredictJob {
     } catch (Mixture.DegenerateComponentException e) {
       throw new InputException(o.model() + ": " + e.getMessage());
     }
-    boolean gmm = model.kind() == ModelKind.GMM;
+    // A vbgmm scores rows by its expected log-probabilities, as scikit-learn's predict_proba and score_samples.
+    boolean gmm = model.kind().gaussian();
     if (o.flagOutliers() && !gmm) {
       throw new UsageException("--outlier-quantile needs a Gaussian mixture: " + o.model()
           + " is a K-means model, which has no density");

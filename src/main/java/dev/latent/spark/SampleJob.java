@@ -37,7 +37,8 @@ public final class SampleJob {
   public static String run(JavaSparkContext jsc, SampleOptions o) {
     Configuration conf = jsc.hadoopConfiguration();
     MixtureModel model = ModelStore.read(conf, o.model());
-    if (model.kind() != ModelKind.GMM) {
+    // A vbgmm draws from its weights_, means_ and covariances_, as scikit-learn's sample() does.
+    if (!model.kind().gaussian()) {
       throw new UsageException("sample needs a Gaussian mixture: " + o.model()
           + " is a K-means model, which has no covariances to draw from");
     }

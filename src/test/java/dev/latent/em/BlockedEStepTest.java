@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * relative to its Cauchy-Schwarz bound (sqrt(S_ii S_pp), sqrt(R S_ii)), since off-diagonal entries can be
  * near zero. Hard assignment must give the same labels, counts and distances exactly. Both kernel sets
  * are checked: plain Java and the Vector API (surefire runs with the module, as conf/jvm-flags does).
+ * Soft tasks also sum the entropy term w r ln r of the variational lower bound, which only they compute.
  */
 class BlockedEStepTest {
   private static final double TOL = 1e-9;
@@ -79,7 +80,7 @@ class BlockedEStepTest {
     }
     Mixture m = Mixture.of(type, new double[] {0.1, 0.2, 0.3, 0.4}, means, covariances(type, rnd));
     EStepTask task = hard ? EStepTask.under(Mixture.forCentres(means), true, EStepTask.Scatter.of(type))
-        : EStepTask.under(m, false, EStepTask.Scatter.of(type));
+        : EStepTask.under(m, false, EStepTask.Scatter.of(type)).withEntropy();
 
     SuffStats ref = RowEStep.accumulate(task, block(x, w, 0, N), SuffStats.zeroFor(task));
     for (int size : BLOCK_ROWS) {
@@ -120,6 +121,7 @@ class BlockedEStepTest {
       EStep.accumulate(tasks, block(x, null, r0, Math.min(300, N - r0)), got);
     }
     compare(ref[0], got[0], tasks[0], false, type + " candidate 0");
+    assertEquals(0.0, got[0].respLogResp, "the entropy term is summed only when a task asks for it");
     compare(ref[2], got[2], tasks[2], true, type + " candidate 2");
   }
 
@@ -133,6 +135,11 @@ class BlockedEStepTest {
     assertEquals(ref.logLik, got.logLik, TOL * Math.abs(ref.logLik), where + ": log-likelihood");
     assertEquals(ref.classLogLik, got.classLogLik, TOL * Math.max(1.0, Math.abs(ref.classLogLik)),
         where + ": classification log-likelihood");
+    assertEquals(ref.respLogResp, got.respLogResp, TOL * Math.max(1.0, Math.abs(ref.respLogResp)),
+        where + ": sum of r ln r");
+    if (task.entropy) {
+      assertTrue(ref.respLogResp < -1.0, where + ": the rows' responsibilities overlap, so r ln r adds up");
+    }
     if (hard) {
       assertEquals(ref.hardDist, got.hardDist, 0.0, where + ": distances");
       for (int j = 0; j < task.k; j++) {
