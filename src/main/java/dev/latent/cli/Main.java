@@ -1,6 +1,7 @@
 package dev.latent.cli;
 
 import dev.latent.config.FitOptions;
+import dev.latent.config.InspectOptions;
 import dev.latent.config.PredictOptions;
 import dev.latent.config.SampleOptions;
 import dev.latent.config.Settings;
@@ -10,6 +11,7 @@ import dev.latent.io.InputException;
 import dev.latent.io.OutputException;
 import dev.latent.io.UsageException;
 import dev.latent.spark.FitJob;
+import dev.latent.spark.InspectJob;
 import dev.latent.spark.PredictJob;
 import dev.latent.spark.SampleJob;
 import dev.latent.spark.SparkContexts;
@@ -31,6 +33,7 @@ public final class Main {
         latent fit --input PATH --k K|KMIN..KMAX --output DIR [options]
         latent predict --model DIR/model.json --input PATH --output DIR [--outlier-quantile Q] [--overwrite]
         latent sample --model DIR/model.json --n N --output DIR [--seed S] [--partitions P] [--overwrite]
+        latent inspect --model A.json [--against B.json] [--samples N] [--seed S] --output DIR [--overwrite]
 
       fit options (defaults in brackets; the same keys work in a --config properties file):
         --k K or KMIN..KMAX           components; a range fits every K and keeps the best by --criterion
@@ -60,6 +63,12 @@ public final class Main {
         --overwrite                   replace DIR once the new output is complete
         --on-bad-row fail|skip        a row that does not parse stops the run, or is left out and
                                       reported in summary.json [fail]
+        --fixed-variance S            GMM with every covariance fixed at S I (needs --covariance spherical):
+                                      weights and means only; also stops when no row's label changed
+        --anneal                      EM in stages of rising inverse temperature beta (Ueda and Nakano
+                                      1998), each to --tol, the last at beta = 1; with --fixed-variance,
+                                      the variance path S, S/f, S/f^2, ... down to hard assignments
+        --anneal-start B [0.1]  --anneal-factor F [2]   the first beta and the factor between stages
         --checkpoint DIR              save the EM state in DIR after every scan
         --resume                      continue from the checkpoint in DIR (starts afresh if there is none)
         --standard-errors observed|opg|none   standard errors of weights, means and covariances from
@@ -70,6 +79,9 @@ public final class Main {
       predict: --outlier-quantile Q flags (column outlier = 1) the rows whose log-density is among the
         lowest fraction Q (Gaussian mixtures only; the threshold is exact).
       sample: draws N rows from a Gaussian mixture into DIR/samples (CSV: the features, then component).
+      inspect: KL divergences, Bhattacharyya distances and overlap bounds between a Gaussian mixture's
+        components; with --against, KL(A || B) and KL(B || A) (variational, matched bound, Monte Carlo
+        from --samples N [100000] rows drawn with --seed S [0]) into DIR/inspect.json and a table.
 
       exit codes: 0 success, 1 failure, 2 bad usage, 3 bad input data or model file, 4 output not writable
       """;
@@ -137,8 +149,17 @@ public final class Main {
           out.println(o.n() + " rows written to " + dir + "/samples");
           return OK;
         }
+        case "inspect": {
+          InspectOptions o = InspectOptions.from(Settings.parse(rest, InspectOptions.KEYS, InspectOptions.FLAGS));
+          jsc = shared != null ? shared : SparkContexts.create("latent inspect", o.master());
+          InspectJob.Outcome r = InspectJob.run(jsc, o);
+          out.print(r.table());
+          out.println("written to " + r.output() + "/inspect.json");
+          return OK;
+        }
         default:
-          throw new UsageException("unknown command '" + args[0] + "' (expected fit, predict or sample)");
+          throw new UsageException("unknown command '" + args[0]
+              + "' (expected fit, predict, sample or inspect)");
       }
     } catch (Throwable t) {
       return report(t, err);

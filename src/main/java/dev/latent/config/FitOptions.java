@@ -1,6 +1,7 @@
 package dev.latent.config;
 
 import dev.latent.diagnostics.InformationMethod;
+import dev.latent.em.Annealing;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.Criterion;
 import dev.latent.em.Distance;
@@ -52,6 +53,7 @@ public record FitOptions(
     boolean resume,
     PriorSettings priors,
     InformationMethod standardErrors,
+    Annealing annealing,
     Engine engine) {
 
   public static final Set<String> KEYS = Set.of("input", "output", "k", "model", "covariance", "features",
@@ -59,8 +61,9 @@ public record FitOptions(
       "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to",
       "on-bad-row", "checkpoint", "standard-errors",
       "weight-prior", "weight-concentration", "mean-precision", "degrees-of-freedom",
+      "fixed-variance", "anneal-start", "anneal-factor",
       "engine", "round-scans", "round-seconds");
-  public static final Set<String> FLAGS = Set.of("overwrite", "resume");
+  public static final Set<String> FLAGS = Set.of("overwrite", "resume", "anneal");
 
   /** The --init values that name a seeding method; anything else is the path of a model file. */
   private static final Map<String, InitMethod> SEEDINGS = Map.of("auto", InitMethod.AUTO,
@@ -120,6 +123,7 @@ public record FitOptions(
       throw new UsageException("--features and --exclude cannot be used together");
     }
     InformationMethod standardErrors = standardErrors(s.string("standard-errors", "none"), model);
+    Annealing annealing = annealing(s, model, all ? "all" : cov.key());
     return new FitOptions(
         s.required("input"),
         s.required("output"),
@@ -150,6 +154,7 @@ public record FitOptions(
         s.flag("resume"),
         priors,
         standardErrors,
+        annealing,
         Engine.from(s));
   }
 
@@ -173,6 +178,54 @@ public record FitOptions(
           + "(--model gmm), not --model " + model.key());
     }
     return m;
+  }
+
+  /**
+   * --fixed-variance S (spherical GMMs only), --anneal with --anneal-start B0 (0.1) and --anneal-factor F
+   * (2). The variance path (--anneal with --fixed-variance) starts at S, so --anneal-start does not apply.
+   */
+  static Annealing annealing(Settings s, ModelKind model, String covKey) {
+    boolean anneal = s.flag("anneal");
+    boolean fixed = s.string("fixed-variance", null) != null;
+    if (fixed && model != ModelKind.GMM) {
+      throw new UsageException("--fixed-variance S fixes a Gaussian mixture's covariances at S I; it does not"
+          + " apply to --model " + model.key());
+    }
+    if (fixed && !covKey.equals(CovarianceType.SPHERICAL.key())) {
+      throw new UsageException("--fixed-variance S fixes every covariance at S I: it needs --covariance spherical,"
+          + " got --covariance " + covKey);
+    }
+    if (anneal && model != ModelKind.GMM) {
+      throw new UsageException("--anneal tempers a Gaussian mixture's responsibilities; it does not apply to"
+          + " --model " + model.key());
+    }
+    for (String key : new String[] {"anneal-start", "anneal-factor"}) {
+      if (!anneal && s.string(key, null) != null) {
+        throw new UsageException("--" + key + " sets the annealing schedule: it needs --anneal");
+      }
+    }
+    if (fixed && s.string("anneal-start", null) != null) {
+      throw new UsageException("--anneal-start does not apply with --fixed-variance: the variance path starts"
+          + " at S and divides it by --anneal-factor at every stage");
+    }
+    double variance = Double.NaN;
+    if (fixed) {
+      variance = s.number("fixed-variance", 1.0, 0.0);
+      if (!(variance >= Annealing.MIN_VARIANCE)) {
+        throw new UsageException("--fixed-variance must be at least " + Annealing.MIN_VARIANCE + ", got "
+            + s.string("fixed-variance", null));
+      }
+    }
+    double start = s.number("anneal-start", 0.1, 0.0);
+    if (!(start > 0.0 && start <= 1.0)) {
+      throw new UsageException("--anneal-start is the first stage's inverse temperature, in (0, 1], got "
+          + s.string("anneal-start", null));
+    }
+    double factor = s.number("anneal-factor", 2.0, 0.0);
+    if (!(factor > 1.0)) {
+      throw new UsageException("--anneal-factor must be above 1, got " + s.string("anneal-factor", null));
+    }
+    return new Annealing(variance, anneal, start, factor);
   }
 
   private static void putIfSet(Map<String, Object> m, String key, double v) {
@@ -254,6 +307,15 @@ public record FitOptions(
       m.put("alignTo", alignTo);
     }
     m.put("onBadRow", skipBadRows ? "skip" : "fail");
+    if (annealing.fixed()) {
+      m.put("fixedVariance", annealing.fixedVariance());
+    }
+    if (annealing.anneal()) {
+      if (!annealing.fixed()) {
+        m.put("annealStart", annealing.start());
+      }
+      m.put("annealFactor", annealing.factor());
+    }
     if (priors != null) {
       m.put("weightPrior", priors.weightPrior().key());
       putIfSet(m, "weightConcentration", priors.weightConcentration());

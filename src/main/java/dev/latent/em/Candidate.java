@@ -60,6 +60,10 @@ final class Candidate implements Serializable {
   private double previousScore = Double.NaN;
   private boolean repaired;
   private EmState.Scores last;
+  // Annealing (see Annealing): the stage under way, its EM iterations, and the stages finished.
+  private int stage;
+  private int stageIterations;
+  private final List<Annealing.Stage> stages = new ArrayList<>();
   // Variational fits only: the priors (from the data), the posterior and the lower bound after each iteration.
   private Priors priors;
   private VariationalPosterior posterior;
@@ -111,6 +115,14 @@ final class Candidate implements Serializable {
 
   void startFromModel(StartParams p) throws Mixture.DegenerateComponentException {
     init = InitMethod.MODEL;
+    if (spec.annealing().fixed()) {
+      // Covariances fixed at S I: the model's weights and means (centres) are the whole start, so EM
+      // iteration t meets K-means pass t from the same model.
+      weights = p.weights().clone();
+      mixture = fixedMixture(weights, p.means());
+      phase = Phase.EM;
+      return;
+    }
     if (spec.kind() == ModelKind.KMEANS || p.kind() == ModelKind.KMEANS) {
       centres = Mixture.deepCopy(p.means());
       if (spec.cosine()) {
@@ -148,7 +160,8 @@ final class Candidate implements Serializable {
         mixture == null ? null : mixture.means(),
         covariances == null ? null : Mixture.deepCopy(covariances), iterations, initIterations, converged,
         toArray(trace), toArray(inertiaTrace), List.copyOf(warnings),
-        previousHash == null ? null : previousHash.clone(), previousScore, repaired, last);
+        previousHash == null ? null : previousHash.clone(), previousScore, repaired, last,
+        spec.annealing().anneal() ? new EmState.Annealed(stage, stageIterations, List.copyOf(stages)) : null);
   }
 
   /**
@@ -172,6 +185,13 @@ final class Candidate implements Serializable {
       }
     }
     iterations = s.iterations();
+    // Without annealing one stage holds every iteration.
+    stage = s.annealed() == null ? 0 : s.annealed().stage();
+    stageIterations = s.annealed() == null ? iterations : s.annealed().stageIterations();
+    stages.clear();
+    if (s.annealed() != null) {
+      stages.addAll(s.annealed().stages());
+    }
     initIterations = s.initIterations();
     converged = s.converged();
     trace.clear();
@@ -208,12 +228,40 @@ final class Candidate implements Serializable {
       case LABEL_SCATTER -> new EStepTask(EStepTask.Assign.LABELS, null, centres, gmmScatter, 0);
       case KMEANS -> EStepTask.nearest(centres, EStepTask.Scatter.NONE);
       case GMM_START -> EStepTask.nearest(centres, gmmScatter);
-      case EM, VB_START -> EStepTask.under(mixture, false, gmmScatter);
+      case EM -> emTask(gmmScatter);
+      case VB_START -> EStepTask.under(mixture, false, gmmScatter);
       case VB -> EStepTask.under(mixture, false, gmmScatter).withEntropy();
       case FINAL -> gmm ? EStepTask.under(mixture, false, EStepTask.Scatter.NONE)
           : EStepTask.nearest(centres, EStepTask.Scatter.NONE);
       case DONE -> null;
     };
+  }
+
+  /** A soft E-step, tempered and with a fixed variance when this fit anneals (see {@link Annealing}). */
+  private EStepTask emTask(EStepTask.Scatter scatter) {
+    EStepTask t = EStepTask.under(mixture, false, scatter);
+    Annealing a = spec.annealing();
+    return a.active() ? t.tempered(a.beta(stage), a.variance(stage), a.anneal()) : t;
+  }
+
+  /** The spherical mixture with every variance fixed at this stage's S. */
+  private Mixture fixedMixture(double[] w, double[][] means) throws Mixture.DegenerateComponentException {
+    double v = spec.annealing().variance(stage);
+    covariances = new double[spec.k()][];
+    for (int j = 0; j < covariances.length; j++) {
+      covariances[j] = new double[] {v};
+    }
+    return Mixture.of(CovarianceType.SPHERICAL, w, means, covariances);
+  }
+
+  /** After an M-step (or a new stage): the M-step's weights and {@code means}, every variance at this stage's S. */
+  private void fixVariance(double[][] means) {
+    try {
+      mixture = fixedMixture(weights, means);
+    } catch (Mixture.DegenerateComponentException e) {
+      // The weights came from an M-step (positive) and S >= Annealing.MIN_VARIANCE: cannot happen.
+      throw new IllegalStateException(tag + "the fixed-variance mixture is not usable: " + e.getMessage(), e);
+    }
   }
 
   /** Takes the statistics of the task last handed out. */
@@ -263,7 +311,11 @@ final class Candidate implements Serializable {
     MStep.Update u = MStep.gmm(s, centres, spec.covariance(), spec.regCovar(), colVar);
     note(u.warnings(), "initial M-step");
     adopt(u);
+    if (spec.annealing().fixed()) {
+      fixVariance(u.means());
+    }
     log.info(tag + "GMM started by one M-step from " + from);
+    previousHash = null;
     phase = Phase.EM;
   }
 
@@ -313,30 +365,89 @@ final class Candidate implements Serializable {
 
   private void acceptEm(SuffStats s) {
     iterations++;
+    stageIterations++;
+    Annealing a = spec.annealing();
+    double beta = a.beta(stage);
     double ll = s.logLik / s.weightSum;
     trace.add(ll);
-    if (!repaired && !Double.isNaN(previousScore)
+    // Tempered EM (beta < 1) does not maximise the untempered likelihood, so only beta = 1 is checked.
+    if (!repaired && beta == 1.0 && !Double.isNaN(previousScore)
         && ll < previousScore - MONOTONE_SLACK * Math.max(1.0, Math.abs(previousScore))) {
       String w = String.format(Locale.ROOT, "%siteration %d: the mean log-likelihood decreased from %.15g to %.15g",
           tag, iterations, previousScore, ll);
       log.warn(w);
       warnings.add(w);
     }
+    long[] hash = null;
+    if (a.fixed()) {
+      hash = new long[spec.k()];
+      for (int c = 0; c < hash.length; c++) {
+        hash[c] = s.assignHash(c);
+      }
+    }
     MStep.Update u = MStep.gmm(s, mixture.means(), spec.covariance(), spec.regCovar(), colVar);
     repaired = !u.warnings().isEmpty();
     note(u.warnings(), "iteration " + iterations);
     adopt(u);
+    if (a.fixed()) {
+      fixVariance(u.means());
+    }
     double change = Double.isNaN(previousScore) ? Double.POSITIVE_INFINITY : ll - previousScore;
+    // At a tiny S the log-likelihood is about -J / (2 S) and its changes fall below its own rounding:
+    // a fixed-variance fit has also converged when no row's most likely component changed.
+    boolean unchanged = hash != null && previousHash != null && Arrays.equals(hash, previousHash);
     log.info(tag + "iteration " + iterations + ": mean log-likelihood " + String.format(Locale.ROOT, "%.12g", ll)
-        + " (change " + String.format(Locale.ROOT, "%.3g", change) + ")");
+        + " (change " + String.format(Locale.ROOT, "%.3g", change) + ")" + (unchanged ? " (no label changed)" : "")
+        + (a.anneal() ? String.format(Locale.ROOT, " [stage %d, beta %.4g%s]", stage, beta,
+            a.fixed() ? String.format(Locale.ROOT, ", variance %.4g", a.variance(stage)) : "") : ""));
     previousScore = ll;
-    if (Math.abs(change) < spec.tol()) {
-      converged = true;
+    previousHash = hash;
+    boolean stageConverged = Math.abs(change) < spec.tol() || unchanged;
+    boolean capped = !stageConverged && stageIterations >= spec.maxIter();
+    if (!stageConverged && !capped) {
+      return;
+    }
+    if (capped) {
+      warnings.add(tag + "did not converge in " + spec.maxIter() + " iterations"
+          + (a.anneal() ? " (stage " + stage + ")" : "") + " (last change " + String.format(Locale.ROOT, "%.3g", change)
+          + ", tol " + spec.tol() + ")");
+    }
+    if (!a.anneal()) {
+      converged = stageConverged;
       phase = Phase.FINAL;
-    } else if (iterations >= spec.maxIter()) {
-      warnings.add(tag + "did not converge in " + spec.maxIter() + " iterations (last change "
-          + String.format(Locale.ROOT, "%.3g", change) + ", tol " + spec.tol() + ")");
+      return;
+    }
+    double hardness = s.hardness / s.weightSum;
+    stages.add(new Annealing.Stage(beta, a.variance(stage), stageIterations, s.logLik, hardness,
+        s.temperedEntropy / s.weightSum));
+    log.info(tag + "stage " + stage + " done: " + stageIterations + " iterations, mean hardness "
+        + String.format(Locale.ROOT, "%.12g", hardness));
+    boolean last;
+    if (a.fixed()) {
+      last = hardness > Annealing.HARD || stage + 1 >= Annealing.MAX_VARIANCE_STAGES;
+      if (!last && a.variance(stage + 1) < Annealing.MIN_VARIANCE) {
+        warnings.add(tag + "the variance path stopped at S = " + a.variance(stage)
+            + ": the next stage would go below " + Annealing.MIN_VARIANCE + " (mean hardness "
+            + hardness + ")");
+        last = true;
+      } else if (last && !(hardness > Annealing.HARD)) {
+        warnings.add(tag + "the variance path ended after " + Annealing.MAX_VARIANCE_STAGES
+            + " stages with mean hardness " + hardness + ", not above " + Annealing.HARD);
+      }
+    } else {
+      last = beta == 1.0;
+    }
+    if (last) {
+      converged = stageConverged;
       phase = Phase.FINAL;
+      return;
+    }
+    stage++;
+    stageIterations = 0;
+    previousScore = Double.NaN;
+    previousHash = null;
+    if (a.fixed()) {
+      fixVariance(mixture.means());
     }
   }
 
@@ -448,7 +559,8 @@ final class Candidate implements Serializable {
         gmm ? mixture.covariances() : null, iterations, converged, toArray(trace), toArray(inertiaTrace),
         initIterations, logLik, gmm ? last.classLogLik() : 0.0, inertia, last.weightSum(), last.rows(), sizes,
         List.copyOf(warnings), index, candidateScores, init,
-        variational() ? new VariationalFit(priors, posterior, finalScore(), toArray(elboTrace)) : null);
+        variational() ? new VariationalFit(priors, posterior, finalScore(), toArray(elboTrace)) : null,
+        spec.annealing().anneal() ? List.copyOf(stages) : null, spec.annealing().fixed());
   }
 
   private static double[] toArray(List<Double> l) {

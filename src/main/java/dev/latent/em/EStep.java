@@ -65,7 +65,7 @@ public final class EStep {
           s.xt[i * TILE + r] = 0.0;
         }
       }
-      logits(task.mixture, s, np, kernels);
+      logits(task.scoring(), s, np, kernels);
       if (task.assign == EStepTask.Assign.HARD) {
         hard(task, block, row0, n, np, s, stats, kernels);
       } else {
@@ -152,10 +152,21 @@ public final class EStep {
     int k = task.k;
     int d = task.d;
     kernels.argmax(s.logit, s.maha, k, np, s.best, s.max, s.bestMaha);
+    boolean fixed = task.fixed();
+    boolean tempered = task.beta != 1.0;
+    if (fixed) {
+      fixedVarianceLogits(task, s, k, np);
+    }
+    if (tempered) {
+      temper(task.beta, s, k, np);
+    }
     kernels.posteriors(s.logit, k, np, s.w, s.max, s.resp, s.lse);
     if (task.rowStatistic != null) {
       task.rowStatistic.addTile(block.x, row0, n, s.w, s.resp, stats.rowStatistic);
     }
+    // Untempered: lse0 and max0 are the row's own log-likelihood terms (lse and max at beta = 1).
+    double[] lse0 = tempered ? s.lse0 : s.lse;
+    double[] max0 = tempered ? s.max0 : s.max;
     long rows = stats.rows;
     double weightSum = stats.weightSum;
     double logLik = stats.logLik;
@@ -165,13 +176,21 @@ public final class EStep {
       if (w == 0.0) {
         continue;
       }
-      double lse = s.lse[r];
+      double lse = fixed ? s.offset[r] + lse0[r] : lse0[r];
+      long key = block.keys[row0 + r];
       rows++;
       weightSum += w;
       logLik += w * lse;
-      classLogLik += w * (s.max[r] - lse);
+      classLogLik += w * (max0[r] - lse0[r]);
       stats.hardCount[s.best[r]] += w;
-      RowEStep.offerWorst(stats, -lse, block.keys[row0 + r], block.x, (row0 + r) * d);
+      if (fixed) {
+        stats.assignHash[s.best[r]] += RowRandom.mix(key);
+      }
+      if (task.measure) {
+        stats.hardness += w * Math.exp(s.max[r] - s.lse[r]);
+        stats.temperedEntropy += w * entropy(s.logit, k, r, s.lse[r]);
+      }
+      RowEStep.offerWorst(stats, -lse, key, block.x, (row0 + r) * d);
     }
     stats.rows = rows;
     stats.weightSum = weightSum;
@@ -190,6 +209,66 @@ public final class EStep {
         default -> { }
       }
     }
+  }
+
+  /**
+   * Every covariance fixed at S I: the logits were K-means' (squared distances s_j under the
+   * nearest-centre mixture, the same kernel and the same argmax, so best[r] is K-means' label bit for
+   * bit). They become logits relative to that label, (ln w_j - ln w_b) - (s_j - s_b) / (2 S), and the
+   * row's offset ln w_b - d/2 ln(2 pi S) - s_b / (2 S) is kept apart. Scaling the differences rather
+   * than the distances keeps a gap of 2 S (746 + |ln w_j / w_b|) between s_j and s_b a logit below -746
+   * after rounding, whose exponential is exactly 0: the row is then hard-assigned as Lloyd assigns it.
+   */
+  private static void fixedVarianceLogits(EStepTask task, Scratch s, int k, int n) {
+    double half = 0.5 / task.fixedVariance;
+    double logNorm = -0.5 * task.d * Math.log(2.0 * Math.PI * task.fixedVariance);
+    double[] lw = task.logWeights;
+    for (int r = 0; r < n; r++) {
+      int b = s.best[r];
+      double sb = s.bestMaha[r];
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < k; j++) {
+        double v = (lw[j] - lw[b]) - (s.maha[j][r] - sb) * half;
+        s.logit[j][r] = v;
+        if (v > max) {
+          max = v;
+        }
+      }
+      s.max[r] = max;
+      s.offset[r] = lw[b] + logNorm - sb * half;
+    }
+  }
+
+  /**
+   * Keeps each row's untempered maximum and log-sum-exp (its log-likelihood) in max0 and lse0, then
+   * multiplies the logits by beta; beta > 0 keeps the argmax, and fl(beta max) is the tempered maximum.
+   */
+  private static void temper(double beta, Scratch s, int k, int n) {
+    for (int r = 0; r < n; r++) {
+      double m = s.max[r];
+      s.max0[r] = m;
+      double sum = 0.0;
+      for (int j = 0; j < k; j++) {
+        sum += Math.exp(s.logit[j][r] - m);
+      }
+      s.lse0[r] = m + Math.log(sum);
+      for (int j = 0; j < k; j++) {
+        s.logit[j][r] *= beta;
+      }
+      s.max[r] = m * beta;
+    }
+  }
+
+  /** -sum_j p_j ln p_j of row r with p_j = exp(logit_j - lse): sum_j p_j (lse - logit_j), each term >= 0. */
+  static double entropy(double[][] logit, int k, int r, double lse) {
+    double h = 0.0;
+    for (int j = 0; j < k; j++) {
+      double p = Math.exp(logit[j][r] - lse);
+      if (p > 0.0) {
+        h += p * (lse - logit[j][r]);
+      }
+    }
+    return h;
   }
 
   /** sum_r sum_j resp_jr (logit_jr - lse_r), i.e. w r ln r summed over the tile (resp holds w r). */
@@ -229,6 +308,9 @@ public final class EStep {
     final double[] bestMaha;
     final int[] best;
     final double[] lse;
+    final double[] lse0;
+    final double[] max0;
+    final double[] offset;
     final double[] rowDiff;
     final double[][] maha;
     final double[][] logit;
@@ -244,6 +326,9 @@ public final class EStep {
       bestMaha = new double[tile];
       best = new int[tile];
       lse = new double[tile];
+      lse0 = new double[tile];
+      max0 = new double[tile];
+      offset = new double[tile];
       rowDiff = new double[d];
       maha = new double[k][tile];
       logit = new double[k][tile];

@@ -41,13 +41,28 @@ public final class EStepTask implements Serializable {
 
   /** An extra per-row statistic for soft assignment (the Fisher information's), or null. */
   public final RowStatistic rowStatistic;
+  /**
+   * Inverse temperature of soft assignment: responsibilities proportional to (w_j N(x | j))^beta, the
+   * logits times beta before the log-sum-exp (Ueda and Nakano 1998, deterministic annealing EM). At
+   * beta = 1 no multiply is made, so plain EM keeps its bits.
+   */
+  public final double beta;
+  /** The spherical variance S every component is fixed at (--fixed-variance), or NaN. */
+  public final double fixedVariance;
+  /** Whether the E-step sums each row's hardness max_j r_ij and entropy -sum_j r_ij ln r_ij. */
+  public final boolean measure;
+  /** Fixed variance: the nearest-centre mixture of the means, whose logits give K-means' labels. */
+  final Mixture centres;
+  /** Fixed variance: ln w_j. */
+  final double[] logWeights;
 
   public EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows) {
-    this(assign, mixture, shifts, scatter, worstRows, false, null, false);
+    this(assign, mixture, shifts, scatter, worstRows, false, 1.0, Double.NaN, false, null, false);
   }
 
   private EStepTask(Assign assign, Mixture mixture, double[][] shifts, Scatter scatter, int worstRows,
-      boolean nearestCentre, RowStatistic rowStatistic, boolean entropy) {
+      boolean nearestCentre, double beta, double fixedVariance, boolean measure, RowStatistic rowStatistic,
+      boolean entropy) {
     if (rowStatistic != null && assign != Assign.SOFT) {
       throw new IllegalArgumentException("a row statistic needs soft assignment, not " + assign);
     }
@@ -62,18 +77,59 @@ public final class EStepTask implements Serializable {
     this.d = shifts[0].length;
     this.worstRows = worstRows;
     this.nearestCentre = nearestCentre;
+    if (!(beta > 0.0 && beta <= 1.0)) {
+      throw new IllegalArgumentException("beta must be in (0, 1], got " + beta);
+    }
+    if (!Double.isNaN(fixedVariance) && (assign != Assign.SOFT || mixture.type != CovarianceType.SPHERICAL)) {
+      throw new IllegalArgumentException("a fixed variance is for soft assignment under a spherical mixture");
+    }
     this.entropy = entropy;
     this.rowStatistic = rowStatistic;
+    this.beta = beta;
+    this.fixedVariance = fixedVariance;
+    this.measure = measure;
+    if (Double.isNaN(fixedVariance)) {
+      this.centres = null;
+      this.logWeights = null;
+    } else {
+      this.centres = Mixture.forCentres(mixture.means());
+      this.logWeights = new double[k];
+      for (int j = 0; j < k; j++) {
+        logWeights[j] = Math.log(mixture.weight(j));
+      }
+    }
+  }
+
+  /**
+   * This soft task at inverse temperature {@code beta}, with every covariance fixed at S I when
+   * {@code fixedVariance} is a number (the mixture must be spherical with variance S), and with the
+   * hardness and entropy sums when {@code measure}.
+   */
+  public EStepTask tempered(double beta, double fixedVariance, boolean measure) {
+    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, beta, fixedVariance, measure,
+        rowStatistic, entropy);
+  }
+
+  /** True when every covariance is fixed at S I (the sigma -> 0 path; see {@link EStep}). */
+  public boolean fixed() {
+    return !Double.isNaN(fixedVariance);
+  }
+
+  /** The mixture whose logits the E-step computes first: the centres' for a fixed variance. */
+  Mixture scoring() {
+    return centres != null ? centres : mixture;
   }
 
   /** This soft E-step that also accumulates {@code s} over its rows (one scan for the Fisher information). */
   public EStepTask withRowStatistic(RowStatistic s) {
-    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, s, entropy);
+    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, beta, fixedVariance,
+        measure, s, entropy);
   }
 
   /** Hard assignment to the nearest of {@code centres} (K-means, Lloyd); scatter is taken about them. */
   public static EStepTask nearest(double[][] centres, Scatter scatter) {
-    return new EStepTask(Assign.HARD, Mixture.forCentres(centres), centres, scatter, centres.length, true, null, false);
+    return new EStepTask(Assign.HARD, Mixture.forCentres(centres), centres, scatter, centres.length, true, 1.0,
+        Double.NaN, false, null, false);
   }
 
   /**
@@ -95,6 +151,7 @@ public final class EStepTask implements Serializable {
     if (assign != Assign.SOFT) {
       throw new IllegalArgumentException("only soft assignment has an entropy");
     }
-    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, rowStatistic, true);
+    return new EStepTask(assign, mixture, shifts, scatter, worstRows, nearestCentre, beta, fixedVariance, measure,
+        rowStatistic, true);
   }
 }

@@ -23,7 +23,20 @@ public record EmState(int scans, List<CandidateState> candidates) {
   public record CandidateState(String phase, String init, double[][] centres, double[] weights, double[][] means,
       double[][] covariances, int iterations, int initIterations, boolean converged, double[] trace,
       double[] inertiaTrace, List<String> warnings, long[] previousHash, double previousScore, boolean repaired,
-      Scores last) {}
+      Scores last, Annealed annealed) {
+
+    /** A candidate that does not anneal. */
+    public CandidateState(String phase, String init, double[][] centres, double[] weights, double[][] means,
+        double[][] covariances, int iterations, int initIterations, boolean converged, double[] trace,
+        double[] inertiaTrace, List<String> warnings, long[] previousHash, double previousScore, boolean repaired,
+        Scores last) {
+      this(phase, init, centres, weights, means, covariances, iterations, initIterations, converged, trace,
+          inertiaTrace, warnings, previousHash, previousScore, repaired, last, null);
+    }
+  }
+
+  /** An annealed candidate's place on its path: the stage under way, its iterations, the stages done. */
+  public record Annealed(int stage, int stageIterations, List<Annealing.Stage> stages) {}
 
   /** What a candidate's final E-step measured under its final parameters (all a result needs of it). */
   public record Scores(double logLik, double classLogLik, double hardDist, double weightSum, long rows,
@@ -75,6 +88,16 @@ public record EmState(int scans, List<CandidateState> candidates) {
       phase = Candidate.Phase.valueOf(s.phase());
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IllegalArgumentException(where + "unknown phase '" + s.phase() + "'");
+    }
+    Annealed a = s.annealed();
+    if (spec.annealing().anneal() != (a != null)) {
+      throw new IllegalArgumentException(where + (a == null ? "the fit anneals but the state has no stage"
+          : "the state has annealing stages but the fit does not anneal"));
+    }
+    if (a != null && (a.stage() < 0 || a.stageIterations() < 0 || a.stages() == null
+        || a.stages().size() < a.stage() || a.stages().size() > a.stage() + 1)) {
+      throw new IllegalArgumentException(where + "annealing stage " + a.stage() + " does not fit its "
+          + (a.stages() == null ? "missing" : a.stages().size()) + " finished stage(s)");
     }
     if (s.init() != null) {
       try {

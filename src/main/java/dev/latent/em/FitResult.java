@@ -10,7 +10,9 @@ import java.util.stream.IntStream;
  * A finished fit: final parameters, how it got there, and its scores under the final parameters.
  * {@code trace} holds the mean log-likelihood of the parameters entering each iteration (for K-means
  * the equivalent spherical-model value, see {@link #kmeansLogLik}); {@code inertiaTrace} is K-means' J.
- * {@code variational} is set for a vbgmm fit only (priors, posterior, lower bound and its trace).
+ * {@code variational} is set for a vbgmm fit only (priors, posterior, lower bound and its trace);
+ * {@code annealing} lists the stages of an annealed GMM fit (else null), and {@code fixedVariance} says
+ * that its covariances were given (--fixed-variance), not estimated.
  */
 public record FitResult(
     ModelKind kind,
@@ -33,7 +35,20 @@ public record FitResult(
     int candidate,
     double[] candidateScores,
     InitMethod init,
-    VariationalFit variational) {
+    VariationalFit variational,
+    List<Annealing.Stage> annealing,
+    boolean fixedVariance) {
+
+  /** A variational or plain result (no annealing stages, covariances estimated). */
+  public FitResult(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,
+      double[][] covariances, int iterations, boolean converged, double[] trace, double[] inertiaTrace,
+      int initIterations, double logLik, double classLogLik, double inertia, double weightSum, long rows,
+      double[] clusterWeights, List<String> warnings, int candidate, double[] candidateScores, InitMethod init,
+      VariationalFit variational) {
+    this(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace, initIterations,
+        logLik, classLogLik, inertia, weightSum, rows, clusterWeights, warnings, candidate, candidateScores, init,
+        variational, null, false);
+  }
 
   /** A GMM or K-means result. */
   public FitResult(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,
@@ -58,7 +73,7 @@ public record FitResult(
     all.addAll(warnings);
     return new FitResult(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace,
         initIterations, logLik, classLogLik, inertia, weightSum, rows, clusterWeights, List.copyOf(all), candidate,
-        candidateScores, init, variational);
+        candidateScores, init, variational, annealing, fixedVariance);
   }
 
   public int d() {
@@ -92,7 +107,7 @@ public record FitResult(
     }
     return new FitResult(kind, covariance, w, mu, cov, iterations, converged, trace, inertiaTrace, initIterations,
         logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init,
-        variational);
+        variational, annealing, fixedVariance);
   }
 
   public double meanLogLik() {
@@ -106,7 +121,8 @@ public record FitResult(
     if (kind == ModelKind.KMEANS) {
       return (long) k * d + 1;
     }
-    return (long) k * d + (k - 1) + covariance.freeParameters(k, d);
+    // --fixed-variance: the covariances are given, not estimated.
+    return (long) k * d + (k - 1) + (fixedVariance ? 0 : covariance.freeParameters(k, d));
   }
 
   /** BIC in scikit-learn's sign (lower is better); n is the total weight. */

@@ -61,13 +61,47 @@ public final class RowEStep {
           break;
         }
         default: {
-          task.mixture.logits(x, off, maha, logits, diff);
+          task.scoring().logits(x, off, maha, logits, diff);
           int best = EStep.argmax(logits, k);
-          double lse = LogSumExp.withMax(logits, 0, k, logits[best]);
-          stats.logLik += w * lse;
-          stats.classLogLik += w * (logits[best] - lse);
+          double offset = 0.0;
+          double max = logits[best];
+          if (task.fixed()) {
+            // As EStep.fixedVarianceLogits: relative to K-means' label, differences scaled by 1 / (2 S).
+            double half = 0.5 / task.fixedVariance;
+            double[] lw = task.logWeights;
+            max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+              logits[j] = (lw[j] - lw[best]) - (maha[j] - maha[best]) * half;
+              max = Math.max(max, logits[j]);
+            }
+            offset = lw[best] - 0.5 * d * Math.log(2.0 * Math.PI * task.fixedVariance) - maha[best] * half;
+            stats.assignHash[best] += RowRandom.mix(key);
+          }
+          double lse0 = LogSumExp.withMax(logits, 0, k, max);
+          double lse = lse0;
+          double tmax = max;
+          if (task.beta != 1.0) {
+            for (int j = 0; j < k; j++) {
+              logits[j] *= task.beta;
+            }
+            tmax = max * task.beta;
+            lse = LogSumExp.withMax(logits, 0, k, tmax);
+          }
+          stats.logLik += w * (offset + lse0);
+          stats.classLogLik += w * (max - lse0);
           stats.hardCount[best] += w;
-          offerWorst(stats, -lse, key, x, off);
+          if (task.measure) {
+            stats.hardness += w * Math.exp(tmax - lse);
+            double h = 0.0;
+            for (int j = 0; j < k; j++) {
+              double p = Math.exp(logits[j] - lse);
+              if (p > 0.0) {
+                h += p * (lse - logits[j]);
+              }
+            }
+            stats.temperedEntropy += w * h;
+          }
+          offerWorst(stats, -(offset + lse0), key, x, off);
           double rlr = 0.0;
           for (int j = 0; j < k; j++) {
             double rw = w * Math.exp(logits[j] - lse);

@@ -34,6 +34,13 @@ public final class SuffStats implements Serializable {
   public double classLogLik;
   /** Sum over rows of weight * squared Mahalanobis distance to the assigned component (hard). */
   public double hardDist;
+  /** Sum over rows of weight * max_j r_ij (only when the task measures): mean hardness of a stage. */
+  public double hardness;
+  /**
+   * Sum over rows of weight * (-sum_j r_ij ln r_ij) of the tempered responsibilities (only when the task
+   * measures): how soft the assignment still is along an annealing path.
+   */
+  public double temperedEntropy;
   /**
    * Sum over rows of weight * sum_j r_ij ln r_ij (soft, when the task asks for it): minus the entropy of
    * the responsibilities, a term of the variational lower bound.
@@ -131,6 +138,8 @@ public final class SuffStats implements Serializable {
     logLik += o.logLik;
     classLogLik += o.classLogLik;
     hardDist += o.hardDist;
+    hardness += o.hardness;
+    temperedEntropy += o.temperedEntropy;
     respLogResp += o.respLogResp;
     weightSum += o.weightSum;
     rows += o.rows;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latent.em.Annealing;
 import dev.latent.em.EmState;
 import java.io.IOException;
 import java.io.InputStream;
@@ -204,6 +205,25 @@ public final class CheckpointStore {
         l.put("rows", c.last().rows());
         l.set("hardCounts", vector(c.last().hardCounts()));
       }
+      if (c.annealed() != null) {
+        ObjectNode a = n.putObject("annealing");
+        a.put("stage", c.annealed().stage());
+        a.put("stageIterations", c.annealed().stageIterations());
+        ArrayNode st = a.putArray("stages");
+        for (Annealing.Stage t : c.annealed().stages()) {
+          ObjectNode o = st.addObject();
+          o.put("beta", t.beta());
+          if (Double.isNaN(t.variance())) {
+            o.putNull("variance");
+          } else {
+            o.put("variance", t.variance());
+          }
+          o.put("iterations", t.iterations());
+          o.put("logLikelihood", t.logLikelihood());
+          o.put("hardness", t.hardness());
+          o.put("entropy", t.entropy());
+        }
+      }
     }
     try {
       return ModelJson.JSON.writeValueAsString(root) + "\n";
@@ -254,12 +274,26 @@ public final class CheckpointStore {
         }
         JsonNode ps = n.get("previousScore");
         JsonNode init = n.get("init");
+        EmState.Annealed annealed = null;
+        JsonNode an = n.get("annealing");
+        if (an != null && an.isObject()) {
+          List<Annealing.Stage> stages = new ArrayList<>();
+          for (JsonNode t : array(an, "stages")) {
+            JsonNode v = t.get("variance");
+            stages.add(new Annealing.Stage(number(t, "beta"), v == null || v.isNull() ? Double.NaN : v.asDouble(),
+                t.path("iterations").asInt(), number(t, "logLikelihood"), number(t, "hardness"),
+                number(t, "entropy")));
+          }
+          annealed = new EmState.Annealed(an.path("stage").asInt(), an.path("stageIterations").asInt(),
+              List.copyOf(stages));
+        }
         cands.add(new EmState.CandidateState(n.path("phase").asText(),
             init == null || init.isNull() ? null : init.asText(), matrix(n.get("centres")),
             vector(n.get("weights")), matrix(n.get("means")), matrix(n.get("covariances")),
             n.path("iterations").asInt(), n.path("initIterations").asInt(), n.path("converged").asBoolean(),
             vector(n.get("trace")), vector(n.get("inertiaTrace")), List.copyOf(warnings), hash,
-            ps == null || ps.isNull() ? Double.NaN : ps.asDouble(), n.path("repaired").asBoolean(), last));
+            ps == null || ps.isNull() ? Double.NaN : ps.asDouble(), n.path("repaired").asBoolean(), last,
+            annealed));
       }
       return new EmState(root.path("scans").asInt(), List.copyOf(cands));
     } catch (IllegalArgumentException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latent.diagnostics.StandardErrors;
 import dev.latent.em.Alignment;
+import dev.latent.em.Annealing;
 import dev.latent.em.Criterion;
 import dev.latent.em.FitResult;
 import dev.latent.em.ModelKind;
@@ -23,7 +24,12 @@ public final class SummaryJson {
   public record Selection(Criterion criterion, List<FitResult> table, int chosen) {}
 
   /** The renumbering against a previous model ({@code to}) and each component's drift from it. */
-  public record Aligned(String to, Alignment alignment, List<Alignment.Drift> drift) {}
+  public record Aligned(String to, Alignment alignment, List<Alignment.Drift> drift, Double klVariational) {
+    /** Without a divergence (a K-means model on either side). */
+    public Aligned(String to, Alignment alignment, List<Alignment.Drift> drift) {
+      this(to, alignment, drift, null);
+    }
+  }
 
   /** The --on-bad-row policy and the rows it left out (none under fail). */
   public record Skipped(boolean skipping, BadRows rows) {}
@@ -81,6 +87,9 @@ public final class SummaryJson {
       s.set("inertiaTrace", ModelJson.vector(r.inertiaTrace()));
     }
     s.set("trace", ModelJson.vector(r.trace()));
+    if (r.annealing() != null) {
+      s.set("annealing", annealing(r.annealing()));
+    }
     if (r.init() != null) {
       s.put("init", r.init().key());
     }
@@ -124,6 +133,25 @@ public final class SummaryJson {
     }
   }
 
+  /** One object per annealing stage: the path from soft clouds to hard partitions (see em/Annealing). */
+  private static ArrayNode annealing(List<Annealing.Stage> stages) {
+    ArrayNode a = ModelJson.JSON.createArrayNode();
+    for (Annealing.Stage st : stages) {
+      ObjectNode o = a.addObject();
+      o.put("beta", st.beta());
+      if (Double.isNaN(st.variance())) {
+        o.putNull("variance");
+      } else {
+        o.put("variance", st.variance());
+      }
+      o.put("iterations", st.iterations());
+      o.put("logLikelihood", st.logLikelihood());
+      o.put("hardness", st.hardness());
+      o.put("entropy", st.entropy());
+    }
+    return a;
+  }
+
   private static ObjectNode selection(Selection sel) {
     ObjectNode o = ModelJson.JSON.createObjectNode();
     o.put("criterion", sel.criterion().key());
@@ -154,6 +182,12 @@ public final class SummaryJson {
     o.put("to", a.to());
     o.put("totalDistance", a.alignment().totalDistance());
     o.set("fromFitted", ModelJson.JSON.valueToTree(a.alignment().order()));
+    if (a.klVariational() != null && Double.isFinite(a.klVariational())) {
+      // KL(new || previous), Hershey and Olsen's variational approximation: drift as one number.
+      o.put("klVariational", a.klVariational());
+    } else if (a.klVariational() != null) {
+      o.putNull("klVariational");
+    }
     ArrayNode comps = o.putArray("components");
     for (Alignment.Drift d : a.drift()) {
       ObjectNode c = comps.addObject();

@@ -1,6 +1,7 @@
 package dev.latent.math;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -21,6 +22,24 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorTileKernels implements TileKernels {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  private static final double LOG2E = 1.4426950408889634;
+  /** ln 2 split as fdlibm does: the high part has zero low bits, so k * LN2_HI is exact for |k| < 2^11. */
+  private static final double LN2_HI = 6.93147180369123816490e-01;
+  private static final double LN2_LO = 1.90821492927058770002e-10;
+  /** 1.5 * 2^52: adding and subtracting it rounds |t| < 2^51 to the nearest integer. */
+  private static final double ROUNDER = 0x1.8p52;
+  /** Below this exp(x) rounds to 0 (the smallest subnormal is 2^-1074 = exp(-744.44)). */
+  private static final double EXP_UNDERFLOW = -745.2;
+  /** 1/n! for n = 0..13: the Taylor polynomial of exp on |r| <= ln2 / 2 (truncation below 2^-56). */
+  private static final double[] INV_FACTORIAL = new double[14];
+
+  static {
+    double f = 1.0;
+    for (int n = 0; n < INV_FACTORIAL.length; n++) {
+      f *= Math.max(1, n);
+      INV_FACTORIAL[n] = 1.0 / f;
+    }
+  }
 
   @Override
   public String name() {
@@ -144,7 +163,7 @@ public final class VectorTileKernels implements TileKernels {
       DoubleVector safeMax = zero.blend(m, finite);
       DoubleVector sum = zero;
       for (int j = 0; j < k; j++) {
-        DoubleVector e = DoubleVector.fromArray(S, logit[j], r).sub(safeMax).lanewise(VectorOperators.EXP);
+        DoubleVector e = exp(DoubleVector.fromArray(S, logit[j], r).sub(safeMax));
         e.intoArray(resp[j], r);
         sum = sum.add(e);
       }
@@ -254,5 +273,45 @@ public final class VectorTileKernels implements TileKernels {
         scat[q++] += s0.add(t0).reduceLanes(VectorOperators.ADD);
       }
     }
+  }
+
+  /**
+   * e^x on every lane from adds, multiplies, fused multiply-adds and integer bit operations only. Not
+   * {@code lanewise(EXP)}: C2 compiles that to SVML's exp while the Vector API's Java fallback (before
+   * the JIT has compiled a method) calls Math.exp per lane, and the two differ in the last bit for
+   * about one argument in twenty, so a fit's bits would depend on the JIT's timing (a resumed fit, or one
+   * on other executors, would not repeat an uninterrupted one exactly). These operations are exact in
+   * both, so the same inputs give the same bits everywhere. Cody-Waite reduction x = k ln2 + r with
+   * |r| <= ln2/2, the degree-13 Taylor polynomial by Horner's rule, then 2^k applied as two halves so
+   * results in the subnormal range need no special case; within 2 ulp of Math.exp (VectorExpTest).
+   */
+  static DoubleVector exp(DoubleVector x) {
+    DoubleVector kd = x.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
+    DoubleVector r = kd.fma(DoubleVector.broadcast(S, -LN2_HI), x);
+    r = kd.fma(DoubleVector.broadcast(S, -LN2_LO), r);
+    DoubleVector p = DoubleVector.broadcast(S, INV_FACTORIAL[13]);
+    for (int n = 12; n >= 0; n--) {
+      p = p.fma(r, DoubleVector.broadcast(S, INV_FACTORIAL[n]));
+    }
+    // Clamped so that the integer part stays in range where the result is 0 or infinite anyway.
+    LongVector k = (LongVector) kd.max(-1100.0).min(1100.0).convert(VectorOperators.D2L, 0);
+    LongVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+    LongVector k2 = k.sub(k1);
+    DoubleVector s1 = k1.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+    DoubleVector s2 = k2.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+    DoubleVector e = p.mul(s1).mul(s2);
+    return e.blend(0.0, x.compare(VectorOperators.LT, EXP_UNDERFLOW));
+  }
+
+  /** {@link #exp(DoubleVector)} over an array whose length is a multiple of the lane count (tests). */
+  static void exp(double[] x, double[] out) {
+    for (int r = 0; r < x.length; r += L) {
+      exp(DoubleVector.fromArray(S, x, r)).intoArray(out, r);
+    }
+  }
+
+  /** Lanes per vector (tests size their arrays by it). */
+  static int lanes() {
+    return L;
   }
 }

@@ -12,6 +12,7 @@ import dev.latent.em.InitMethod;
 import dev.latent.em.Mixture;
 import dev.latent.em.ModelKind;
 import dev.latent.em.StartParams;
+import dev.latent.diagnostics.Drift;
 import dev.latent.io.CheckpointStore;
 import dev.latent.io.InputException;
 import dev.latent.io.InputSchema;
@@ -104,7 +105,7 @@ public final class FitJob {
     }
     return new MixtureFit.Settings(o.model(), o.covarianceTypes(), o.k(), o.kMax(), o.maxIter(), o.tol(),
         o.regCovar(), o.seed(), init, start, o.restarts(), o.distance(), o.criterion(), o.aggregationDepth(),
-        o.priors(), o.engine());
+        o.priors(), o.annealing(), o.engine());
   }
 
   /** What a checkpoint must match to be resumed: the settings, features, input files and row count. */
@@ -123,7 +124,7 @@ public final class FitJob {
     LOG.info("components aligned to {} (total distance {}){}", o.alignTo(),
         String.format("%.6g", a.totalDistance()), a.identity() ? "; numbering unchanged" : "");
     return new SummaryJson.Aligned(o.alignTo(), a, a.drift(r.weights(), r.means(), previous.weights(),
-        previous.means()));
+        previous.means()), Drift.klVariational(r, previous));
   }
 
   /** How the model was made, as model.json records it. */

@@ -1,6 +1,7 @@
 package dev.latent.spark;
 
 import dev.latent.config.Engine;
+import dev.latent.em.Annealing;
 import dev.latent.em.ColumnStats;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.Criterion;
@@ -42,37 +43,48 @@ public final class MixtureFit {
 
   /**
    * What a fit needs of the settings: one spec per (K, covariance type), how to pick among them;
-   * {@code priors} only for a vbgmm (null: scikit-learn's defaults); {@code engine} runs the scans
-   * (null: {@link Engine#DEFAULT}, see {@link Engines}).
+   * {@code priors} only for a vbgmm (null: scikit-learn's defaults), {@code annealing} only for a GMM;
+   * {@code engine} runs the scans (null: {@link Engine#DEFAULT}, see {@link Engines}).
    */
   public record Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
       double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance,
-      Criterion criterion, int aggregationDepth, PriorSettings priors, Engine engine) {
-
-    /** Settings of a GMM or K-means fit, on the default engine. */
-    public Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
-        double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance,
-        Criterion criterion, int aggregationDepth) {
-      this(model, covarianceTypes, k, kMax, maxIter, tol, regCovar, seed, init, start, restarts, distance, criterion,
-          aggregationDepth, null, Engine.DEFAULT);
-    }
-
-    /** Settings with priors (a vbgmm), on the default engine. */
-    public Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
-        double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance,
-        Criterion criterion, int aggregationDepth, PriorSettings priors) {
-      this(model, covarianceTypes, k, kMax, maxIter, tol, regCovar, seed, init, start, restarts, distance, criterion,
-          aggregationDepth, priors, Engine.DEFAULT);
-    }
+      Criterion criterion, int aggregationDepth, PriorSettings priors, Annealing annealing, Engine engine) {
 
     public Settings {
       covarianceTypes = List.copyOf(covarianceTypes);
-      if (engine == null) {
-        engine = Engine.DEFAULT;
-      }
       if (kMax < k) {
         throw new IllegalArgumentException("kMax " + kMax + " is below k " + k);
       }
+      if (annealing == null) {
+        annealing = Annealing.NONE;
+      }
+      if (engine == null) {
+        engine = Engine.DEFAULT;
+      }
+    }
+
+    /** Settings of a GMM or K-means fit: plain EM (no fixed variance, no annealing), the default engine. */
+    public Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
+        double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts,
+        Distance distance, Criterion criterion, int aggregationDepth) {
+      this(model, covarianceTypes, k, kMax, maxIter, tol, regCovar, seed, init, start, restarts, distance,
+          criterion, aggregationDepth, null, Annealing.NONE, Engine.DEFAULT);
+    }
+
+    /** Settings of a fit with variational priors (a vbgmm; null: scikit-learn's defaults). */
+    public Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
+        double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts,
+        Distance distance, Criterion criterion, int aggregationDepth, PriorSettings priors) {
+      this(model, covarianceTypes, k, kMax, maxIter, tol, regCovar, seed, init, start, restarts, distance,
+          criterion, aggregationDepth, priors, Annealing.NONE, Engine.DEFAULT);
+    }
+
+    /** Settings with priors and annealing, on the default engine. */
+    public Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
+        double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts,
+        Distance distance, Criterion criterion, int aggregationDepth, PriorSettings priors, Annealing annealing) {
+      this(model, covarianceTypes, k, kMax, maxIter, tol, regCovar, seed, init, start, restarts, distance,
+          criterion, aggregationDepth, priors, annealing, Engine.DEFAULT);
     }
   }
 
@@ -154,7 +166,7 @@ public final class MixtureFit {
     for (int k = s.k(); k <= s.kMax(); k++) {
       for (CovarianceType type : s.covarianceTypes()) {
         specs.add(new FitSpec(s.model(), type, k, s.maxIter(), s.tol(), s.regCovar(), s.seed(), s.init(),
-            s.start(), s.restarts(), s.distance(), s.priors()));
+            s.start(), s.restarts(), s.distance(), s.priors(), s.annealing()));
       }
     }
     return specs;

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.latent.em.Annealing;
 import dev.latent.em.CovarianceType;
+import dev.latent.em.Distance;
 import dev.latent.em.EmLoop;
 import dev.latent.em.EmState;
 import dev.latent.em.FitResult;
@@ -66,6 +68,32 @@ class CheckpointStoreTest {
     // Small: K d^2 numbers per candidate plus the traces, whatever the number of rows.
     long bytes = Files.size(tmp.resolve("state-000009.json"));
     assertTrue(bytes < 16_000, bytes + " bytes");
+  }
+
+  @Test
+  void annealedFitsResumeFromTheFileInTheirStage() {
+    LocalData data = LocalData.of(Refs.features("iris"), null, null);
+    for (Annealing a : new Annealing[] {new Annealing(Double.NaN, true, 0.1, 2.0), new Annealing(1.0, true, 0.1, 2.0)}) {
+      FitSpec spec = new FitSpec(ModelKind.GMM, CovarianceType.SPHERICAL, 3, 100, 1e-6, 1e-6, 0,
+          InitMethod.KMEANS_PP, null, 1, Distance.EUCLIDEAN, a);
+      FitResult whole = EmLoop.fit(data, spec, data.columns());
+      int stop = whole.iterations() / 2 + 3;
+      Path dir = tmp.resolve(a.fixed() ? "variance" : "beta");
+      CheckpointStore store = CheckpointStore.open(new Configuration(), dir.toString(), FIT);
+      assertThrows(IllegalStateException.class, () -> EmLoop.fit(data, spec, data.columns(), null, s -> {
+        if (s.scans() == stop) {
+          throw new IllegalStateException("the driver died");
+        }
+        store.save(s);
+      }));
+      EmState back = CheckpointStore.open(new Configuration(), dir.toString(), FIT).latest();
+      assertTrue(back.candidates().get(0).annealed().stage() > 0, "stopped in a later stage");
+      FitResult resumed = EmLoop.fit(data, spec, data.columns(), back, null);
+      assertEquals(whole.annealing(), resumed.annealing());
+      assertArrayEquals(whole.weights(), resumed.weights(), 1e-12);
+      assertArrayEquals(whole.trace(), resumed.trace(), 1e-12);
+      assertEquals(whole.iterations(), resumed.iterations());
+    }
   }
 
   @Test
