@@ -60,6 +60,10 @@ public final class Main {
         --master URL                  Spark master [local[*] unless set by spark-submit]
         --partitions N                minimum input partitions [Spark's default]
         --aggregation-depth N         treeAggregate depth [2]
+        --engine auto|barrier|aggregate   scans in rounds inside one barrier stage, or one Spark job
+                                      each; auto picks barrier where its rules hold (logged) [auto]
+        --round-scans N  --round-seconds S   a barrier round's bound; the state returns to the driver
+                                      (log, checkpoint) after each [25, 10]
         --overwrite                   replace DIR once the new output is complete
         --on-bad-row fail|skip        a row that does not parse stops the run, or is left out and
                                       reported in summary.json [fail]

@@ -57,14 +57,16 @@ public record FitOptions(
     boolean htmlReport,
     AssignmentColumns assignments,
     String format,
-    String outputFormat) {
+    String outputFormat,
+    Engine engine) {
 
   public static final Set<String> KEYS = Set.of("input", "output", "k", "model", "covariance", "features",
       "exclude", "init", "init-labels", "weight-col", "max-iter", "tol", "reg-covar", "seed", "restarts",
       "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to",
       "on-bad-row", "checkpoint", "standard-errors",
       "weight-prior", "weight-concentration", "mean-precision", "degrees-of-freedom",
-      "fixed-variance", "anneal-start", "anneal-factor", "report", "assignments", "format", "output-format");
+      "fixed-variance", "anneal-start", "anneal-factor", "report", "assignments", "format", "output-format",
+      "engine", "round-scans", "round-seconds");
   public static final Set<String> FLAGS = Set.of("overwrite", "resume", "anneal");
 
   /** The --init values that name a seeding method; anything else is the path of a model file. */
@@ -162,7 +164,8 @@ public record FitOptions(
         standardErrors,
         annealing, report.equals("html"), AssignmentColumns.parse(s.string("assignments", "full")),
         Formats.input(s),
-        Formats.output(s));
+        Formats.output(s),
+        Engine.from(s));
   }
 
   /**

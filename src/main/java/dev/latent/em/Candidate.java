@@ -22,10 +22,9 @@ import java.util.Locale;
  * posterior by one variational M-step, and iterates in VB: soft E-steps under the posterior's expected
  * log-probabilities, stopped on the change of the total lower bound (scikit-learn's rule).
  *
- * <p>A candidate is part of a {@link Sweep}, which may run inside Spark tasks (the barrier engine runs the
- * same M-steps in every task): it must stay deterministic and serializable, and it logs only through its
- * {@link Journal} ({@code log.info}, {@code log.warn}), which the driver writes once, never through a
- * logger of its own.
+ * <p>A candidate is part of a {@link Sweep}, a serializable step state that may be run away from the
+ * driver: it must stay deterministic and serializable, and it logs only through its {@link Journal}
+ * ({@code log.info}, {@code log.warn}), which the driver writes once, never through a logger of its own.
  */
 final class Candidate implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -80,7 +80,8 @@ public final class FitJob {
           o.aggregationDepth()) : null;
       double seconds = (System.nanoTime() - t0) / 1e9;
       String summary = SummaryJson.write(r, features,
-          run(jsc, o, started, seconds, cached.blocks().getNumPartitions(), out, fit.from()), selection, aligned,
+          run(jsc, o, started, seconds, cached.blocks().getNumPartitions(), out, fit.from(), fit.engine()),
+          selection, aligned,
           new SummaryJson.Skipped(o.skipBadRows(), cached.skipped()), standardErrors);
       out.writeText("summary.json", summary);
       if (report != null) {
@@ -110,7 +111,7 @@ public final class FitJob {
     }
     return new MixtureFit.Settings(o.model(), o.covarianceTypes(), o.k(), o.kMax(), o.maxIter(), o.tol(),
         o.regCovar(), o.seed(), init, start, o.restarts(), o.distance(), o.criterion(), o.aggregationDepth(),
-        o.priors(), o.annealing());
+        o.priors(), o.annealing(), o.engine());
   }
 
   /** What a checkpoint must match to be resumed: the settings, features, input files and row count. */
@@ -156,12 +157,13 @@ public final class FitJob {
 
   /** How the run went, for summary.json's {@code run}. */
   private static Map<String, Object> run(JavaSparkContext jsc, FitOptions o, String started, double seconds,
-      int partitions, OutputDir out, EmState from) {
+      int partitions, OutputDir out, EmState from, String engine) {
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("startedAt", started);
     run.put("seconds", seconds);
     run.put("master", jsc.master());
     run.put("partitions", partitions);
+    run.put("engine", engine);
     run.put("input", o.input());
     run.put("output", out.target());
     if (from != null) {
