@@ -36,4 +36,21 @@ class LayeringTest {
     }
     assertEquals(List.of(), offenders);
   }
+
+  /** The report is drawn from values and text alone: no Spark, no Hadoop, nothing from the job layers. */
+  @Test
+  void reportIsPure() throws IOException {
+    List<String> offenders = new ArrayList<>();
+    try (Stream<Path> files = Files.list(Path.of("src/main/java/dev/latent/report"))) {
+      for (Path f : files.toList()) {
+        for (String line : Files.readAllLines(f)) {
+          if (line.startsWith("import org.apache.") || line.startsWith("import scala.")
+              || line.startsWith("import dev.latent.spark") || line.startsWith("import dev.latent.cli")) {
+            offenders.add(f + ": " + line);
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), offenders);
+  }
 }

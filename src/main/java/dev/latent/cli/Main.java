@@ -3,6 +3,7 @@ package dev.latent.cli;
 import dev.latent.config.FitOptions;
 import dev.latent.config.InspectOptions;
 import dev.latent.config.PredictOptions;
+import dev.latent.config.ReportOptions;
 import dev.latent.config.SampleOptions;
 import dev.latent.config.Settings;
 import dev.latent.em.FitResult;
@@ -18,9 +19,10 @@ import dev.latent.spark.SparkContexts;
 import dev.latent.spark.Versions;
 import java.io.PrintStream;
 import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 
-/** The one entry point: {@code latent fit|predict|sample ...}. Parses, runs, maps failures to exit codes. */
+/** The one entry point: {@code latent fit|predict|sample|report ...}. Parses, runs, maps failures to exit codes. */
 public final class Main {
   public static final int OK = 0;
   public static final int FAILED = 1;
@@ -33,8 +35,10 @@ public final class Main {
         latent fit --input PATH --k K|KMIN..KMAX --output DIR [options]
         latent predict --model DIR/model.json --input PATH --output DIR [--outlier-quantile Q] [--overwrite]
                        [--on-bad-row fail|skip] [--delimiter C|tab]
+                       [--format F] [--output-format csv|parquet]
         latent sample --model DIR/model.json --n N --output DIR [--seed S] [--partitions P] [--overwrite]
         latent inspect --model A.json [--against B.json] [--samples N] [--seed S] --output DIR [--overwrite]
+        latent report --run DIR [--output FILE]
 
       fit options (defaults in brackets; the same keys work in a --config properties file):
         --k K or KMIN..KMAX           components; a range fits every K and keeps the best by --criterion
@@ -57,6 +61,10 @@ public final class Main {
         --master URL                  Spark master [local[*] unless set by spark-submit]
         --partitions N                minimum input partitions [Spark's default]
         --aggregation-depth N         treeAggregate depth [2]
+        --engine auto|barrier|aggregate   scans in rounds inside one barrier stage, or one Spark job
+                                      each; auto picks barrier where its rules hold (logged) [auto]
+        --round-scans N  --round-seconds S   a barrier round's bound; the state returns to the driver
+                                      (log, checkpoint) after each [25, 10]
         --overwrite                   replace DIR once the new output is complete (only a folder
                                       Latent wrote: _SUCCESS, its summary, nothing else of yours)
         --on-bad-row fail|skip        a row that does not parse stops the run, or is left out and
@@ -69,12 +77,17 @@ public final class Main {
                                       1998), each to --tol, the last at beta = 1; with --fixed-variance,
                                       the variance path S, S/f, S/f^2, ... down to hard assignments
         --anneal-start B [0.1]  --anneal-factor F [2]   the first beta and the factor between stages
+        --assignments full|labels|none  per-row output: input columns, cluster and p0..p{K-1}; without
+                                      the probabilities; or none [full]
         --checkpoint DIR              save the EM state in DIR after every scan
         --resume                      continue from the checkpoint in DIR (starts afresh if there is none)
         --standard-errors observed|opg|none   standard errors of weights, means and covariances from
                                       the observed (Louis 1982) or outer-product Fisher information,
                                       one scan after the fit, in summary.json [none; p <= 1000]
         --config FILE                 read settings from a properties file (flags win)
+        --report html|none            write DIR/report.html, the run drawn (one extra scan) [html]
+        --format auto|csv|parquet|orc|json   input format [auto: by extension; CSV otherwise]
+        --output-format csv|parquet   format of the assignments [csv]
 
       predict: --outlier-quantile Q flags (column outlier = 1) the rows whose log-density is among the
         lowest fraction Q (Gaussian mixtures only; the threshold is exact).
@@ -82,6 +95,7 @@ public final class Main {
       inspect: KL divergences, Bhattacharyya distances and overlap bounds between a Gaussian mixture's
         components; with --against, KL(A || B) and KL(B || A) (variational, matched bound, Monte Carlo
         from --samples N [100000] rows drawn with --seed S [0]) into DIR/inspect.json and a table.
+      report: draws the report of a finished fit folder again (default DIR/report.html, replaced atomically).
 
       exit codes: 0 success, 1 failure, 2 bad usage, 3 bad input data or model file, 4 output not writable
       """;
@@ -157,9 +171,14 @@ public final class Main {
           out.println("written to " + r.output() + "/inspect.json");
           return OK;
         }
+        case "report": {
+          ReportOptions o = ReportOptions.from(Settings.parse(rest, ReportOptions.KEYS, ReportOptions.FLAGS));
+          out.println("report written to " + ReportCommand.rerender(new Configuration(), o.run(), o.output()));
+          return OK;
+        }
         default:
           throw new UsageException("unknown command '" + args[0]
-              + "' (expected fit, predict, sample or inspect)");
+              + "' (expected fit, predict, sample, inspect or report)");
       }
     } catch (Throwable t) {
       return report(t, err);

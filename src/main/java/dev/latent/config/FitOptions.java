@@ -54,6 +54,11 @@ public record FitOptions(
     PriorSettings priors,
     InformationMethod standardErrors,
     Annealing annealing,
+    boolean htmlReport,
+    AssignmentColumns assignments,
+    String format,
+    String outputFormat,
+    Engine engine,
     char delimiter) {
 
   public static final Set<String> KEYS = Set.of("input", "output", "k", "model", "covariance", "features",
@@ -61,7 +66,8 @@ public record FitOptions(
       "master", "partitions", "aggregation-depth", "criterion", "distance", "align-to",
       "on-bad-row", "checkpoint", "standard-errors",
       "weight-prior", "weight-concentration", "mean-precision", "degrees-of-freedom",
-      "fixed-variance", "anneal-start", "anneal-factor", "delimiter");
+      "fixed-variance", "anneal-start", "anneal-factor", "report", "assignments", "format", "output-format",
+      "engine", "round-scans", "round-seconds", "delimiter");
   public static final Set<String> FLAGS = Set.of("overwrite", "resume", "anneal");
 
   /** The --init values that name a seeding method; anything else is the path of a model file. */
@@ -117,6 +123,10 @@ public record FitOptions(
     if (s.flag("resume") && checkpoint == null) {
       throw new UsageException("--resume needs --checkpoint DIR (the folder to resume from)");
     }
+    String report = s.string("report", "html");
+    if (!report.equals("html") && !report.equals("none")) {
+      throw new UsageException("--report is html or none, got '" + report + "'");
+    }
     PriorSettings priors = VariationalOptions.from(s, model, ks[0] != ks[1] || all);
     if (!s.list("features").isEmpty() && !s.list("exclude").isEmpty()) {
       throw new UsageException("--features and --exclude cannot be used together");
@@ -153,7 +163,10 @@ public record FitOptions(
         s.flag("resume"),
         priors,
         standardErrors,
-        annealing,
+        annealing, report.equals("html"), AssignmentColumns.parse(s.string("assignments", "full")),
+        Formats.input(s),
+        Formats.output(s),
+        Engine.from(s),
         Delimiter.parse(s.string("delimiter", null)));
   }
 
@@ -318,6 +331,7 @@ public record FitOptions(
       }
       m.put("annealFactor", annealing.factor());
     }
+    m.put("assignments", assignments.key());
     if (priors != null) {
       m.put("weightPrior", priors.weightPrior().key());
       putIfSet(m, "weightConcentration", priors.weightConcentration());

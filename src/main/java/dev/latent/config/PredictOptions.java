@@ -9,10 +9,11 @@ import java.util.Set;
  * leaves out rows that do not parse (--on-bad-row skip), as fit does.
  */
 public record PredictOptions(String model, String input, String output, String master, int partitions,
-    boolean overwrite, double outlierQuantile, int aggregationDepth, char delimiter, boolean skipBadRows) {
+    boolean overwrite, double outlierQuantile, int aggregationDepth, char delimiter, boolean skipBadRows,
+    String format, String outputFormat) {
 
   public static final Set<String> KEYS = Set.of("model", "input", "output", "master", "partitions",
-      "outlier-quantile", "aggregation-depth", "delimiter", "on-bad-row");
+      "outlier-quantile", "aggregation-depth", "delimiter", "on-bad-row", "format", "output-format");
   public static final Set<String> FLAGS = Set.of("overwrite");
 
   public static PredictOptions from(Settings s) {
@@ -28,7 +29,7 @@ public record PredictOptions(String model, String input, String output, String m
     return new PredictOptions(s.required("model"), s.required("input"), s.required("output"),
         s.string("master", null), s.integer("partitions", 0, 0), s.flag("overwrite"), q,
         s.integer("aggregation-depth", 2, 1), Delimiter.parse(s.string("delimiter", null)),
-        onBadRow.equals("skip"));
+        onBadRow.equals("skip"), Formats.input(s), Formats.output(s));
   }
 
   public boolean flagOutliers() {

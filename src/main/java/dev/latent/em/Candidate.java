@@ -22,10 +22,9 @@ import java.util.Locale;
  * posterior by one variational M-step, and iterates in VB: soft E-steps under the posterior's expected
  * log-probabilities, stopped on the change of the total lower bound (scikit-learn's rule).
  *
- * <p>A candidate is part of a {@link Sweep}, which may run inside Spark tasks (the barrier engine runs the
- * same M-steps in every task): it must stay deterministic and serializable, and it logs only through its
- * {@link Journal} ({@code log.info}, {@code log.warn}), which the driver writes once, never through a
- * logger of its own.
+ * <p>A candidate is part of a {@link Sweep}, a serializable step state that may be run away from the
+ * driver: it must stay deterministic and serializable, and it logs only through its {@link Journal}
+ * ({@code log.info}, {@code log.warn}), which the driver writes once, never through a logger of its own.
  */
 final class Candidate implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -561,7 +560,12 @@ final class Candidate implements Serializable {
         initIterations, logLik, gmm ? last.classLogLik() : 0.0, inertia, last.weightSum(), last.rows(), sizes,
         List.copyOf(warnings), index, candidateScores, init,
         variational() ? new VariationalFit(priors, posterior, finalScore(), toArray(elboTrace)) : null,
-        spec.annealing().anneal() ? List.copyOf(stages) : null, spec.annealing().fixed());
+        spec.annealing().anneal() ? List.copyOf(stages) : null, spec.annealing().fixed(), List.of());
+  }
+
+  /** This candidate's history for the report: its trace and final score. */
+  FitResult.Restart restart(double score) {
+    return new FitResult.Restart(index, toArray(trace), toArray(inertiaTrace), toArray(elboTrace), score);
   }
 
   private static double[] toArray(List<Double> l) {

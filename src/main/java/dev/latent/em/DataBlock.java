@@ -42,6 +42,21 @@ public final class DataBlock implements Serializable {
     return ((long) file << 40) | line;
   }
 
+  /**
+   * The key of the row at 0-based position {@code p} of the input (the rows of the earlier files, sorted
+   * by path, then its index among the data rows of its own file), whatever the format: p + 2, the line
+   * the row has in one CSV file with a header and no blank lines, so such a file keeps the keys it
+   * always had, and the same rows in the same order give the same fit from CSV, Parquet, ORC or JSON.
+   */
+  public static long positionKey(long p) {
+    return p + 2;
+  }
+
+  /** The 0-based position of the row with key {@code key} (see {@link #positionKey}). */
+  public static long positionOf(long key) {
+    return key - 2;
+  }
+
   public static int fileOf(long key) {
     return (int) (key >>> 40);
   }

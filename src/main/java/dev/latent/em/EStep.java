@@ -2,6 +2,7 @@ package dev.latent.em;
 
 import dev.latent.math.Kernels;
 import dev.latent.math.TileKernels;
+import java.util.Arrays;
 
 /**
  * The one per-partition mapper: E-step over a block of rows into sufficient statistics, for each of
@@ -51,6 +52,9 @@ public final class EStep {
     stats.ensureAllocated();
     Scratch s = stats.scratch(TILE);
     int d = task.d;
+    if (task.assign == EStepTask.Assign.HARD && unitSpheres(task.mixture)) {
+      s.shiftCentres(task.mixture);
+    }
     for (int row0 = 0; row0 < block.rows; row0 += TILE) {
       int n = Math.min(TILE, block.rows - row0);
       // Kernels run over np rows: the tile padded with zero rows of weight 0, which add exact zeros.
@@ -64,6 +68,10 @@ public final class EStep {
         for (int i = 0; i < d; i++) {
           s.xt[i * TILE + r] = 0.0;
         }
+      }
+      if (task.assign == EStepTask.Assign.HARD && unitSpheres(task.mixture)) {
+        nearest(task, block, row0, n, np, s, stats, kernels);
+        continue;
       }
       logits(task.scoring(), s, np, kernels);
       if (task.assign == EStepTask.Assign.HARD) {
@@ -124,7 +132,6 @@ public final class EStep {
       hardDist += w * s.bestMaha[r];
       stats.assignHash[j] += RowRandom.mix(key);
       stats.hardCount[j] += w;
-      RowEStep.offerWorst(stats, -s.max[r], key, x, off);
       if (sumsOnly) {
         // K-means: only the sum, the same operations as SuffStats.addRow without the scatter.
         stats.resp[j] += w;
@@ -141,6 +148,120 @@ public final class EStep {
     stats.weightSum = weightSum;
     stats.logLik = logLik;
     stats.hardDist = hardDist;
+    offerWorstOfTile(stats, block, row0, n, s.w, s.max);
+  }
+
+  /**
+   * True for K-means' mixture ({@link Mixture#forCentres}): spherical, unit variance, equal weights, so
+   * the logits order the rows' centres exactly as their squared distances do.
+   */
+  static boolean unitSpheres(Mixture m) {
+    if (m.type != CovarianceType.SPHERICAL) {
+      return false;
+    }
+    for (int j = 0; j < m.k; j++) {
+      if (m.factorOf(j)[0] != 1.0 || m.logNorm(j) != m.logNorm(0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * K-means (Lloyd): the nearest centre of every row of the tile from one small matrix product
+   * ({@link TileKernels#nearestByProducts}), then each row added to its centre as {@link #hard} does.
+   *
+   * <p>Labels and distances equal the row path's exactly. The expanded form ||x||^2 - 2 x.c + ||c||^2
+   * of the shifted row and centres (x - s, c - s, s the mean of the centres) differs from the row path's
+   * rounded sum of (x_i - c_i)^2 by at most about (4d + 14) u (||x - s||^2 + max ||c - s||^2), u = 2^-53
+   * (Higham 2002, eq. 3.5, for the inner products; the shift's own rounding; the row path's sum), and
+   * the logits' rounding adds 4u |log w - d/2 log 2 pi|. A row whose two smallest e differ by more than
+   * {@code tol} below (twice that bound) has the row path's label; the others, near ties, are recomputed
+   * exactly by the row path's own operations. The best centre's distance is always recomputed exactly
+   * ({@link TileKernels#bestDistances}, d operations per row), so inertia and the log-likelihood are the
+   * row path's to the bit.
+   */
+  private static void nearest(EStepTask task, DataBlock block, int row0, int n, int np, Scratch s,
+      SuffStats stats, TileKernels kernels) {
+    Mixture m = task.mixture;
+    int k = task.k;
+    int d = task.d;
+    double[] x = block.x;
+    kernels.centre(s.xt, TILE, np, d, s.shift, s.diff);
+    kernels.nearestByProducts(s.diff, TILE, np, d, s.centres, s.cc, k, s.best, s.gap, s.xx, s.work);
+    kernels.bestDistances(s.xt, TILE, np, d, s.means, s.best, s.offsets, s.bestMaha);
+    double perNorm = 0x1p-50 * (d + 8);
+    double tol0 = perNorm * s.ccMax + 0x1p-50 * (Math.abs(m.logNorm(0)) + 1.0);
+    boolean sumsOnly = task.scatter == EStepTask.Scatter.NONE;
+    long rows = stats.rows;
+    double weightSum = stats.weightSum;
+    double logLik = stats.logLik;
+    double hardDist = stats.hardDist;
+    for (int r = 0; r < n; r++) {
+      double w = s.w[r];
+      if (w == 0.0) {
+        continue;
+      }
+      int off = (row0 + r) * d;
+      int j;
+      double m2;
+      double logit;
+      if (s.gap[r] > tol0 + perNorm * s.xx[r]) {
+        j = s.best[r];
+        m2 = s.bestMaha[r];
+        logit = m.logNorm(j) - 0.5 * m2;
+      } else {
+        m.logits(x, off, s.rowMaha, s.rowLogit, s.rowDiff);
+        j = argmax(s.rowLogit, k);
+        m2 = s.rowMaha[j];
+        logit = s.rowLogit[j];
+        s.recomputed++;
+      }
+      s.max[r] = logit;
+      rows++;
+      weightSum += w;
+      logLik += w * logit;
+      hardDist += w * m2;
+      stats.assignHash[j] += RowRandom.mix(block.keys[row0 + r]);
+      stats.hardCount[j] += w;
+      if (sumsOnly) {
+        stats.resp[j] += w;
+        double[] shift = task.shifts[j];
+        int q = j * d;
+        for (int i = 0; i < d; i++) {
+          stats.sum[q + i] += w * (x[off + i] - shift[i]);
+        }
+      } else {
+        stats.addRow(j, w, x, off, task.shifts[j], s.rowDiff);
+      }
+    }
+    stats.rows = rows;
+    stats.weightSum = weightSum;
+    stats.logLik = logLik;
+    stats.hardDist = hardDist;
+    offerWorstOfTile(stats, block, row0, n, s.w, s.max);
+  }
+
+  /**
+   * Offers the tile's rows as worst-explained candidates (score -objective[r], as {@link RowEStep}):
+   * one test of the tile's worst score first, so that once the set is full almost no tile goes row by row.
+   */
+  private static void offerWorstOfTile(SuffStats stats, DataBlock block, int row0, int n, double[] w,
+      double[] objective) {
+    double lowest = Double.POSITIVE_INFINITY;
+    for (int r = 0; r < n; r++) {
+      if (w[r] != 0.0 && objective[r] < lowest) {
+        lowest = objective[r];
+      }
+    }
+    if (!stats.worst.accepts(-lowest, Long.MIN_VALUE)) {
+      return;
+    }
+    for (int r = 0; r < n; r++) {
+      if (w[r] != 0.0) {
+        RowEStep.offerWorst(stats, -objective[r], block.keys[row0 + r], block.x, (row0 + r) * block.d);
+      }
+    }
   }
 
   /**
@@ -190,12 +311,18 @@ public final class EStep {
         stats.hardness += w * Math.exp(s.max[r] - s.lse[r]);
         stats.temperedEntropy += w * entropy(s.logit, k, r, s.lse[r]);
       }
-      RowEStep.offerWorst(stats, -lse, key, block.x, (row0 + r) * d);
+      if (fixed || tempered) {
+        // The row's own log-likelihood is not s.lse here: offered row by row.
+        RowEStep.offerWorst(stats, -lse, key, block.x, (row0 + r) * d);
+      }
     }
     stats.rows = rows;
     stats.weightSum = weightSum;
     stats.logLik = logLik;
     stats.classLogLik = classLogLik;
+    if (!fixed && !tempered) {
+      offerWorstOfTile(stats, block, row0, n, s.w, s.lse);
+    }
     if (task.entropy) {
       stats.respLogResp += respLogResp(s, k, n);
     }
@@ -315,6 +442,20 @@ public final class EStep {
     final double[][] maha;
     final double[][] logit;
     final double[][] resp;
+    // K-means: the centres shifted by their mean, their squared norms, and per row the products' results.
+    final double[] shift;
+    final double[] means;
+    final int[] offsets;
+    final double[] centres;
+    final double[] cc;
+    double ccMax;
+    final double[] gap;
+    final double[] xx;
+    final double[] work;
+    final double[] rowMaha;
+    final double[] rowLogit;
+    /** Rows whose label was recomputed exactly as a near tie (tests and benchmarks read it). */
+    long recomputed;
 
     Scratch(int k, int d, int tile) {
       xt = new double[d * tile];
@@ -333,6 +474,42 @@ public final class EStep {
       maha = new double[k][tile];
       logit = new double[k][tile];
       resp = new double[k][tile];
+      shift = new double[d];
+      means = new double[k * d];
+      offsets = new int[tile];
+      centres = new double[k * d];
+      cc = new double[k];
+      gap = new double[tile];
+      xx = new double[tile];
+      work = new double[2 * tile];
+      rowMaha = new double[k];
+      rowLogit = new double[k];
+    }
+
+    /** The mixture's means less their mean (s), and their squared norms, for {@link EStep#nearest}. */
+    void shiftCentres(Mixture m) {
+      int k = m.k;
+      int d = m.d;
+      Arrays.fill(shift, 0.0);
+      for (int j = 0; j < k; j++) {
+        double[] mu = m.meanOf(j);
+        for (int i = 0; i < d; i++) {
+          shift[i] += mu[i] / k;
+        }
+      }
+      ccMax = 0.0;
+      for (int j = 0; j < k; j++) {
+        double[] mu = m.meanOf(j);
+        double t = 0.0;
+        for (int i = 0; i < d; i++) {
+          double v = mu[i] - shift[i];
+          means[j * d + i] = mu[i];
+          centres[j * d + i] = v;
+          t += v * v;
+        }
+        cc[j] = t;
+        ccMax = Math.max(ccMax, t);
+      }
     }
   }
 }

@@ -37,9 +37,16 @@ public record FitResult(
     InitMethod init,
     VariationalFit variational,
     List<Annealing.Stage> annealing,
-    boolean fixedVariance) {
+    boolean fixedVariance,
+    List<Restart> restarts) {
 
-  /** A variational or plain result (no annealing stages, covariances estimated). */
+  /**
+   * One restart (candidate) of the same fit: its trace (and K-means' J per pass) and its final score, so the
+   * report can draw every restart and not just the one kept. O(iterations) numbers each.
+   */
+  public record Restart(int candidate, double[] trace, double[] inertiaTrace, double[] elboTrace, double score) {}
+
+  /** A variational or plain result (no annealing stages, covariances estimated, no other restarts yet). */
   public FitResult(ModelKind kind, CovarianceType covariance, double[] weights, double[][] means,
       double[][] covariances, int iterations, boolean converged, double[] trace, double[] inertiaTrace,
       int initIterations, double logLik, double classLogLik, double inertia, double weightSum, long rows,
@@ -47,7 +54,14 @@ public record FitResult(
       VariationalFit variational) {
     this(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace, initIterations,
         logLik, classLogLik, inertia, weightSum, rows, clusterWeights, warnings, candidate, candidateScores, init,
-        variational, null, false);
+        variational, null, false, List.of());
+  }
+
+  /** This result with the traces of every restart of its fit. */
+  public FitResult withRestarts(List<Restart> all) {
+    return new FitResult(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace,
+        initIterations, logLik, classLogLik, inertia, weightSum, rows, clusterWeights, warnings, candidate,
+        candidateScores, init, variational, annealing, fixedVariance, List.copyOf(all));
   }
 
   /** A GMM or K-means result. */
@@ -73,7 +87,7 @@ public record FitResult(
     all.addAll(warnings);
     return new FitResult(kind, covariance, weights, means, covariances, iterations, converged, trace, inertiaTrace,
         initIterations, logLik, classLogLik, inertia, weightSum, rows, clusterWeights, List.copyOf(all), candidate,
-        candidateScores, init, variational, annealing, fixedVariance);
+        candidateScores, init, variational, annealing, fixedVariance, restarts);
   }
 
   public int d() {
@@ -107,7 +121,7 @@ public record FitResult(
     }
     return new FitResult(kind, covariance, w, mu, cov, iterations, converged, trace, inertiaTrace, initIterations,
         logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init,
-        variational, annealing, fixedVariance);
+        variational, annealing, fixedVariance, restarts);
   }
 
   public double meanLogLik() {

@@ -6,9 +6,9 @@ import java.util.List;
 import org.slf4j.Logger;
 
 /**
- * The log lines of an EM step, kept until the driver writes them. The step may run inside Spark tasks
- * (every barrier task runs the same M-steps), where logging directly would print each line once per task
- * on executors; instead the lines travel back with the state and the driver logs them once, in order.
+ * The log lines of an EM step, kept until the driver writes them. The step state is serializable and
+ * may be run away from the driver (inside Spark tasks, where logging directly would print each line once
+ * per task on executors); the lines travel back with the state and the driver logs them once, in order.
  * On the driver the loop drains the journal after every scan, so lines still appear as they happen.
  */
 public final class Journal implements Serializable {

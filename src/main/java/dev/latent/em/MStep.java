@@ -314,8 +314,8 @@ public final class MStep {
         double[] row = worst.row(i);
         if (!coincides(row)) {
           long key = worst.key(i);
-          warnings.add(String.format("component %d re-seeded at the worst-explained row (file %d, line %d)",
-              component, DataBlock.fileOf(key), DataBlock.lineOf(key)));
+          warnings.add(String.format("component %d re-seeded at the worst-explained row (row %d of the input)",
+              component, DataBlock.positionOf(key) + 1));
           return row;
         }
       }

@@ -9,11 +9,12 @@ import java.util.List;
  * the scans done so far. {@link #tasks} says what the next scan must compute, {@link #accept} takes its
  * merged statistics and advances every candidate (the M-steps), {@link #done} says when nothing is left.
  *
- * <p>Both engines drive the same object: the aggregate engine on the driver, one Spark job per scan; the
- * barrier engine inside every task of a barrier stage, each task merging the same gathered statistics
- * in the same order and so computing the same next state, which the driver takes back after a bounded
- * round. Nothing here may depend on where it runs: no clocks, no randomness but the seeded hashes, no
- * logging but the {@link Journal}, which the driver writes once.
+ * <p>Both engines drive the same object through {@link DataPass#advance}: the aggregate engine with one
+ * Spark job per scan, the barrier engine with one exchange per scan with the tasks of a long-lived barrier
+ * stage; either merges the partitions' statistics in the same order ({@link OrderedMerge}) before
+ * {@link #accept}. The state is serializable so that an engine may also move it away from the driver and
+ * back (a round run elsewhere): nothing here may depend on where it runs, so no clocks, no randomness but
+ * the seeded hashes, no logging but the {@link Journal}, which the driver writes once.
  */
 public final class Sweep implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -149,7 +150,11 @@ public final class Sweep implements Serializable {
         journal.info((many ? specs.get(s).label() + ": " : "") + "kept candidate " + best + " of " + cands.size()
             + " (score " + scores[best] + ")");
       }
-      out.add(cands.get(best).result(scores));
+      List<FitResult.Restart> restarts = new ArrayList<>();
+      for (int c = 0; c < cands.size(); c++) {
+        restarts.add(cands.get(c).restart(scores[c]));
+      }
+      out.add(cands.get(best).result(scores).withRestarts(restarts));
     }
     return out;
   }

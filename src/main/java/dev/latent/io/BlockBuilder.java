@@ -33,6 +33,8 @@ public final class BlockBuilder {
   private final BadRows skipped = new BadRows();
   private boolean collectErrors;
   private BadRows errors;
+  /** Position in the whole input of the next data row (see {@link DataBlock#positionKey}). */
+  private long position;
 
   public BlockBuilder(InputSchema schema, String file, int fileIndex, int k) {
     this(schema, file, fileIndex, k, false, false);
@@ -68,6 +70,12 @@ public final class BlockBuilder {
   /** True once an error was collected: the rest of the lines need not be read. */
   public boolean failed() {
     return errors != null;
+  }
+
+  /** Numbers this file's data rows from {@code first}, their position in the whole input; returns this. */
+  public BlockBuilder from(long first) {
+    this.position = first;
+    return this;
   }
 
   public static int blockRows(int d) {
@@ -110,10 +118,13 @@ public final class BlockBuilder {
       w = schema.weightColumn >= 0 ? new double[capacity] : null;
       labels = schema.labelColumn >= 0 ? new int[capacity] : null;
     }
-    long key = DataBlock.rowKey(fileIndex, lineNo);
+    long key = DataBlock.positionKey(position++);
     try {
-      String[] f = parser.fields(line, lineNo);
-      parser.features(f, lineNo, x, rows * d);
+      String[] f = null;
+      if (w != null || labels != null || !parser.plainFeatures(line, x, rows * d)) {
+        f = parser.fields(line, lineNo);
+        parser.features(f, lineNo, x, rows * d);
+      }
       if (unitRows && !Distance.normalise(x, rows * d, d)) {
         throw InputException.at(file, lineNo, 0, "the row's features are all zero: it has no direction for the"
             + " cosine distance");

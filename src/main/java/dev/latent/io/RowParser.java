@@ -1,6 +1,8 @@
 package dev.latent.io;
 
+import com.fasterxml.jackson.core.io.NumberInput;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -14,6 +16,9 @@ public final class RowParser implements Serializable {
   private final InputSchema schema;
   private final String file;
   private final int k;
+  /** Per column, its feature index or -1; and a line's characters: {@link #plainFeatures}'s, made on first use. */
+  private transient int[] featureOf;
+  private transient char[] chars;
 
   /** {@code k} bounds the labels (0..k-1) when the schema has a label column. */
   public RowParser(InputSchema schema, String file, int k) {
@@ -51,6 +56,65 @@ public final class RowParser implements Serializable {
     for (int i = 0; i < cols.length; i++) {
       dst[off + i] = number(f[cols[i]], lineNo, cols[i]);
     }
+  }
+
+  /**
+   * The fast path for the common line: no quotes, as many fields as the header, and every feature field
+   * a plain decimal (digits, sign, point, exponent) of a finite number. Reads the features straight from the line's characters
+   * into {@code dst[off..off+d)} with FastDoubleParser (Jackson's copy: correctly rounded, so bit for bit
+   * {@link Double#parseDouble}), with no strings made per field. Returns false for any other line (quotes,
+   * spaces, letters, a wrong field count, a number that does not parse or overflows), which the caller then
+   * reads by {@link #fields} and {@link #features}, the checking path that names the error.
+   */
+  public boolean plainFeatures(String line, double[] dst, int off) {
+    int len = line.length();
+    if (chars == null || chars.length < len) {
+      chars = new char[Math.max(len, 256)];
+      if (featureOf == null) {
+        featureOf = new int[schema.header.length];
+        Arrays.fill(featureOf, -1);
+        for (int i = 0; i < schema.featureColumns.length; i++) {
+          featureOf[schema.featureColumns[i]] = i;
+        }
+      }
+    }
+    char[] c = chars;
+    line.getChars(0, len, c, 0);
+    char sep = schema.delimiter;
+    int fields = featureOf.length;
+    int field = 0;
+    int start = 0;
+    for (int p = 0; p <= len; p++) {
+      char ch = p < len ? c[p] : sep;
+      if (ch == sep) {
+        if (field >= fields) {
+          return false;
+        }
+        int i = featureOf[field];
+        if (i >= 0) {
+          if (p == start) {
+            return false;
+          }
+          double v;
+          try {
+            v = NumberInput.parseDouble(c, start, p - start, true);
+          } catch (NumberFormatException e) {
+            return false;
+          }
+          if (!Double.isFinite(v)) {
+            return false;
+          }
+          dst[off + i] = v;
+        }
+        field++;
+        start = p + 1;
+      } else if (ch == '"' || field < fields && featureOf[field] >= 0 && !((ch >= '0' && ch <= '9') || ch == '.'
+          || ch == '-' || ch == 'e' || ch == 'E' || ch == '+')) {
+        // Quotes change the splitting; other columns may hold anything else.
+        return false;
+      }
+    }
+    return field == fields;
   }
 
   /** The row weight (1 without a weight column); must be finite and not negative. */

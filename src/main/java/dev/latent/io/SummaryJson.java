@@ -103,6 +103,9 @@ public final class SummaryJson {
       s.put("keptCandidate", r.candidate());
       s.set("candidateScores", ModelJson.vector(r.candidateScores()));
     }
+    if (!r.restarts().isEmpty()) {
+      s.set("restarts", restarts(r));
+    }
     if (selection != null) {
       s.set("selection", selection(selection));
     }
@@ -174,6 +177,24 @@ public final class SummaryJson {
       o.put("logLikelihood", st.logLikelihood());
       o.put("hardness", st.hardness());
       o.put("entropy", st.entropy());
+    }
+    return a;
+  }
+
+  /** Every restart of the kept fit: its candidate number, trace (K-means also J per pass) and final score. */
+  private static ArrayNode restarts(FitResult r) {
+    ArrayNode a = ModelJson.JSON.createArrayNode();
+    for (FitResult.Restart c : r.restarts()) {
+      ObjectNode o = a.addObject();
+      o.put("candidate", c.candidate());
+      o.set("trace", ModelJson.vector(c.trace()));
+      if (r.kind() == ModelKind.KMEANS) {
+        o.set("inertiaTrace", ModelJson.vector(c.inertiaTrace()));
+      }
+      if (r.kind() == ModelKind.VBGMM) {
+        o.set("elboTrace", ModelJson.vector(c.elboTrace()));
+      }
+      o.put("score", c.score());
     }
     return a;
   }

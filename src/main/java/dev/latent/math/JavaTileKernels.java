@@ -221,6 +221,65 @@ public final class JavaTileKernels implements TileKernels {
     }
   }
 
+  @Override
+  public void nearestByProducts(double[] xt, int stride, int n, int d, double[] c, double[] cc, int k,
+      int[] best, double[] gap, double[] xx, double[] work) {
+    // work[0..n) holds the products x.c_j, work[n..2n) the second smallest e; gap the smallest until the end.
+    double[] m1 = gap;
+    for (int r = 0; r < n; r++) {
+      xx[r] = 0.0;
+      m1[r] = Double.POSITIVE_INFINITY;
+      work[n + r] = Double.POSITIVE_INFINITY;
+      best[r] = 0;
+    }
+    for (int i = 0; i < d; i++) {
+      int o = i * stride;
+      for (int r = 0; r < n; r++) {
+        xx[r] += xt[o + r] * xt[o + r];
+      }
+    }
+    for (int j = 0; j < k; j++) {
+      for (int r = 0; r < n; r++) {
+        work[r] = 0.0;
+      }
+      for (int i = 0; i < d; i++) {
+        int o = i * stride;
+        double cj = c[j * d + i];
+        for (int r = 0; r < n; r++) {
+          work[r] += xt[o + r] * cj;
+        }
+      }
+      double ccj = cc[j];
+      for (int r = 0; r < n; r++) {
+        double v = ccj - 2.0 * work[r];
+        if (v < m1[r]) {
+          work[n + r] = m1[r];
+          m1[r] = v;
+          best[r] = j;
+        } else if (v < work[n + r]) {
+          work[n + r] = v;
+        }
+      }
+    }
+    for (int r = 0; r < n; r++) {
+      gap[r] = work[n + r] - m1[r];
+    }
+  }
+
+  @Override
+  public void bestDistances(double[] xt, int stride, int n, int d, double[] c, int[] best, int[] offsets,
+      double[] dist) {
+    for (int r = 0; r < n; r++) {
+      int o = best[r] * d;
+      double m2 = 0.0;
+      for (int i = 0; i < d; i++) {
+        double t = xt[i * stride + r] - c[o + i];
+        m2 += t * t;
+      }
+      dist[r] = m2;
+    }
+  }
+
   /** sum_r a[ao + r] b[bo + r] with four independent partial sums. */
   static double dot(double[] a, int ao, double[] b, int bo, int n) {
     double s0 = 0.0;

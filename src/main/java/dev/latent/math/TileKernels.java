@@ -67,6 +67,25 @@ public interface TileKernels {
    */
   void weightedGramUpper(double[] wd, double[] diff, int stride, int n, int d, double[] scat, int q0);
 
+  /**
+   * K-means' nearest centre of every row of the tile by the expanded form of the squared distance,
+   * ||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2, as one small matrix product of the tile (n x d) with the
+   * centres (k x d, row-major in {@code c}, {@code cc[j]} = ||c_j||^2). For every row: best[r] = the j
+   * with the smallest e_j = cc[j] - 2 x_r.c_j (the first on ties), gap[r] = the second smallest e minus
+   * the smallest (infinity when k = 1), and xx[r] = ||x_r||^2. The expanded form cancels, so the caller
+   * recomputes exactly the rows whose gap is within the rounding error (see EStep). {@code work} is
+   * scratch of at least 2n.
+   */
+  void nearestByProducts(double[] xt, int stride, int n, int d, double[] c, double[] cc, int k, int[] best,
+      double[] gap, double[] xx, double[] work);
+
+  /**
+   * dist[r] = sum_i (xt_ri - c_best[r],i)^2 for the centres c (k x d, row-major), the terms added from i = 0
+   * upward and separately rounded, as the row path does, so bitwise its squared distance to that centre.
+   * {@code offsets} is scratch of at least n.
+   */
+  void bestDistances(double[] xt, int stride, int n, int d, double[] c, int[] best, int[] offsets, double[] dist);
+
   /** Columns of rows {@code row0 .. row0 + n) of the row-major {@code x} (d per row) into {@code xt}. */
   static void toColumns(double[] x, int row0, int n, int d, double[] xt, int stride) {
     for (int r = 0; r < n; r++) {

@@ -314,4 +314,168 @@ public final class VectorTileKernels implements TileKernels {
   static int lanes() {
     return L;
   }
+
+  @Override
+  public void nearestByProducts(double[] xt, int stride, int n, int d, double[] c, double[] cc, int k,
+      int[] best, double[] gap, double[] xx, double[] work) {
+    // Two vectors of rows against four centres at a time: eight independent chains of fused
+    // multiply-adds, each column of the tile loaded once for four centres. The smallest and second
+    // smallest e and the index of the smallest (a double lane, exact for any k) stay in registers.
+    int r = 0;
+    for (; r + 2 * L <= n; r += 2 * L) {
+      DoubleVector xa = DoubleVector.zero(S);
+      DoubleVector xb = xa;
+      for (int i = 0; i < d; i++) {
+        DoubleVector u = DoubleVector.fromArray(S, xt, i * stride + r);
+        DoubleVector v = DoubleVector.fromArray(S, xt, i * stride + r + L);
+        xa = u.fma(u, xa);
+        xb = v.fma(v, xb);
+      }
+      DoubleVector inf = DoubleVector.broadcast(S, Double.POSITIVE_INFINITY);
+      DoubleVector a1 = inf;
+      DoubleVector a2 = inf;
+      DoubleVector b1 = inf;
+      DoubleVector b2 = inf;
+      DoubleVector ia = DoubleVector.zero(S);
+      DoubleVector ib = ia;
+      int j = 0;
+      for (; j + 4 <= k; j += 4) {
+        DoubleVector p0 = DoubleVector.zero(S);
+        DoubleVector p1 = p0;
+        DoubleVector p2 = p0;
+        DoubleVector p3 = p0;
+        DoubleVector q0 = p0;
+        DoubleVector q1 = p0;
+        DoubleVector q2 = p0;
+        DoubleVector q3 = p0;
+        int c0 = j * d;
+        for (int i = 0; i < d; i++) {
+          DoubleVector u = DoubleVector.fromArray(S, xt, i * stride + r);
+          DoubleVector v = DoubleVector.fromArray(S, xt, i * stride + r + L);
+          DoubleVector g0 = DoubleVector.broadcast(S, c[c0 + i]);
+          DoubleVector g1 = DoubleVector.broadcast(S, c[c0 + d + i]);
+          DoubleVector g2 = DoubleVector.broadcast(S, c[c0 + 2 * d + i]);
+          DoubleVector g3 = DoubleVector.broadcast(S, c[c0 + 3 * d + i]);
+          p0 = u.fma(g0, p0);
+          p1 = u.fma(g1, p1);
+          p2 = u.fma(g2, p2);
+          p3 = u.fma(g3, p3);
+          q0 = v.fma(g0, q0);
+          q1 = v.fma(g1, q1);
+          q2 = v.fma(g2, q2);
+          q3 = v.fma(g3, q3);
+        }
+        // In index order, so that the first of equal e keeps the place (strict comparisons).
+        DoubleVector ea0 = p0.fma(-2.0, cc[j + 0]);
+        VectorMask<Double> la0 = ea0.compare(VectorOperators.LT, a1);
+        a2 = a2.min(ea0).blend(a1, la0);
+        a1 = a1.blend(ea0, la0);
+        ia = ia.blend(j + 0, la0);
+        DoubleVector eb0 = q0.fma(-2.0, cc[j + 0]);
+        VectorMask<Double> lb0 = eb0.compare(VectorOperators.LT, b1);
+        b2 = b2.min(eb0).blend(b1, lb0);
+        b1 = b1.blend(eb0, lb0);
+        ib = ib.blend(j + 0, lb0);
+        DoubleVector ea1 = p1.fma(-2.0, cc[j + 1]);
+        VectorMask<Double> la1 = ea1.compare(VectorOperators.LT, a1);
+        a2 = a2.min(ea1).blend(a1, la1);
+        a1 = a1.blend(ea1, la1);
+        ia = ia.blend(j + 1, la1);
+        DoubleVector eb1 = q1.fma(-2.0, cc[j + 1]);
+        VectorMask<Double> lb1 = eb1.compare(VectorOperators.LT, b1);
+        b2 = b2.min(eb1).blend(b1, lb1);
+        b1 = b1.blend(eb1, lb1);
+        ib = ib.blend(j + 1, lb1);
+        DoubleVector ea2 = p2.fma(-2.0, cc[j + 2]);
+        VectorMask<Double> la2 = ea2.compare(VectorOperators.LT, a1);
+        a2 = a2.min(ea2).blend(a1, la2);
+        a1 = a1.blend(ea2, la2);
+        ia = ia.blend(j + 2, la2);
+        DoubleVector eb2 = q2.fma(-2.0, cc[j + 2]);
+        VectorMask<Double> lb2 = eb2.compare(VectorOperators.LT, b1);
+        b2 = b2.min(eb2).blend(b1, lb2);
+        b1 = b1.blend(eb2, lb2);
+        ib = ib.blend(j + 2, lb2);
+        DoubleVector ea3 = p3.fma(-2.0, cc[j + 3]);
+        VectorMask<Double> la3 = ea3.compare(VectorOperators.LT, a1);
+        a2 = a2.min(ea3).blend(a1, la3);
+        a1 = a1.blend(ea3, la3);
+        ia = ia.blend(j + 3, la3);
+        DoubleVector eb3 = q3.fma(-2.0, cc[j + 3]);
+        VectorMask<Double> lb3 = eb3.compare(VectorOperators.LT, b1);
+        b2 = b2.min(eb3).blend(b1, lb3);
+        b1 = b1.blend(eb3, lb3);
+        ib = ib.blend(j + 3, lb3);
+      }
+      for (; j < k; j++) {
+        DoubleVector p = DoubleVector.zero(S);
+        DoubleVector q = p;
+        for (int i = 0; i < d; i++) {
+          DoubleVector g = DoubleVector.broadcast(S, c[j * d + i]);
+          p = DoubleVector.fromArray(S, xt, i * stride + r).fma(g, p);
+          q = DoubleVector.fromArray(S, xt, i * stride + r + L).fma(g, q);
+        }
+        DoubleVector ea = p.fma(-2.0, cc[j]);
+        VectorMask<Double> la = ea.compare(VectorOperators.LT, a1);
+        a2 = a2.min(ea).blend(a1, la);
+        a1 = a1.blend(ea, la);
+        ia = ia.blend(j, la);
+        DoubleVector eb = q.fma(-2.0, cc[j]);
+        VectorMask<Double> lb = eb.compare(VectorOperators.LT, b1);
+        b2 = b2.min(eb).blend(b1, lb);
+        b1 = b1.blend(eb, lb);
+        ib = ib.blend(j, lb);
+      }
+      xa.intoArray(xx, r);
+      xb.intoArray(xx, r + L);
+      a2.sub(a1).intoArray(gap, r);
+      b2.sub(b1).intoArray(gap, r + L);
+      ia.intoArray(work, r);
+      ib.intoArray(work, r + L);
+    }
+    for (; r < n; r += L) {
+      DoubleVector xa = DoubleVector.zero(S);
+      for (int i = 0; i < d; i++) {
+        DoubleVector u = DoubleVector.fromArray(S, xt, i * stride + r);
+        xa = u.fma(u, xa);
+      }
+      DoubleVector a1 = DoubleVector.broadcast(S, Double.POSITIVE_INFINITY);
+      DoubleVector a2 = a1;
+      DoubleVector ia = DoubleVector.zero(S);
+      for (int j = 0; j < k; j++) {
+        DoubleVector p = DoubleVector.zero(S);
+        for (int i = 0; i < d; i++) {
+          p = DoubleVector.fromArray(S, xt, i * stride + r).fma(DoubleVector.broadcast(S, c[j * d + i]), p);
+        }
+        DoubleVector ea = p.fma(-2.0, cc[j]);
+        VectorMask<Double> la = ea.compare(VectorOperators.LT, a1);
+        a2 = a2.min(ea).blend(a1, la);
+        a1 = a1.blend(ea, la);
+        ia = ia.blend(j, la);
+      }
+      xa.intoArray(xx, r);
+      a2.sub(a1).intoArray(gap, r);
+      ia.intoArray(work, r);
+    }
+    for (int t = 0; t < n; t++) {
+      best[t] = (int) work[t];
+    }
+  }
+
+  @Override
+  public void bestDistances(double[] xt, int stride, int n, int d, double[] c, int[] best, int[] offsets,
+      double[] dist) {
+    // Each lane gathers its own row's centre; per row the operations and their order are the row path's.
+    for (int r = 0; r < n; r++) {
+      offsets[r] = best[r] * d;
+    }
+    for (int r = 0; r < n; r += L) {
+      DoubleVector m = DoubleVector.zero(S);
+      for (int i = 0; i < d; i++) {
+        DoubleVector t = DoubleVector.fromArray(S, xt, i * stride + r).sub(DoubleVector.fromArray(S, c, i, offsets, r));
+        m = m.add(t.mul(t));
+      }
+      m.intoArray(dist, r);
+    }
+  }
 }

@@ -7,6 +7,7 @@ import dev.latent.em.OutlierThreshold;
 import dev.latent.em.Posterior;
 import dev.latent.io.BadRows;
 import dev.latent.io.CsvLine;
+import dev.latent.io.DecimalText;
 import dev.latent.io.InputException;
 import dev.latent.io.InputSchema;
 import dev.latent.io.RowParser;
@@ -284,7 +285,9 @@ public final class Assignments {
           continue;
         }
         try {
-          parser.features(parser.fields(line, lineNo), lineNo, x, 0);
+          if (!parser.plainFeatures(line, x, 0)) {
+            parser.features(parser.fields(line, lineNo), lineNo, x, 0);
+          }
           if (scoring.unitRows() && !Distance.normalise(x, 0, x.length)) {
             throw InputException.at(file, lineNo, 0, "the row's features are all zero: it has no direction for"
                 + " the cosine distance");
@@ -311,11 +314,11 @@ public final class Assignments {
         s.append(line).append(sep).append(c);
         if (scoring.soft()) {
           for (double p : post.probabilities()) {
-            s.append(sep).append(p);
+            s.append(sep).append(DecimalText.of(p));
           }
         }
         if (scoring.density()) {
-          s.append(sep).append(logDensity);
+          s.append(sep).append(DecimalText.of(logDensity));
         }
         if (scoring.flagOutliers()) {
           s.append(sep).append(logDensity <= scoring.outlierBelow() ? '1' : '0');

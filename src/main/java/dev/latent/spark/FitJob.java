@@ -1,27 +1,28 @@
 package dev.latent.spark;
 
+import dev.latent.config.AssignmentColumns;
 import dev.latent.config.FitOptions;
 import dev.latent.config.VariationalOptions;
 import dev.latent.diagnostics.StandardErrors;
 import dev.latent.em.Alignment;
-import dev.latent.em.Distance;
 import dev.latent.em.EmState;
 import dev.latent.em.FitResult;
 import dev.latent.em.FitSpec;
 import dev.latent.em.InitMethod;
 import dev.latent.em.Mixture;
-import dev.latent.em.ModelKind;
 import dev.latent.em.Scaling;
 import dev.latent.em.StartParams;
 import dev.latent.diagnostics.Drift;
 import dev.latent.io.CheckpointStore;
 import dev.latent.io.InputException;
-import dev.latent.io.InputSchema;
 import dev.latent.io.ModelJson;
 import dev.latent.io.ModelStore;
 import dev.latent.io.OutputDir;
 import dev.latent.io.SummaryJson;
 import dev.latent.model.MixtureModel;
+import dev.latent.report.ReportData;
+import dev.latent.report.ReportDataJson;
+import dev.latent.report.Reports;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,50 +46,55 @@ public final class FitJob {
     String started = Instant.now().toString();
     Configuration conf = jsc.hadoopConfiguration();
     OutputDir out = OutputDir.prepare(conf, o.output(), o.overwrite());
-    try (out) {
-      InputFiles files = InputFiles.resolve(conf, o.input(), o.delimiter());
-      InputSchema schema = InputSchema.resolve(files.name(0), files.header(), o.features(), o.exclude(),
-          o.weightCol(), o.initLabels(), o.delimiter());
-      List<String> features = List.of(schema.featureNames);
-      VariationalOptions.checkDimension(o.priors(), schema.dimension());
+    try (out; FitInput input = FitInput.open(jsc, o)) {
+      List<String> features = input.features();
+      VariationalOptions.checkDimension(o.priors(), features.size());
       MixtureFit.Settings settings = settings(conf, o, features);
       MixtureModel previous = o.alignTo() == null ? null : previousModel(conf, o, features);
-      LOG.info("input {}: {} file(s), features {}", o.input(), files.files().size(), features);
-      try (InputData data = InputData.load(jsc, files, schema, o.k(), o.partitions(), o.aggregationDepth(),
-          o.distance() == Distance.COSINE, o.skipBadRows())) {
-        VariationalOptions.checkData(o.priors(), o.covariance(), data.columns, features, o.input());
-        MixtureFit.Data cached = new MixtureFit.Data(data.blocks, schema.dimension(), data.columns, data.skipped);
-        CheckpointStore checkpoints = o.checkpoint() == null ? null
-            : CheckpointStore.open(conf, o.checkpoint(), checkpointIdentity(o, features, files, data.columns.rows));
-        MixtureFit.Result fit = MixtureFit.fit(jsc, cached, settings, features, o.input(),
-            checkpoints == null ? null : new MixtureFit.Checkpointing(
-                specs -> resumeFrom(checkpoints, o, specs, schema.dimension()), checkpoints::save));
-        FitResult r = fit.best();
-        SummaryJson.Selection selection = fit.sweep()
-            ? new SummaryJson.Selection(o.criterion(), fit.table(), fit.chosen()) : null;
-        SummaryJson.Aligned aligned = null;
-        if (previous != null) {
-          Alignment a = Alignment.of(r.means(), previous.means());
-          r = r.permuted(a.order());
-          aligned = aligned(o, a, r, previous);
-        }
-        StandardErrors standardErrors = StandardErrors.forFit(
-            new SparkDataPass(jsc, data.blocks, schema.dimension(), o.aggregationDepth()), o.standardErrors(), r);
-        MixtureModel model = MixtureFit.model(r, features, o.distance(),
-            provenance(jsc, o, files, data.columns.rows));
-        out.writeText("model.json", ModelJson.write(model));
-        writeAssignments(jsc, o, files, schema, model, r, out, fit.scaling());
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        out.writeText("summary.json", SummaryJson.write(r, features,
-            run(jsc, o, started, seconds, data.blocks.getNumPartitions(), out, fit.from()), selection, aligned,
-            new SummaryJson.Skipped(o.skipBadRows(), data.skipped), standardErrors));
-        out.commit();
-        if (checkpoints != null) {
-          // The output is the fit's result now; a later run with --resume starts afresh.
-          checkpoints.clear();
-        }
-        return new Outcome(out.target(), r, seconds, selection == null ? 1 : fit.table().size());
+      LOG.info("input {}: {} file(s), features {}", o.input(), input.files().size(), features);
+      MixtureFit.Data cached = input.load(o);
+      VariationalOptions.checkData(o.priors(), o.covariance(), cached.columns(), features, o.input());
+      long n = cached.columns().rows;
+      CheckpointStore checkpoints = o.checkpoint() == null ? null
+          : CheckpointStore.open(conf, o.checkpoint(), checkpointIdentity(o, features, input.files(), n));
+      MixtureFit.Result fit = MixtureFit.fit(jsc, cached, settings, features, o.input(),
+          checkpoints == null ? null : new MixtureFit.Checkpointing(
+              specs -> resumeFrom(checkpoints, o, specs, cached.d()), checkpoints::save));
+      FitResult r = fit.best();
+      SummaryJson.Selection selection = fit.sweep()
+          ? new SummaryJson.Selection(o.criterion(), fit.table(), fit.chosen()) : null;
+      SummaryJson.Aligned aligned = null;
+      if (previous != null) {
+        Alignment a = Alignment.of(r.means(), previous.means());
+        r = r.permuted(a.order());
+        aligned = aligned(o, a, r, previous);
       }
+      StandardErrors standardErrors = StandardErrors.forFit(
+          new SparkDataPass(jsc, cached.blocks(), cached.d(), o.aggregationDepth()), o.standardErrors(), r);
+      MixtureModel model = MixtureFit.model(r, features, o.distance(), provenance(jsc, o, input.files(), n));
+      out.writeText("model.json", ModelJson.write(model));
+      if (o.assignments() != AssignmentColumns.NONE) {
+        input.writeAssignments(jsc, o, model, fit.scaling(),
+            r.kind().gaussian() && o.assignments() == AssignmentColumns.FULL, out);
+      }
+      ReportData report = o.htmlReport() ? ReportScan.run(jsc, cached.blocks(), model, o.seed(), cached.columns(),
+          o.aggregationDepth()) : null;
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      String summary = SummaryJson.write(r, features,
+          run(jsc, o, started, seconds, cached.blocks().getNumPartitions(), out, fit.from(), fit.engine()),
+          selection, aligned,
+          new SummaryJson.Skipped(o.skipBadRows(), cached.skipped()), standardErrors);
+      out.writeText("summary.json", summary);
+      if (report != null) {
+        out.writeText(ReportDataJson.FILE, ReportDataJson.write(report));
+        out.writeText(Reports.HTML, Reports.html(summary, model, report));
+      }
+      out.commit();
+      if (checkpoints != null) {
+        // The output is the fit's result now; a later run with --resume starts afresh.
+        checkpoints.clear();
+      }
+      return new Outcome(out.target(), r, seconds, selection == null ? 1 : fit.table().size());
     }
   }
 
@@ -106,16 +112,16 @@ public final class FitJob {
     }
     return new MixtureFit.Settings(o.model(), o.covarianceTypes(), o.k(), o.kMax(), o.maxIter(), o.tol(),
         o.regCovar(), o.seed(), init, start, o.restarts(), o.distance(), o.criterion(), o.aggregationDepth(),
-        o.priors(), o.annealing());
+        o.priors(), o.annealing(), o.engine());
   }
 
   /** What a checkpoint must match to be resumed: the settings, features, input files and row count. */
-  private static Map<String, Object> checkpointIdentity(FitOptions o, List<String> features, InputFiles files,
+  private static Map<String, Object> checkpointIdentity(FitOptions o, List<String> features, List<String> files,
       long rows) {
     Map<String, Object> fit = new LinkedHashMap<>();
     fit.put("settings", o.asProvenance());
     fit.put("features", features);
-    fit.put("inputFiles", files.files());
+    fit.put("inputFiles", files);
     fit.put("rows", rows);
     return fit;
   }
@@ -129,10 +135,10 @@ public final class FitJob {
   }
 
   /** How the model was made, as model.json records it. */
-  private static Map<String, Object> provenance(JavaSparkContext jsc, FitOptions o, InputFiles files, long rows) {
+  private static Map<String, Object> provenance(JavaSparkContext jsc, FitOptions o, List<String> files, long rows) {
     Map<String, Object> prov = new LinkedHashMap<>();
     prov.put("settings", o.asProvenance());
-    prov.put("inputFiles", files.files());
+    prov.put("inputFiles", files);
     prov.put("rows", rows);
     prov.put("createdAt", Instant.now().toString());
     prov.put("latentVersion", Versions.latent());
@@ -141,29 +147,15 @@ public final class FitJob {
     return prov;
   }
 
-  /** Every input row with its cluster (and for GMMs p0..p{K-1}) in DIR/assignments. */
-  private static void writeAssignments(JavaSparkContext jsc, FitOptions o, InputFiles files, InputSchema schema,
-      MixtureModel model, FitResult r, OutputDir out, Scaling scaling) {
-    Mixture mixture;
-    try {
-      // A fit of extreme values scores rows in its scaled units (see em/Scaling).
-      mixture = FitUnits.scoring(model, scaling);
-    } catch (Mixture.DegenerateComponentException e) {
-      throw new IllegalStateException("the fitted model cannot score rows: " + e.getMessage(), e);
-    }
-    Assignments.Scoring scoring = Assignments.Scoring.forFit(r.kind().gaussian(), o.distance() == Distance.COSINE)
-        .skippingBadRows(o.skipBadRows()).scaledBy(scaling.factor());
-    out.save("assignments", path -> Assignments.write(jsc, files, schema, mixture, scoring, o.partitions(), path));
-  }
-
   /** How the run went, for summary.json's {@code run}. */
   private static Map<String, Object> run(JavaSparkContext jsc, FitOptions o, String started, double seconds,
-      int partitions, OutputDir out, EmState from) {
+      int partitions, OutputDir out, EmState from, String engine) {
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("startedAt", started);
     run.put("seconds", seconds);
     run.put("master", jsc.master());
     run.put("partitions", partitions);
+    run.put("engine", engine);
     run.put("input", o.input());
     run.put("output", out.target());
     if (from != null) {

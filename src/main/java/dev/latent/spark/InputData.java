@@ -13,7 +13,6 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
-import scala.Tuple2;
 
 /**
  * Parses the input once into cached {@link DataBlock}s and summarises its columns. The first scan also
@@ -92,16 +91,31 @@ public final class InputData implements AutoCloseable {
    */
   public static InputData load(JavaSparkContext jsc, InputFiles files, InputSchema schema, int k, int partitions,
       int depth, boolean unitRows, boolean skipBadRows) {
-    List<JavaRDD<Chunk>> parts = new ArrayList<>();
+    List<JavaRDD<String>> texts = new ArrayList<>();
+    List<Integer> fileOf = new ArrayList<>();
     for (int i = 0; i < files.files().size(); i++) {
       String file = files.files().get(i);
-      String name = files.name(i);
-      int index = i;
       JavaRDD<String> lines = partitions > 0 ? jsc.textFile(file, partitions) : jsc.textFile(file);
-      parts.add(lines.zipWithIndex().mapPartitions(it -> chunks(it, schema, name, index, k, unitRows,
-          skipBadRows)));
+      texts.add(lines);
+      for (int p = 0; p < lines.getNumPartitions(); p++) {
+        fileOf.add(i);
+      }
     }
-    JavaRDD<Chunk> all = parts.size() == 1 ? parts.get(0) : jsc.union(parts.toArray(JavaRDD[]::new));
+    @SuppressWarnings("unchecked")
+    JavaRDD<String> text = texts.size() == 1 ? texts.get(0) : jsc.union(texts.toArray(new JavaRDD[0]));
+    int[] file = fileOf.stream().mapToInt(Integer::intValue).toArray();
+    boolean[] firstOfFile = new boolean[file.length];
+    String[] fileNames = new String[files.files().size()];
+    for (int p = 0; p < file.length; p++) {
+      firstOfFile[p] = p == 0 || file[p] != file[p - 1];
+    }
+    for (int i = 0; i < fileNames.length; i++) {
+      fileNames[i] = files.name(i);
+    }
+    // Row keys are positions in the whole input, the same rule as every other format (DataBlock.positionKey).
+    LinePositions at = LinePositions.count(text, firstOfFile);
+    JavaRDD<Chunk> all = text.mapPartitionsWithIndex((p, it) -> chunks(it, at.firstLine()[p], at.firstRow()[p],
+        schema, fileNames[file[p]], file[p], k, unitRows, skipBadRows), true);
     all = all.persist(StorageLevel.MEMORY_AND_DISK());
     LoadStats stats;
     try {
@@ -126,18 +140,20 @@ public final class InputData implements AutoCloseable {
     return new InputData(files, schema, all, stats.columns, stats.skipped);
   }
 
-  private static Iterator<Chunk> chunks(Iterator<Tuple2<String, Long>> lines, InputSchema schema, String file,
-      int index, int k, boolean unitRows, boolean skipBadRows) {
-    BlockBuilder builder = new BlockBuilder(schema, file, index, k, unitRows, skipBadRows).collectingErrors();
+  /** A partition's lines, the first being line {@code firstLine + 1} of its file, its first data row at {@code firstRow}. */
+  private static Iterator<Chunk> chunks(Iterator<String> lines, long firstLine, long firstRow, InputSchema schema,
+      String file, int index, int k, boolean unitRows, boolean skipBadRows) {
+    BlockBuilder builder = new BlockBuilder(schema, file, index, k, unitRows, skipBadRows).from(firstRow)
+        .collectingErrors();
     return new Iterator<>() {
       private Chunk next;
       private boolean flushed;
+      private long lineNo = firstLine;
 
       @Override
       public boolean hasNext() {
         while (next == null && !builder.failed() && lines.hasNext()) {
-          Tuple2<String, Long> t = lines.next();
-          DataBlock b = builder.add(t._1(), t._2() + 1);
+          DataBlock b = builder.add(lines.next(), ++lineNo);
           next = b == null ? null : new Chunk(b, null, null);
         }
         if (next == null && !flushed) {

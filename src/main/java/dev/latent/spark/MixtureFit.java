@@ -1,10 +1,12 @@
 package dev.latent.spark;
 
+import dev.latent.config.Engine;
 import dev.latent.em.Annealing;
 import dev.latent.em.ColumnStats;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.Criterion;
 import dev.latent.em.DataBlock;
+import dev.latent.em.DataPass;
 import dev.latent.em.Distance;
 import dev.latent.em.EmLoop;
 import dev.latent.em.EmState;
@@ -42,11 +44,12 @@ public final class MixtureFit {
 
   /**
    * What a fit needs of the settings: one spec per (K, covariance type), how to pick among them;
-   * {@code priors} only for a vbgmm (null: scikit-learn's defaults), {@code annealing} only for a GMM.
+   * {@code priors} only for a vbgmm (null: scikit-learn's defaults), {@code annealing} only for a GMM;
+   * {@code engine} runs the scans (null: {@link Engine#DEFAULT}, see {@link Engines}).
    */
   public record Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
       double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts, Distance distance,
-      Criterion criterion, int aggregationDepth, PriorSettings priors, Annealing annealing) {
+      Criterion criterion, int aggregationDepth, PriorSettings priors, Annealing annealing, Engine engine) {
 
     public Settings {
       covarianceTypes = List.copyOf(covarianceTypes);
@@ -56,14 +59,17 @@ public final class MixtureFit {
       if (annealing == null) {
         annealing = Annealing.NONE;
       }
+      if (engine == null) {
+        engine = Engine.DEFAULT;
+      }
     }
 
-    /** Settings of a GMM or K-means fit: plain EM (no fixed variance, no annealing). */
+    /** Settings of a GMM or K-means fit: plain EM (no fixed variance, no annealing), the default engine. */
     public Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
         double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts,
         Distance distance, Criterion criterion, int aggregationDepth) {
       this(model, covarianceTypes, k, kMax, maxIter, tol, regCovar, seed, init, start, restarts, distance,
-          criterion, aggregationDepth, null, Annealing.NONE);
+          criterion, aggregationDepth, null, Annealing.NONE, Engine.DEFAULT);
     }
 
     /** Settings of a fit with variational priors (a vbgmm; null: scikit-learn's defaults). */
@@ -71,7 +77,15 @@ public final class MixtureFit {
         double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts,
         Distance distance, Criterion criterion, int aggregationDepth, PriorSettings priors) {
       this(model, covarianceTypes, k, kMax, maxIter, tol, regCovar, seed, init, start, restarts, distance,
-          criterion, aggregationDepth, priors, Annealing.NONE);
+          criterion, aggregationDepth, priors, Annealing.NONE, Engine.DEFAULT);
+    }
+
+    /** Settings with priors and annealing, on the default engine. */
+    public Settings(ModelKind model, List<CovarianceType> covarianceTypes, int k, int kMax, int maxIter,
+        double tol, double regCovar, long seed, InitMethod init, StartParams start, int restarts,
+        Distance distance, Criterion criterion, int aggregationDepth, PriorSettings priors, Annealing annealing) {
+      this(model, covarianceTypes, k, kMax, maxIter, tol, regCovar, seed, init, start, restarts, distance,
+          criterion, aggregationDepth, priors, annealing, Engine.DEFAULT);
     }
   }
 
@@ -84,10 +98,11 @@ public final class MixtureFit {
   /**
    * The outcome: every fit ({@code table}, in spec order), the index of the kept one and the kept fit
    * itself with the data's warnings ahead of its own; {@code from} is the state resumed from, or null;
-   * {@code scaling} the units the fit ran in (results are in the data's units; see {@link Scaling}).
+   * {@code scaling} the units the fit ran in (results are in the data's units; see {@link Scaling});
+   * {@code engine} the engine that ran the scans ({@link Engines}).
    */
   public record Result(List<FitSpec> specs, List<FitResult> table, int chosen, FitResult best, EmState from,
-      Scaling scaling) {
+      Scaling scaling, String engine) {
     public boolean sweep() {
       return specs.size() > 1;
     }
@@ -103,10 +118,17 @@ public final class MixtureFit {
       List<String> dataWarnings = dataWarnings(scaled.data, features, s.regCovar());
       List<FitSpec> specs = specs(inUnits(s, scaling));
       EmState from = checkpointing == null ? null : checkpointing.resume().apply(specs);
-      List<FitResult> table = FitUnits.original(scaling, () -> sweep(jsc, scaled.data, specs, s.aggregationDepth(),
-          from, checkpointing == null ? null : checkpointing.save()), data.columns(), features, input);
+      Engines.Choice[] engine = new Engines.Choice[1];
+      List<FitResult> table = FitUnits.original(scaling, () -> {
+        try (Engines.Prepared scans = Engines.open(jsc, scaled.data.blocks(), scaled.data.d(), s.aggregationDepth(),
+            s.engine(), specs)) {
+          engine[0] = scans.choice();
+          return sweep(scans.pass(), scaled.data, specs, from, checkpointing == null ? null : checkpointing.save());
+        }
+      }, data.columns(), features, input);
       int chosen = select(s.criterion(), specs, table);
-      return new Result(specs, table, chosen, table.get(chosen).withWarningsFirst(dataWarnings), from, scaling);
+      return new Result(specs, table, chosen, table.get(chosen).withWarningsFirst(dataWarnings), from, scaling,
+          engine[0].kind().key());
     }
   }
 
@@ -135,7 +157,7 @@ public final class MixtureFit {
     double reg = s.model() == ModelKind.GMM ? c.regCovar(s.regCovar()) : s.regCovar();
     return new Settings(s.model(), s.covarianceTypes(), s.k(), s.kMax(), s.maxIter(), s.tol(), reg, s.seed(),
         s.init(), c.scaled(s.start()), s.restarts(), s.distance(), s.criterion(), s.aggregationDepth(), s.priors(),
-        s.annealing());
+        s.annealing(), s.engine());
   }
 
   /** Every K must have at least K rows to place its components on. */
@@ -186,14 +208,13 @@ public final class MixtureFit {
     return specs;
   }
 
-  /** Every spec in the same scans of the cached blocks (see {@link EmLoop#sweep}). */
-  static List<FitResult> sweep(JavaSparkContext jsc, Data data, List<FitSpec> specs, int depth, EmState from,
+  /** Every spec in the same scans of the cached blocks by the chosen engine (see {@link EmLoop#sweep}). */
+  static List<FitResult> sweep(DataPass scans, Data data, List<FitSpec> specs, EmState from,
       Consumer<EmState> checkpoint) {
     if (specs.size() > 1) {
       LOG.info("fitting {} models in the same scans", specs.size());
     }
-    return EmLoop.sweep(new SparkDataPass(jsc, data.blocks(), data.d(), depth), specs, data.columns(), from,
-        checkpoint);
+    return EmLoop.sweep(scans, specs, data.columns(), from, checkpoint);
   }
 
   /** The entry with the lowest criterion (the only entry of a lone fit). */

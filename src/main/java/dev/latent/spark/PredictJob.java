@@ -45,6 +45,10 @@ public final class PredictJob {
     }
     OutputDir out = OutputDir.prepare(conf, o.output(), o.overwrite());
     try (out) {
+      String format = SourceInput.formatOf(conf, o.input(), o.format());
+      if (!format.equals("csv")) {
+        return fromSource(jsc, o, model, mixture, format, out);
+      }
       InputFiles files = InputFiles.resolve(conf, o.input(), o.delimiter());
       List<String> header = List.of(files.header());
       for (String f : model.features()) {
@@ -65,11 +69,20 @@ public final class PredictJob {
         LOG.info("outlier threshold: log-density {} (rank {} of {} rows, {} passes); {} rows flagged",
             t.value(), t.rank(), t.rows(), t.passes(), t.flagged());
         OutlierThreshold flagged = t;
-        skipped = out.save("assignments", path -> Assignments.writeFlagged(jsc, files, schema, mixture, scoring,
+        String name = o.outputFormat().equals("parquet") ? ".assignments-csv" : "assignments";
+        skipped = out.save(name, path -> Assignments.writeFlagged(jsc, files, schema, mixture, scoring,
             flagged, o.partitions(), path));
       } else {
-        skipped = out.save("assignments", path -> Assignments.write(jsc, files, schema, mixture, scoring,
+        String name = o.outputFormat().equals("parquet") ? ".assignments-csv" : "assignments";
+        skipped = out.save(name, path -> Assignments.write(jsc, files, schema, mixture, scoring,
             o.partitions(), path));
+      }
+      if (o.outputFormat().equals("parquet")) {
+        String csv = out.staged(".assignments-csv");
+        out.save("assignments", path -> {
+          SourceInput.csvToParquet(jsc, csv, model.features(), path);
+          return path;
+        });
       }
       if (skipped.count() > 0) {
         LOG.warn("{} bad row(s) left out (--on-bad-row skip); the first: {}", skipped.count(),
@@ -80,5 +93,28 @@ public final class PredictJob {
       out.commit();
       return new Outcome(out.target(), t);
     }
+  }
+
+  /** Parquet, ORC or JSON input: every row with cluster (GMMs: p0..p{K-1}, logDensity), in the input's order. */
+  private static Outcome fromSource(JavaSparkContext jsc, PredictOptions o, MixtureModel model, Mixture mixture,
+      String format, OutputDir out) {
+    if (o.flagOutliers()) {
+      throw new UsageException("--outlier-quantile reads CSV input only for now; " + o.input() + " is " + format);
+    }
+    SourceInput source = SourceInput.open(jsc, o.input(), format);
+    List<String> columns = List.of(source.schema.fieldNames());
+    for (String f : model.features()) {
+      if (!columns.contains(f)) {
+        throw new InputException(o.model() + ": the model's feature '" + f + "' is not a column of "
+            + source.name(0) + " (columns: " + String.join(",", columns) + ")");
+      }
+    }
+    source.features(model.features(), List.of(), null, null);
+    boolean gmm = model.kind() == ModelKind.GMM;
+    source.writeAssignments(mixture, model.features(), new SourceInput.Scoring(gmm, gmm,
+        model.distance() == Distance.COSINE, false), o.outputFormat(), out.staged("assignments"));
+    out.writeText("summary.json", SummaryJson.predict(o.model(), o.input(), null));
+    out.commit();
+    return new Outcome(out.target(), null);
   }
 }

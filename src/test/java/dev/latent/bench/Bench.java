@@ -1,5 +1,6 @@
 package dev.latent.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latent.em.ColumnStats;
 import dev.latent.em.CovarianceType;
@@ -69,7 +70,7 @@ public final class Bench {
   private Bench() {}
 
   record Options(long n, int d, int k, int iters, String master, int partitions, long seed, boolean scaling,
-      boolean mllib, int depth, int repeats, double spread) {}
+      boolean mllib, int depth, int repeats, double spread, String peer, boolean sklearn) {}
 
   public static void main(String[] args) throws Exception {
     Options o;
@@ -91,7 +92,11 @@ public final class Bench {
     jsc.setLogLevel("WARN");
     int code = 0;
     try {
-      run(jsc, o);
+      if (o.peer() != null) {
+        Peers.nativeBlasPeer(jsc, o);
+      } else {
+        run(jsc, o);
+      }
     } catch (RuntimeException e) {
       e.printStackTrace();
       code = 1;
@@ -103,7 +108,8 @@ public final class Bench {
 
   static String usage() {
     return "usage: submit/bench [--n ROWS] [--d DIM] [--k K] [--iters N] [--master URL] [--partitions P]\n"
-        + "                    [--seed S] [--depth D] [--repeats R] [--spread S] [--scaling] [--no-mllib]\n"
+        + "                    [--seed S] [--depth D] [--repeats R] [--spread S] [--scaling] [--no-mllib]"
+        + " [--no-sklearn]\n"
         + "defaults: --n 1000000 --d 10 --k 8 --iters 20 --master local[2] --partitions 4 --seed 42 --depth 2"
         + " --repeats 2 --spread 1.5 (means uniform in [-S, S]^d)";
   }
@@ -121,11 +127,14 @@ public final class Bench {
     int depth = 2;
     int repeats = 2;
     double spread = 1.5;
+    String peer = null;
+    boolean sklearn = true;
     for (int i = 0; i < a.length; i++) {
       String flag = a[i];
       switch (flag) {
         case "--scaling" -> scaling = true;
         case "--no-mllib" -> mllib = false;
+        case "--no-sklearn" -> sklearn = false;
         case "--help", "-h" -> {
           System.out.println(usage());
           System.exit(0);
@@ -147,6 +156,7 @@ public final class Bench {
               case "--depth" -> depth = Integer.parseInt(v);
               case "--repeats" -> repeats = Integer.parseInt(v);
               case "--spread" -> spread = Double.parseDouble(v);
+              case "--peer-native-blas" -> peer = v;
               default -> throw new IllegalArgumentException("unknown option " + flag);
             }
           } catch (NumberFormatException e) {
@@ -159,10 +169,11 @@ public final class Bench {
       throw new IllegalArgumentException(
           "need --n >= 1000, --d >= 1, --k >= 2, --iters >= 3, --partitions >= 1, --repeats >= 1");
     }
-    return new Options(n, d, k, iters, master, partitions, seed, scaling, mllib, depth, repeats, spread);
+    return new Options(n, d, k, iters, master, partitions, seed, scaling, mllib, depth, repeats, spread, peer,
+        sklearn);
   }
 
-  static void run(JavaSparkContext jsc, Options o) throws IOException {
+  static void run(JavaSparkContext jsc, Options o) throws IOException, InterruptedException {
     Map<String, Object> out = new LinkedHashMap<>();
     SyntheticMixture truth = SyntheticMixture.random(o.d(), o.k(), o.spread(), o.seed());
     say("machine: %d cores, JDK %s, max heap %.1f GiB; Spark %s %s; E-step kernels: %s",
@@ -223,8 +234,113 @@ public final class Bench {
     say("Latent default initialisation: %d k-means passes, %.1f s", init.iterations(),
         (System.nanoTime() - t0) / 1e9);
 
+    double[][] centres = centres(pass, o.seed(), o.k());
+    double[][] centres64 = centres(pass, o.seed(), 64);
     gmm(jsc, o, pass, cols, vectors, gmmStart, out);
-    kmeans(o, pass, cols, vectors, out);
+    kmeans(o, pass, cols, vectors, centres, out);
+    Marginal km64 = latentKmeansAlone(o, pass, cols, centres64);
+    out.put("kmeans64_sec_per_iter_latent", km64.wall);
+    out.put("kmeans64_cpu_sec_per_iter_latent", km64.cpu);
+
+    // The kernels alone: one thread over every row, no Spark (the per-iteration cost without the job).
+    List<DataBlock> local = blocks.collect();
+    int cores = Runtime.getRuntime().availableProcessors();
+    double kg = Peers.kernelSeconds(local, EStepTask.under(toMixture(gmmStart.weights(), gmmStart.means(),
+        gmmStart.covariances()), false, EStepTask.Scatter.FULL));
+    double kk = Peers.kernelSeconds(local, EStepTask.nearest(centres, EStepTask.Scatter.NONE));
+    double kk64 = Peers.kernelSeconds(local, EStepTask.nearest(centres64, EStepTask.Scatter.NONE));
+    say("kernels alone, one thread, all %d rows: GMM full %.4f s (%.1f ns/row), K-means K=%d %.4f s (%.1f ns/row),"
+        + " K=64 %.4f s (%.1f ns/row); over %d cores: %.4f, %.4f, %.4f s per iteration", o.n(), kg, kg * 1e9 / o.n(),
+        o.k(), kk, kk * 1e9 / o.n(), kk64, kk64 * 1e9 / o.n(), cores, kg / cores, kk / cores, kk64 / cores);
+    out.put("gmm_kernel_core_sec_per_iter", kg);
+    out.put("kmeans_kernel_core_sec_per_iter", kk);
+    out.put("kmeans64_kernel_core_sec_per_iter", kk64);
+    local = null;
+
+    Path dir = Files.createTempDirectory("latent-bench");
+    try {
+      Peers.writeCsvAndStart(blocks, o.d(), dir, o, gmmStart, List.of(centres, centres64));
+      out.put("io", Peers.ioThroughput(dir.resolve("data.csv"), o.d(), o.k()));
+      double mlGmm = Double.NaN;
+      double mlKm = Double.NaN;
+      String mlGmmConf = "";
+      String mlKmConf = "";
+      if (vectors != null) {
+        Map<String, Object> ml = Peers.mlApi(Peers.frame(jsc, vectors), o, "this JVM");
+        out.put("mllib_ml_" + ml.get("blas"), ml);
+        mlGmm = (double) ml.get("gmm_sec_per_iter");
+        mlGmmConf = "ml.GaussianMixture, " + ml.get("blas");
+        double rdd = (double) out.get("kmeans_sec_per_iter_mllib");
+        mlKm = rdd;
+        mlKmConf = "mllib.KMeans, " + Peers.blasName();
+        for (String solver : new String[] {"row", "block"}) {
+          double t = (double) ml.get("kmeans_" + solver + "_sec_per_iter");
+          if (t < mlKm) {
+            mlKm = t;
+            mlKmConf = "ml.KMeans solver=" + solver + ", " + ml.get("blas");
+          }
+        }
+        JsonNode nat = Peers.runNativeBlasPeer(dir, o);
+        if (nat != null && nat.has("gmm_sec_per_iter")) {
+          out.put("mllib_native_blas", nat);
+          if (nat.get("gmm_sec_per_iter").asDouble() < mlGmm) {
+            mlGmm = nat.get("gmm_sec_per_iter").asDouble();
+            mlGmmConf = "ml.GaussianMixture, " + nat.get("blas").asText();
+          }
+          for (String key : new String[] {"kmeans_row_sec_per_iter", "kmeans_block_sec_per_iter",
+              "kmeans_mllib_sec_per_iter"}) {
+            if (nat.get(key).asDouble() < mlKm) {
+              mlKm = nat.get(key).asDouble();
+              mlKmConf = key.replace("_sec_per_iter", "") + ", " + nat.get("blas").asText();
+            }
+          }
+        } else {
+          out.put("mllib_native_blas", nat == null ? "failed" : "no native BLAS found by netlib");
+        }
+        double lg = (double) out.get("gmm_sec_per_iter_latent");
+        double lk = (double) out.get("kmeans_sec_per_iter_latent");
+        say("MLlib's fastest: GMM %.4f s/iter (%s), K-means %.4f s/iter (%s)", mlGmm, mlGmmConf, mlKm, mlKmConf);
+        say("speed-up against MLlib's fastest: GMM %.1fx, K-means %.2fx", mlGmm / lg, mlKm / lk);
+        out.put("gmm_fastest_mllib", mlGmmConf);
+        out.put("kmeans_fastest_mllib", mlKmConf);
+        out.put("gmm_speedup_cpu_ml", (double) ml.get("gmm_cpu_sec_per_iter")
+            / (double) out.get("gmm_cpu_sec_per_iter_latent"));
+        out.put("gmm_speedup", mlGmm / lg);
+        out.put("kmeans_speedup", mlKm / lk);
+      }
+      JsonNode sk = o.sklearn() ? Peers.runSklearn(dir) : null;
+      if (sk != null) {
+        out.put("sklearn", sk);
+        double sg = sk.get("gmm").get("sec_per_iter").asDouble();
+        double sk8 = sk.get("kmeans_k" + o.k()).get("sec_per_iter").asDouble();
+        double sk64 = sk.get("kmeans_k64").get("sec_per_iter").asDouble();
+        say("scikit-learn %s (%s): GMM full %.4f s/iter (%d iterations, mean log-likelihood %.6f), K-means K=%d %.4f"
+            + " s/iter (%d iterations), K=64 %.4f s/iter (%d iterations)", sk.get("sklearn_version").asText(),
+            sk.get("threadpools"), sg, sk.get("gmm").get("iters").asInt(), sk.get("gmm").get("mean_loglik").asDouble(),
+            o.k(), sk8, sk.get("kmeans_k" + o.k()).get("iters").asInt(), sk64, sk.get("kmeans_k64").get("iters").asInt());
+        // CPU time too: the machine may be shared, and process CPU time changes little with others' load.
+        out.put("gmm_speedup_sklearn_cpu", sk.get("gmm").get("cpu_sec_per_iter").asDouble()
+            / (double) out.get("gmm_cpu_sec_per_iter_latent"));
+        out.put("kmeans_speedup_sklearn_cpu", sk.get("kmeans_k" + o.k()).get("cpu_sec_per_iter").asDouble()
+            / (double) out.get("kmeans_cpu_sec_per_iter_latent"));
+        out.put("kmeans64_speedup_sklearn_cpu", sk.get("kmeans_k64").get("cpu_sec_per_iter").asDouble() / km64.cpu);
+        say("CPU time per iteration, scikit-learn / Latent: GMM %.2fx, K-means K=%d %.2fx, K=64 %.2fx",
+            out.get("gmm_speedup_sklearn_cpu"), o.k(), out.get("kmeans_speedup_sklearn_cpu"),
+            out.get("kmeans64_speedup_sklearn_cpu"));
+        out.put("gmm_speedup_sklearn", sg / (double) out.get("gmm_sec_per_iter_latent"));
+        out.put("kmeans_speedup_sklearn", sk8 / (double) out.get("kmeans_sec_per_iter_latent"));
+        out.put("kmeans64_speedup_sklearn", sk64 / km64.wall);
+        say("speed-up against scikit-learn: GMM %.1fx, K-means K=%d %.2fx, K=64 %.2fx",
+            out.get("gmm_speedup_sklearn"), o.k(), out.get("kmeans_speedup_sklearn"), out.get("kmeans64_speedup_sklearn"));
+      }
+    } finally {
+      try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(dir);
+    }
 
     out.put("driver_result_bytes", resultBytes(pass, gmmStart));
     say("driver receives %d bytes per GMM E-step (treeAggregate result: O(K d^2), independent of n)",
@@ -248,32 +364,17 @@ public final class Bench {
   private static void gmm(JavaSparkContext jsc, Options o, SparkDataPass pass, ColumnStats cols,
       JavaRDD<Vector> vectors, StartParams start, Map<String, Object> out) {
     int it = o.iters();
-    GaussianMixtureModel init = toMllib(start);
     latentGmm(pass, cols, start, 2);
-    if (vectors != null) {
-      mllibGmm(vectors.rdd(), init, o, 2);
-    }
     Marginal latent = new Marginal();
-    Marginal mllib = new Marginal();
     FitResult lastL = null;
-    GaussianMixtureModel lastM = null;
     for (int round = 0; round < o.repeats(); round++) {
       lastL = latent.measure(it, n -> latentGmm(pass, cols, start, n), r -> it);
-      if (vectors != null) {
-        lastM = mllib.measure(it, n -> mllibGmm(vectors.rdd(), init, o, n), r -> it);
-      }
     }
     double llL = lastL.meanLogLik();
     double[] trace = lastL.trace();
-    // MLlib stops early, whatever maxIterations says, once its log-likelihood repeats exactly
-    // (convergenceTol 0 is its smallest); a change of 0 here means the counts may differ.
     double lastChange = trace[trace.length - 1] - trace[trace.length - 2];
-    int still = trace.length;
-    while (still > 1 && trace[still - 1] == trace[still - 2]) {
-      still--;
-    }
-    say("GMM full  Latent: %s; mean log-likelihood %.6f (change in the last iteration %.3g%s)", latent, llL,
-        lastChange, still < trace.length ? "; unchanged from iteration " + still + ": MLlib stops there" : "");
+    say("GMM full  Latent: %s; mean log-likelihood %.6f (change in the last iteration %.3g)", latent, llL,
+        lastChange);
     out.put("gmm_last_change_latent", lastChange);
     out.put("gmm_sec_per_iter_latent", latent.wall);
     out.put("gmm_cpu_sec_per_iter_latent", latent.cpu);
@@ -281,26 +382,65 @@ public final class Bench {
     if (vectors == null) {
       return;
     }
-    double llM = meanLogLik(pass, fromMllib(lastM));
-    say("GMM full  MLlib:  %s; mean log-likelihood %.6f", mllib, llM);
-    say("GMM full  speed-up (MLlib / Latent per iteration): %.1fx wall-clock, %.1fx CPU time",
-        mllib.wall / latent.wall, mllib.cpu / latent.cpu);
-    out.put("gmm_sec_per_iter_mllib", mllib.wall);
-    out.put("gmm_cpu_sec_per_iter_mllib", mllib.cpu);
-    out.put("gmm_loglik_mllib", llM);
-    out.put("gmm_speedup", mllib.wall / latent.wall);
-    out.put("gmm_speedup_cpu", mllib.cpu / latent.cpu);
+    // The same-start quality check: MLlib's RDD API is the one that takes an initial model. It is 4-5x
+    // slower than its own DataFrame API here, so it runs once, untimed against Latent.
+    GaussianMixtureModel init = toMllib(start);
+    Timed<GaussianMixtureModel> m = time(() -> mllibGmm(vectors.rdd(), init, o, it));
+    double llM = meanLogLik(pass, fromMllib(m.value()));
+    say("GMM full  MLlib mllib.GaussianMixture (RDD API, same start, %d iterations): mean log-likelihood %.6f"
+        + " (Latent %.6f, difference %.3g); %.2f s per iteration (the whole run / %d, one run)", it, llM, llL,
+        llL - llM, m.seconds / it, it);
+    out.put("gmm_loglik_mllib_rdd", llM);
+    out.put("gmm_sec_per_iter_mllib_rdd_whole_run", m.seconds / it);
+  }
+
+  /** k distinct rows drawn by the seeded random keys: the K-means start of every library. */
+  static double[][] centres(SparkDataPass pass, long seed, int k) {
+    TopRows rows = pass.sample(new SampleTask[] {new SampleTask(new double[0][], seed, 0, k)})[0];
+    double[][] centres = new double[k][];
+    int[] order = rows.order();
+    for (int j = 0; j < k; j++) {
+      centres[j] = rows.row(order[j]);
+    }
+    return centres;
+  }
+
+  /** Latent's K-means per iteration from {@code centres} (no peer), for K = 64. */
+  private static Marginal latentKmeansAlone(Options o, SparkDataPass pass, ColumnStats cols, double[][] centres) {
+    latentKmeans(pass, cols, centres, 2);
+    Marginal latent = new Marginal();
+    FitResult last = null;
+    for (int round = 0; round < o.repeats(); round++) {
+      last = latent.measure(o.iters(), n -> latentKmeans(pass, cols, centres, n), FitResult::iterations);
+    }
+    say("K-means   Latent K=%d: %s (%d passes); cost %.6e", centres.length, latent, last.iterations(),
+        inertia(pass, last.means()));
+    return latent;
+  }
+
+  /** MLlib's RDD K-means per iteration from {@code centres}. */
+  static double mllibKmeansPerIter(RDD<Vector> data, double[][] centres, Options o) {
+    Vector[] c = new Vector[centres.length];
+    for (int j = 0; j < c.length; j++) {
+      c[j] = Vectors.dense(centres[j].clone());
+    }
+    KMeansModel init = new KMeansModel(c);
+    mllibKmeans(data, init, o, 2);
+    Marginal m = new Marginal();
+    KMeansModel last = null;
+    for (int round = 0; round < o.repeats(); round++) {
+      last = m.measure(o.iters(), n -> mllibKmeans(data, init, o, n), KMeansModel::numIter);
+    }
+    say("K-means   MLlib mllib.KMeans (RDD API, same centres, BLAS %s): %s (%d iterations)", Peers.blasName(), m,
+        last.numIter());
+    return m.wall;
   }
 
   private static void kmeans(Options o, SparkDataPass pass, ColumnStats cols, JavaRDD<Vector> vectors,
-      Map<String, Object> out) {
+      double[][] centres, Map<String, Object> out) {
     int it = o.iters();
-    TopRows rows = pass.sample(new SampleTask[] {new SampleTask(new double[0][], o.seed(), 0, o.k())})[0];
-    double[][] centres = new double[o.k()][];
-    int[] order = rows.order();
     Vector[] c = new Vector[o.k()];
     for (int j = 0; j < o.k(); j++) {
-      centres[j] = rows.row(order[j]);
       c[j] = Vectors.dense(centres[j].clone());
     }
     KMeansModel init = new KMeansModel(c);
@@ -332,16 +472,12 @@ public final class Bench {
       mc[j] = lastM.clusterCenters()[j].toArray();
     }
     double costM = inertia(pass, mc);
-    say("K-means   MLlib:  %s (%d iterations); cost %.6e (its own: %.6e)", mllib, lastM.numIter(), costM,
-        lastM.trainingCost());
-    say("K-means   speed-up (MLlib / Latent per iteration): %.1fx wall-clock, %.1fx CPU time",
-        mllib.wall / latent.wall, mllib.cpu / latent.cpu);
+    say("K-means   MLlib mllib.KMeans (RDD API, same centres, BLAS %s): %s (%d iterations); cost %.6e (its own:"
+        + " %.6e)", Peers.blasName(), mllib, lastM.numIter(), costM, lastM.trainingCost());
     out.put("kmeans_sec_per_iter_mllib", mllib.wall);
     out.put("kmeans_cpu_sec_per_iter_mllib", mllib.cpu);
     out.put("kmeans_iters_mllib", lastM.numIter());
     out.put("kmeans_cost_mllib", costM);
-    out.put("kmeans_speedup", mllib.wall / latent.wall);
-    out.put("kmeans_speedup_cpu", mllib.cpu / latent.cpu);
   }
 
   /**
@@ -349,7 +485,7 @@ public final class Bench {
    * each timed in every round and the fastest kept (a burst of load elsewhere only ever adds time), then
    * the difference divided by the iterations between them.
    */
-  private static final class Marginal {
+  static final class Marginal {
     double wall = Double.NaN;
     double cpu = Double.NaN;
     private double shortWall = Double.POSITIVE_INFINITY;
@@ -590,7 +726,7 @@ public final class Bench {
     return -1;
   }
 
-  private static void say(String fmt, Object... args) {
+  static void say(String fmt, Object... args) {
     System.out.println(String.format(Locale.ROOT, fmt, args));
   }
 }

@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,15 +33,19 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * JMH microbenchmark of one E-step with statistics (soft, full covariance: the GMM iteration's work) on
- * one thread, over n rows in Latent's blocks: the row-at-a-time reference, the blocked kernels in plain
- * Java, and the blocked kernels on the Vector API. {@link #main} runs it and reports GFLOP/s against the
- * nominal count 4 n K d^2 (2 n K d^2 for the distances as a full matrix product, as much again for the
- * scatter; the triangles actually computed are about half of that). Run by {@code submit/bench --kernels}.
+ * JMH microbenchmark of one E-step with statistics on one thread, over n rows in Latent's blocks: GMM
+ * (soft, full covariance: the GMM iteration's work) and K-means (hard, K = 8 and 64), for the
+ * row-at-a-time reference, the blocked kernels in plain Java, and the blocked kernels on the Vector API;
+ * and in the same run the core's peak, the throughput of independent fused multiply-adds on
+ * {@code DoubleVector.SPECIES_PREFERRED} ({@link PeakFma}). {@link #main} reports GFLOP/s counted as the
+ * vector kernels do them (see {@link #gmmFlopsPerRow}) and as a fraction of that peak, and K-means in
+ * ns per row. Run by {@code submit/bench --kernels}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,10 +59,15 @@ public class EStepKernelBench {
   @Param({"row", "java", "vector"})
   public String path;
 
+  /** kmeans-general: the same centres as a spherical mixture of variance 1 + 2^-40, which takes the general
+   * hard path (a squared distance per component, argmax of the logits), for comparison with kmeans. */
+  @Param({"gmm", "kmeans", "kmeans-general"})
+  public String model;
+
   @Param({"10"})
   public int d;
 
-  @Param({"8"})
+  @Param({"8", "64"})
   public int k;
 
   private List<DataBlock> blocks;
@@ -92,7 +104,16 @@ public class EStepKernelBench {
       }
       blocks.add(new DataBlock(rows, d, x, keys, null, null));
     }
-    task = EStepTask.under(Mixture.of(CovarianceType.FULL, w, means, cov), false, EStepTask.Scatter.FULL);
+    double[][] unit = new double[k][];
+    for (int j = 0; j < k; j++) {
+      unit[j] = new double[] {1.0 + 0x1p-40};
+    }
+    task = switch (model) {
+      case "kmeans" -> EStepTask.nearest(means, EStepTask.Scatter.NONE);
+      case "kmeans-general" -> EStepTask.under(Mixture.of(CovarianceType.SPHERICAL, w, means, unit), true,
+          EStepTask.Scatter.NONE);
+      default -> EStepTask.under(Mixture.of(CovarianceType.FULL, w, means, cov), false, EStepTask.Scatter.FULL);
+    };
     kernels = switch (path) {
       case "java" -> Kernels.java();
       case "vector" -> Kernels.vector();
@@ -116,20 +137,117 @@ public class EStepKernelBench {
     return s;
   }
 
+  /**
+   * Floating-point operations per row of the soft full-covariance E-step as the vector kernels do them,
+   * per component: centring d, the triangular factor d^2 + 2d (row i of L^-1: i + 1 multiplies, i
+   * additions, then a square and an addition), the logit 2, the posterior 4 (a subtraction, exp, a sum, a
+   * scale; exp counted as one), the weighted centred columns 3d + 1, the Gram matrix's upper triangle
+   * d(d + 1) (fused multiply-adds, two each): 2d^2 + 7d + 7.
+   */
+  static double gmmFlopsPerRow(int d, int k) {
+    return k * (2.0 * d * d + 7.0 * d + 7.0);
+  }
+
+  /**
+   * The peak of one core: {@link #CHAINS} independent chains of fused multiply-adds on the widest vector
+   * species, enough to hide the instruction's latency, 2 flops per lane each.
+   */
+  @State(Scope.Thread)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 3, time = 1)
+  @Measurement(iterations = 5, time = 1)
+  @Fork(1)
+  public static class PeakFma {
+    static final int CHAINS = 12;
+    static final int STEPS = 1_000_000;
+    private final double[] init = new double[CHAINS * DoubleVector.SPECIES_PREFERRED.length()];
+
+    static double flops() {
+      return 2.0 * CHAINS * STEPS * DoubleVector.SPECIES_PREFERRED.length();
+    }
+
+    @Benchmark
+    public double fma() {
+      VectorSpecies<Double> sp = DoubleVector.SPECIES_PREFERRED;
+      int l = sp.length();
+      DoubleVector a = DoubleVector.broadcast(sp, 0.999999);
+      DoubleVector b = DoubleVector.broadcast(sp, 1e-9);
+      DoubleVector s0 = DoubleVector.fromArray(sp, init, 0);
+      DoubleVector s1 = DoubleVector.fromArray(sp, init, l);
+      DoubleVector s2 = DoubleVector.fromArray(sp, init, 2 * l);
+      DoubleVector s3 = DoubleVector.fromArray(sp, init, 3 * l);
+      DoubleVector s4 = DoubleVector.fromArray(sp, init, 4 * l);
+      DoubleVector s5 = DoubleVector.fromArray(sp, init, 5 * l);
+      DoubleVector s6 = DoubleVector.fromArray(sp, init, 6 * l);
+      DoubleVector s7 = DoubleVector.fromArray(sp, init, 7 * l);
+      DoubleVector s8 = DoubleVector.fromArray(sp, init, 8 * l);
+      DoubleVector s9 = DoubleVector.fromArray(sp, init, 9 * l);
+      DoubleVector s10 = DoubleVector.fromArray(sp, init, 10 * l);
+      DoubleVector s11 = DoubleVector.fromArray(sp, init, 11 * l);
+      for (int i = 0; i < STEPS; i++) {
+        s0 = s0.fma(a, b);
+        s1 = s1.fma(a, b);
+        s2 = s2.fma(a, b);
+        s3 = s3.fma(a, b);
+        s4 = s4.fma(a, b);
+        s5 = s5.fma(a, b);
+        s6 = s6.fma(a, b);
+        s7 = s7.fma(a, b);
+        s8 = s8.fma(a, b);
+        s9 = s9.fma(a, b);
+        s10 = s10.fma(a, b);
+        s11 = s11.fma(a, b);
+      }
+      return s0.add(s1).add(s2).add(s3).add(s4).add(s5).add(s6).add(s7).add(s8).add(s9).add(s10).add(s11)
+          .reduceLanes(VectorOperators.ADD);
+    }
+  }
+
   public static void main(String[] args) throws RunnerException {
-    Options opts = new OptionsBuilder().include(EStepKernelBench.class.getSimpleName()).build();
+    if (args.length > 0 && args[0].equals("--help")) {
+      System.out.println("usage: submit/bench --kernels [JMH options, e.g. -p path=vector -p model=kmeans,kmeans-general"
+          + " -p k=8]");
+      return;
+    }
+    // Extra arguments are JMH's own, e.g. -p path=vector -p model=kmeans,kmeans-general.
+    Options opts;
+    try {
+      opts = new OptionsBuilder().parent(new CommandLineOptions(args))
+          .include(EStepKernelBench.class.getSimpleName()).build();
+    } catch (CommandLineOptionException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
     Collection<RunResult> results = new Runner(opts).run();
-    System.out.println();
-    System.out.println("E-step + statistics, soft, full covariance, one thread, n = " + N + " rows:");
+    double peak = Double.NaN;
     for (RunResult r : results) {
+      if (r.getParams().getBenchmark().endsWith("PeakFma.fma")) {
+        peak = PeakFma.flops() / (r.getPrimaryResult().getScore() / 1e3) / 1e9;
+      }
+    }
+    System.out.println();
+    System.out.println(String.format(Locale.ROOT, "peak of one core: %.2f GFLOP/s (%d chains of fused"
+        + " multiply-adds, %d doubles per vector)", peak, PeakFma.CHAINS, DoubleVector.SPECIES_PREFERRED.length()));
+    System.out.println("one E-step with statistics, one thread, n = " + N + " rows, d = 10:");
+    for (RunResult r : results) {
+      if (r.getParams().getBenchmark().endsWith("PeakFma.fma")) {
+        continue;
+      }
       String p = r.getParams().getParam("path");
+      String model = r.getParams().getParam("model");
       int d = Integer.parseInt(r.getParams().getParam("d"));
       int k = Integer.parseInt(r.getParams().getParam("k"));
       double ms = r.getPrimaryResult().getScore();
-      double gflops = 4.0 * N * k * d * d / (ms / 1e3) / 1e9;
-      System.out.println(String.format(Locale.ROOT,
-          "  %-7s d=%d K=%d: %8.3f ms per pass, %6.1f ns per row, %5.2f GFLOP/s (nominal 4 n K d^2)", p, d, k,
-          ms, ms * 1e6 / N, gflops));
+      if (model.equals("gmm")) {
+        double gflops = gmmFlopsPerRow(d, k) * N / (ms / 1e3) / 1e9;
+        double nominal = 4.0 * N * k * d * d / (ms / 1e3) / 1e9;
+        System.out.println(String.format(Locale.ROOT, "  GMM full  %-7s K=%-3d %8.3f ms per pass, %6.1f ns per"
+            + " row, %5.2f GFLOP/s as done = %4.1f%% of peak (nominal 4 n K d^2: %5.2f GFLOP/s)", p, k, ms,
+            ms * 1e6 / N, gflops, 100 * gflops / peak, nominal));
+      } else {
+        System.out.println(String.format(Locale.ROOT, "  %-14s %-7s K=%-3d %8.3f ms per pass, %6.1f ns per"
+            + " row", model, p, k, ms, ms * 1e6 / N));
+      }
     }
   }
 }

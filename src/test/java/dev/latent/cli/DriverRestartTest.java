@@ -19,25 +19,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A driver killed (SIGKILL) in the middle of EM, then the same command with {@code --resume}: the fit
  * continues from the last checkpoint, loses at most the iteration under way, and ends with the model of
- * an uninterrupted run.
+ * an uninterrupted run. Run with each engine (the barrier engine steps on the driver too, so it also
+ * checkpoints after every scan).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DriverRestartTest extends SharedSpark {
   @TempDir
   Path tmp;
 
-  @Test
-  void aKilledDriverResumesFromItsCheckpoint() throws Exception {
+  @ParameterizedTest(name = "--engine {0}")
+  @ValueSource(strings = {"aggregate", "barrier"})
+  void aKilledDriverResumesFromItsCheckpoint(String engine) throws Exception {
     // tol 0: all 40 iterations run, so the kill at iteration 10 is well inside the fit.
     List<String> fit = List.of("fit", "--input", Project.testdata("iris.csv").toString(), "--k", "3",
-        "--exclude", "label", "--tol", "0", "--max-iter", "40");
+        "--exclude", "label", "--tol", "0", "--max-iter", "40", "--engine", engine);
+    Path tmp = this.tmp.resolve(engine);
     Path reference = tmp.resolve("uninterrupted");
     Runs.Result r = Runs.main(jsc, args(fit, "--output", reference.toString()));
     assertEquals(0, r.code(), r.toString());

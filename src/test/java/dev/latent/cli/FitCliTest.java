@@ -71,6 +71,30 @@ class FitCliTest extends CliTestBase {
   }
 
   @Test
+  void assignmentsCanBeLabelsOnlyOrNone() throws IOException {
+    Path full = tmp.resolve("assign-full");
+    Path labels = tmp.resolve("assign-labels");
+    Path none = tmp.resolve("assign-none");
+    String[] common = {"fit", "--input", "testdata/iris.csv", "--exclude", "label", "--k", "3", "--partitions", "2"};
+    assertEquals(0, run(concat(common, "--output", full.toString())).code());
+    assertEquals(0, run(concat(common, "--assignments", "labels", "--output", labels.toString())).code());
+    assertEquals(0, run(concat(common, "--assignments", "none", "--output", none.toString())).code());
+    List<String[]> f = assignments(full.resolve("assignments"));
+    List<String[]> l = assignments(labels.resolve("assignments"));
+    assertEquals(150, l.size());
+    for (int r = 0; r < f.size(); r++) {
+      assertEquals(5 + 1 + 3, f.get(r).length);
+      assertEquals(List.of(f.get(r)).subList(0, 6), List.of(l.get(r)), "labels: the input columns and cluster");
+    }
+    assertTrue(Files.exists(none.resolve("model.json")) && Files.exists(none.resolve("_SUCCESS")));
+    assertTrue(!Files.exists(none.resolve("assignments")), "none: no assignments folder");
+    assertEquals(json(full.resolve("model.json")).get("means"), json(none.resolve("model.json")).get("means"));
+    Runs.Result bad = run(concat(common, "--assignments", "some", "--output", tmp.resolve("bad").toString()));
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--assignments is full, labels or none, got 'some'"), bad.err());
+  }
+
+  @Test
   void weightScalingDoesNotChangeTheFit() throws IOException {
     double[][] x = blobs(120, 3);
     for (String model : new String[] {"gmm", "kmeans"}) {

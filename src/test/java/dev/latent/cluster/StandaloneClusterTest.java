@@ -3,6 +3,7 @@ package dev.latent.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.latent.testing.Models;
 import dev.latent.testing.Processes;
 import dev.latent.testing.Project;
@@ -83,42 +84,51 @@ class StandaloneClusterTest extends SharedSpark {
         local.toString());
     assertEquals(0, r.code(), r.toString());
 
-    Path out = dir.resolve("cluster");
-    List<String> submit = List.of(Project.script("spark-submit-latent").toString(),
-        "--master", masterUrl,
-        "--conf", "spark.executor.memory=512m",
-        "--conf", "spark.executor.cores=1",
-        "--conf", "spark.cores.max=2",
-        // Wait for both executors, so the data really are split between two JVMs.
-        "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-        "--conf", "spark.ui.enabled=false",
-        "fit", "--input", input, "--k", "3", "--exclude", "label", "--output", out.toString());
-    Map<String, String> env = Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_LOCAL_IP", "127.0.0.1",
-        "LATENT_JAVA_OPTS", "-Xmx512m");
-    long t0 = System.nanoTime();
-    Processes.Child driver = procs.start("driver", submit, Project.home(), env, dir.resolve("driver.log"));
-    try {
-      assertEquals(0, driver.awaitExit(JOB), driver.logText());
-    } finally {
-      Processes.stop(driver.process().toHandle());
-    }
-    System.out.printf("standalone cluster fit: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    // Both engines on the same daemons: the barrier engine's tasks, in the Worker's executor JVMs, connect
+    // back to the driver; on the same two partitions both engines give the same bits.
+    for (String engine : List.of("aggregate", "barrier")) {
+      Path out = dir.resolve("cluster-" + engine);
+      List<String> submit = List.of(Project.script("spark-submit-latent").toString(),
+          "--master", masterUrl,
+          "--conf", "spark.executor.memory=512m",
+          "--conf", "spark.executor.cores=1",
+          "--conf", "spark.cores.max=2",
+          // Wait for both executors, so the data really are split between two JVMs.
+          "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+          "--conf", "spark.ui.enabled=false",
+          "fit", "--input", input, "--k", "3", "--exclude", "label", "--output", out.toString(), "--engine", engine);
+      Map<String, String> env = Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_LOCAL_IP", "127.0.0.1",
+          "LATENT_JAVA_OPTS", "-Xmx512m");
+      long t0 = System.nanoTime();
+      Processes.Child driver = procs.start("driver-" + engine, submit, Project.home(), env,
+          dir.resolve("driver-" + engine + ".log"));
+      try {
+        assertEquals(0, driver.awaitExit(JOB), driver.logText());
+      } finally {
+        Processes.stop(driver.process().toHandle());
+      }
+      System.out.printf("standalone cluster fit, --engine %s: %.1f s%n", engine, (System.nanoTime() - t0) / 1e9);
 
-    String log = driver.logText();
-    assertTrue(log.contains("spark-submit-latent: ") && log.contains("org.apache.spark.deploy.SparkSubmit"),
-        "the wrapper prints the command it runs:\n" + log);
-    assertTrue(Files.exists(out.resolve("_SUCCESS")), log);
-    Models.assertSameModel(local.resolve("model.json"), out.resolve("model.json"), 1e-9);
-    assertEquals(masterUrl, Runs.json(out.resolve("summary.json")).path("run").path("master").asText());
-    // The Worker ran the executors: one folder each under work/<app id>/.
+      String log = driver.logText();
+      assertTrue(log.contains("spark-submit-latent: ") && log.contains("org.apache.spark.deploy.SparkSubmit"),
+          "the wrapper prints the command it runs:\n" + log);
+      assertTrue(Files.exists(out.resolve("_SUCCESS")), log);
+      Models.assertSameModel(local.resolve("model.json"), out.resolve("model.json"), 1e-9);
+      JsonNode run = Runs.json(out.resolve("summary.json")).path("run");
+      assertEquals(masterUrl, run.path("master").asText());
+      assertEquals(engine, run.path("engine").asText());
+    }
+    Models.assertSameModel(dir.resolve("cluster-aggregate").resolve("model.json"),
+        dir.resolve("cluster-barrier").resolve("model.json"), 0.0);
+    // The Worker ran the executors: one folder each under work/<app id>/, two per application.
     try (Stream<Path> apps = Files.list(dir.resolve("work"))) {
-      List<Path> executors = new ArrayList<>();
-      for (Path app : apps.toList()) {
+      List<Path> all = apps.toList();
+      assertEquals(2, all.size(), "applications: " + all);
+      for (Path app : all) {
         try (Stream<Path> e = Files.list(app)) {
-          executors.addAll(e.toList());
+          assertEquals(2, e.toList().size(), "executor folders of " + app);
         }
       }
-      assertEquals(2, executors.size(), "executor folders: " + executors);
     }
   }
 

@@ -125,6 +125,68 @@ class BlockedEStepTest {
     compare(ref[2], got[2], tasks[2], true, type + " candidate 2");
   }
 
+  /**
+   * K-means on rows placed on (and within a few ulps of) the bisecting planes of pairs of centres, far
+   * from the origin: the matrix-product distances cannot order these, so the near-tie rows must be
+   * recomputed, and the labels, counts and distances must still be the row path's exactly.
+   */
+  @ParameterizedTest(name = "{0} offset={1}")
+  @MethodSource("nearTieCases")
+  void nearTiesGetTheRowPathsLabels(String kernels, double offset) {
+    TileKernels kern = kernels(kernels);
+    Random rnd = new Random(99);
+    int k = 6;
+    double[][] centres = new double[k][D];
+    for (int j = 0; j < k; j++) {
+      for (int i = 0; i < D; i++) {
+        centres[j][i] = offset + 4.0 * rnd.nextGaussian();
+      }
+    }
+    double[] steps = {0.0, 1e-17, -1e-17, 1e-16, -1e-16, 1e-15, -1e-14, 1e-12, 1e-9, 0.3};
+    double[] x = new double[N * D];
+    for (int r = 0; r < N; r++) {
+      int a = rnd.nextInt(k);
+      int b = (a + 1 + rnd.nextInt(k - 1)) % k;
+      double[] ab = new double[D];
+      double[] noise = new double[D];
+      double abab = 0.0;
+      double nab = 0.0;
+      for (int i = 0; i < D; i++) {
+        ab[i] = centres[b][i] - centres[a][i];
+        noise[i] = 0.5 * rnd.nextGaussian();
+        abab += ab[i] * ab[i];
+        nab += noise[i] * ab[i];
+      }
+      double step = steps[r % steps.length];
+      for (int i = 0; i < D; i++) {
+        // The midpoint, plus noise orthogonal to b - a, plus a step along b - a.
+        x[r * D + i] = 0.5 * (centres[a][i] + centres[b][i]) + noise[i] - nab / abab * ab[i] + step * ab[i];
+      }
+    }
+    EStepTask task = EStepTask.nearest(centres, EStepTask.Scatter.NONE);
+    SuffStats ref = RowEStep.accumulate(task, block(x, null, 0, N), SuffStats.zeroFor(task));
+    for (int size : BLOCK_ROWS) {
+      SuffStats got = SuffStats.zeroFor(task);
+      for (int r0 = 0; r0 < N; r0 += size) {
+        EStep.accumulate(task, block(x, null, r0, Math.min(size, N - r0)), got, kern);
+      }
+      String where = kernels + " near ties at offset " + offset + ", blocks of " + size;
+      compare(ref, got, task, true, where);
+      long recomputed = got.scratch(EStep.TILE).recomputed;
+      assertTrue(recomputed > 0 && recomputed < N / 2, where + ": " + recomputed + " rows recomputed");
+    }
+  }
+
+  static Stream<Arguments> nearTieCases() {
+    List<Arguments> out = new ArrayList<>();
+    for (String kernels : List.of("java", "vector")) {
+      for (double offset : new double[] {0.0, 1e3, 1e6}) {
+        out.add(Arguments.of(kernels, offset));
+      }
+    }
+    return out.stream();
+  }
+
   static Stream<CovarianceType> types() {
     return Stream.of(CovarianceType.values());
   }

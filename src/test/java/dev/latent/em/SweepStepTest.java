@@ -18,10 +18,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The scan loop as a step state ({@link Sweep}) that leaves the driver: a data pass that serializes the
- * state, runs rounds of up to R scans on the copy (as every barrier task does) and hands a serialized copy
- * back must give the fit of the plain loop bit for bit, for every phase (seeding, K-means, the GMM start,
- * EM, restarts finishing at different scans, labels), and its checkpoints, one per round, must resume to
- * the same fit.
+ * state, runs rounds of up to R scans on the copy and hands a serialized copy back (what an engine that
+ * moves the state away from the driver would do) must give the fit of the plain loop bit for bit, for
+ * every phase (seeding, K-means, the GMM start, EM, restarts finishing at different scans, labels), and
+ * its checkpoints, one per round, must resume to the same fit.
  */
 class SweepStepTest {
 
@@ -45,7 +45,7 @@ class SweepStepTest {
     }
   }
 
-  /** Rounds of up to {@code round} scans on serialized copies of the state, as the barrier engine runs them. */
+  /** Rounds of up to {@code round} scans on serialized copies of the state, as a remote engine would run them. */
   private static final class Travelling implements DataPass {
     private final LocalData data;
     private final int round;

@@ -1,0 +1,72 @@
+package dev.latent.em;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The one order in which partition statistics are added, whatever engine runs the scan. Floating-point
+ * addition is not associative, so two engines agree bit for bit only if they add the same partial sums in
+ * the same grouping: here, partitions in index order, in consecutive groups of {@code fanIn} folded left,
+ * level by level until one is left (a flat left fold when {@code fanIn} is at least the partition count).
+ * The aggregate engine runs the first levels in Spark tasks and the rest on the driver; every barrier task
+ * runs all of them on the gathered statistics. Spark's own treeAggregate adds task results in the order
+ * they finish, which is why it is not used for E-step statistics.
+ */
+public final class OrderedMerge {
+  private OrderedMerge() {}
+
+  /**
+   * The fan-in for {@code p} partitions and a tree depth: Spark's treeAggregate rule, ceil(p^(1/depth))
+   * (at least 2), when one more level saves time (p > fanIn + ceil(p / fanIn)), else p itself (flat).
+   */
+  public static int fanIn(int p, int depth) {
+    int scale = Math.max((int) Math.ceil(Math.pow(p, 1.0 / depth)), 2);
+    return p > scale + (p + scale - 1) / scale ? scale : Math.max(p, 1);
+  }
+
+  /**
+   * Merges per-partition statistics given in partition order (entries may be null for finished
+   * candidates). The arrays of {@code parts} are merged into and one of them is returned.
+   */
+  public static SuffStats[] merge(List<SuffStats[]> parts, int fanIn) {
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("no partition statistics to merge");
+    }
+    List<SuffStats[]> level = parts;
+    while (level.size() > 1) {
+      List<SuffStats[]> next = new ArrayList<>();
+      for (int g = 0; g < level.size(); g += fanIn) {
+        next.add(fold(level.subList(g, Math.min(g + fanIn, level.size()))));
+      }
+      level = next;
+    }
+    return level.get(0);
+  }
+
+  /** One group: the first entry plus each following one, in order. */
+  public static SuffStats[] fold(List<SuffStats[]> group) {
+    SuffStats[] acc = group.get(0);
+    for (int i = 1; i < group.size(); i++) {
+      SuffStats[] o = group.get(i);
+      for (int c = 0; c < acc.length; c++) {
+        if (acc[c] != null) {
+          acc[c].merge(o[c]);
+        }
+      }
+    }
+    return acc;
+  }
+
+  /** The statistics of one partition: every block in order into fresh zeros (entries null where tasks are). */
+  public static SuffStats[] partition(EStepTask[] tasks, Iterator<DataBlock> blocks) {
+    SuffStats[] acc = new SuffStats[tasks.length];
+    for (int c = 0; c < tasks.length; c++) {
+      acc[c] = tasks[c] == null ? null : SuffStats.zeroFor(tasks[c]);
+    }
+    while (blocks.hasNext()) {
+      EStep.accumulate(tasks, blocks.next(), acc);
+    }
+    return acc;
+  }
+}

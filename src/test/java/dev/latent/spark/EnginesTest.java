@@ -1,0 +1,162 @@
+package dev.latent.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latent.config.Engine;
+import dev.latent.em.DataBlock;
+import dev.latent.io.UsageException;
+import dev.latent.testing.Models;
+import dev.latent.testing.Project;
+import dev.latent.testing.Runs;
+import dev.latent.testing.SharedSpark;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The two engines on one local[2] context. On the same partitions they add the same partition sums in
+ * the same order, so their fits must be equal bit for bit (model, trace, scores, warnings), whatever the
+ * round length; when the barrier engine has to move the blocks to one partition per slot, the sums are
+ * grouped differently and the fits agree to 1e-9, as for any change of partitioning.
+ */
+class EnginesTest extends SharedSpark {
+  @TempDir
+  Path tmp;
+
+  private static final String[][] FITS = {
+      {"--k", "3", "--restarts", "3", "--tol", "0", "--max-iter", "30"},
+      {"--k", "2..4", "--covariance", "all", "--max-iter", "15"},
+      {"--k", "4", "--model", "kmeans", "--restarts", "2"},
+  };
+
+  @ParameterizedTest(name = "fit {0}")
+  @ValueSource(ints = {0, 1, 2})
+  void bothEnginesGiveTheSameBitsOnTheSamePartitions(int fit) {
+    JsonNode[] aggregate = fit("aggregate-" + fit, FITS[fit], "--engine", "aggregate");
+    for (String round : new String[] {"1", "4", "1000"}) {
+      JsonNode[] barrier = fit("barrier-" + fit + "-" + round, FITS[fit], "--engine", "barrier", "--round-scans",
+          round);
+      assertEquals(aggregate[0], barrier[0], "model.json, rounds of " + round);
+      assertEquals(aggregate[1], barrier[1], "summary.json, rounds of " + round);
+    }
+  }
+
+  @Test
+  void autoChoosesBarrierHere() {
+    Path out = tmp.resolve("auto");
+    Runs.ok(jsc, cmd(new String[] {"--k", "3"}, "--output", out.toString()));
+    assertEquals("barrier", Runs.json(out.resolve("summary.json")).path("run").path("engine").asText());
+  }
+
+  @Test
+  void blocksMovedToOnePartitionPerSlotAgreeTo1e9() {
+    String[] args = {"--k", "3", "--tol", "0", "--max-iter", "30", "--partitions", "5"};
+    Path a = tmp.resolve("five-aggregate");
+    Path b = tmp.resolve("five-barrier");
+    Runs.ok(jsc, cmd(args, "--engine", "aggregate", "--output", a.toString()));
+    Runs.ok(jsc, cmd(args, "--engine", "barrier", "--output", b.toString()));
+    assertEquals("barrier", Runs.json(b.resolve("summary.json")).path("run").path("engine").asText());
+    Models.assertSameModel(a.resolve("model.json"), b.resolve("model.json"), 1e-9);
+    double[] ta = Models.flatten(Runs.json(a.resolve("summary.json")).path("trace"));
+    double[] tb = Models.flatten(Runs.json(b.resolve("summary.json")).path("trace"));
+    assertEquals(ta.length, tb.length);
+    for (int i = 0; i < ta.length; i++) {
+      assertEquals(ta[i], tb[i], 1e-9 * Math.abs(ta[i]), "trace[" + i + "]");
+    }
+  }
+
+  @Test
+  void movingBlocksKeepsTheirOrderAndBalancesThem() {
+    List<Integer> ints = new ArrayList<>();
+    for (int i = 0; i < 37; i++) {
+      ints.add(i);
+    }
+    JavaRDD<DataBlock> blocks = jsc.parallelize(ints, 5).map(i -> new DataBlock(1, 1, new double[] {i},
+        new long[] {DataBlock.rowKey(0, i + 1)}, null, null));
+    JavaRDD<DataBlock> moved = Engines.inPartitions(blocks, 3);
+    assertEquals(3, moved.getNumPartitions());
+    List<List<DataBlock>> parts = moved.glom().collect();
+    List<Double> order = new ArrayList<>();
+    for (List<DataBlock> p : parts) {
+      assertTrue(p.size() >= 12 && p.size() <= 13, "balanced: " + p.size());
+      for (DataBlock blk : p) {
+        order.add(blk.x[0]);
+      }
+    }
+    for (int i = 0; i < 37; i++) {
+      assertEquals(i, order.get(i), 0.0, "block order");
+    }
+    assertTrue(Engines.onePartitionCount(moved.rdd(), 3), "the stage after the shuffle has one partition count");
+    assertFalse(Engines.onePartitionCount(blocks.union(blocks).rdd(), 10), "a union is not barrier material");
+    assertFalse(Engines.onePartitionCount(blocks.coalesce(2).rdd(), 2), "nor a coalesce");
+  }
+
+  @Test
+  void theRulesDecideAndAutoSaysWhy() {
+    Engines.Facts ok = new Engines.Facts(4, 4, false, 1 << 20, false);
+    assertEquals(Engine.Kind.BARRIER, Engines.choose(Engine.Kind.AUTO, ok).kind());
+    assertEquals(Engine.Kind.AGGREGATE, Engines.choose(Engine.Kind.AGGREGATE, ok).kind());
+
+    Engines.Facts dynamic = new Engines.Facts(4, 4, true, 1 << 20, false);
+    Engines.Choice c = Engines.choose(Engine.Kind.AUTO, dynamic);
+    assertEquals(Engine.Kind.AGGREGATE, c.kind());
+    assertTrue(c.reason().contains("dynamic allocation"), c.reason());
+    UsageException e = assertThrows(UsageException.class, () -> Engines.choose(Engine.Kind.BARRIER, dynamic));
+    assertTrue(e.getMessage().contains("--engine barrier cannot run here: dynamic allocation"), e.getMessage());
+
+    // 100 slots x 1 MB: 100 MB into the driver per scan, over the limit; asked for, it still runs.
+    Engines.Facts big = new Engines.Facts(100, 100, false, 1 << 20, false);
+    c = Engines.choose(Engine.Kind.AUTO, big);
+    assertEquals(Engine.Kind.AGGREGATE, c.kind());
+    assertTrue(c.reason().contains("the aggregate engine's tree is cheaper"), c.reason());
+    assertEquals(Engine.Kind.BARRIER, Engines.choose(Engine.Kind.BARRIER, big).kind());
+
+    Engines.Facts none = new Engines.Facts(0, 4, false, 1 << 20, false);
+    assertEquals(Engine.Kind.AGGREGATE, Engines.choose(Engine.Kind.AUTO, none).kind());
+    Engines.Facts secret = new Engines.Facts(4, 4, false, 1 << 20, true);
+    assertTrue(Engines.choose(Engine.Kind.AUTO, secret).reason().contains("encrypted"));
+  }
+
+  @Test
+  void badEngineSettingsAreUsageErrors() {
+    Runs.Result r = Runs.main(jsc, cmd(new String[] {"--k", "3"}, "--engine", "fast", "--output",
+        tmp.resolve("x").toString()));
+    assertEquals(2, r.code(), r.toString());
+    assertTrue(r.err().contains("--engine is auto, barrier or aggregate, got 'fast'"), r.err());
+    r = Runs.main(jsc, cmd(new String[] {"--k", "3"}, "--round-scans", "0", "--output", tmp.resolve("y").toString()));
+    assertEquals(2, r.code(), r.toString());
+    assertTrue(r.err().contains("--round-scans"), r.err());
+  }
+
+  /** model.json without its creation time, and summary.json without how the run went. */
+  private JsonNode[] fit(String name, String[] fit, String... engine) {
+    Path out = tmp.resolve(name);
+    List<String> more = new ArrayList<>(List.of(engine));
+    more.addAll(List.of("--output", out.toString()));
+    Runs.ok(jsc, cmd(fit, more.toArray(new String[0])));
+    ObjectNode model = (ObjectNode) Runs.json(out.resolve("model.json"));
+    ((ObjectNode) model.path("provenance")).remove("createdAt");
+    ObjectNode summary = (ObjectNode) Runs.json(out.resolve("summary.json"));
+    summary.remove("run");
+    return new JsonNode[] {model, summary};
+  }
+
+  /** {@code fit} on iris with the fit's options, then {@code more}. */
+  private static String[] cmd(String[] fit, String... more) {
+    List<String> all = new ArrayList<>(List.of("fit", "--input", Project.testdata("iris.csv").toString(),
+        "--exclude", "label"));
+    all.addAll(List.of(fit));
+    all.addAll(List.of(more));
+    return all.toArray(new String[0]);
+  }
+}
