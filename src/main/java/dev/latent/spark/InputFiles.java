@@ -32,36 +32,13 @@ public record InputFiles(List<String> files, String[] header, String headerLine)
 
   /** As above, for fields separated by {@code delimiter}. */
   public static InputFiles resolve(Configuration conf, String input, char delimiter) {
-    List<String> files = new ArrayList<>();
     try {
-      Path p = new Path(input);
-      FileSystem fs = p.getFileSystem(conf);
-      FileStatus[] matched = fs.globStatus(p);
-      if (matched == null || matched.length == 0) {
-        throw new InputException(input + ": no such file or folder");
-      }
-      Arrays.sort(matched, Comparator.comparing(s -> s.getPath().toString()));
-      for (FileStatus s : matched) {
-        if (s.isDirectory()) {
-          FileStatus[] inner = fs.listStatus(s.getPath());
-          Arrays.sort(inner, Comparator.comparing(x -> x.getPath().getName()));
-          for (FileStatus f : inner) {
-            String name = f.getPath().getName();
-            if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-              files.add(f.getPath().toString());
-            }
-          }
-        } else {
-          files.add(s.getPath().toString());
-        }
-      }
-      if (files.isEmpty()) {
-        throw new InputException(input + ": the folder holds no data files");
-      }
+      List<String> files = list(conf, input);
       if (files.size() >= (1 << 23)) {
         throw new InputException(input + ": too many files (" + files.size() + ")");
       }
       String name = display(files.get(0));
+      FileSystem fs = new Path(input).getFileSystem(conf);
       String first = firstLine(conf, fs, new Path(files.get(0)));
       if (first == null || first.isBlank()) {
         throw InputException.at(name, 1, 0, "the file is empty: a header row is expected");
@@ -83,6 +60,40 @@ public record InputFiles(List<String> files, String[] header, String headerLine)
     } catch (IllegalArgumentException e) {
       throw new InputException(input + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A file, a folder's data files (skipping {@code _*} and {@code .*}) or a glob's matches, sorted by path. */
+  static List<String> list(Configuration conf, String input) {
+    List<String> files = new ArrayList<>();
+    try {
+      Path p = new Path(input);
+      FileSystem fs = p.getFileSystem(conf);
+      FileStatus[] matched = fs.globStatus(p);
+      if (matched == null || matched.length == 0) {
+        throw new InputException(input + ": no such file or folder");
+      }
+      Arrays.sort(matched, Comparator.comparing(s -> s.getPath().toString()));
+      for (FileStatus s : matched) {
+        if (s.isDirectory()) {
+          FileStatus[] inner = fs.listStatus(s.getPath());
+          Arrays.sort(inner, Comparator.comparing(x -> x.getPath().toString()));
+          for (FileStatus f : inner) {
+            String name = f.getPath().getName();
+            if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+              files.add(f.getPath().toString());
+            }
+          }
+        } else {
+          files.add(s.getPath().toString());
+        }
+      }
+    } catch (IOException e) {
+      throw new InputException(input + ": cannot be read (" + e.getMessage() + ")", e);
+    }
+    if (files.isEmpty()) {
+      throw new InputException(input + ": the folder holds no data files");
+    }
+    return files;
   }
 
   /** File i as messages name it. */

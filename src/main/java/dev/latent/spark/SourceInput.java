@@ -9,12 +9,9 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
@@ -62,7 +59,7 @@ public final class SourceInput {
     }
     List<String> files;
     try {
-      files = list(conf, input);
+      files = InputFiles.list(conf, input);
     } catch (InputException e) {
       return "csv";
     }
@@ -83,7 +80,7 @@ public final class SourceInput {
   /** Lists the files and reads their common schema (for JSON, Spark infers it over all of them). */
   public static SourceInput open(JavaSparkContext jsc, String input, String format) {
     SparkSession spark = SparkSession.builder().sparkContext(jsc.sc()).getOrCreate();
-    List<String> files = list(jsc.hadoopConfiguration(), input);
+    List<String> files = InputFiles.list(jsc.hadoopConfiguration(), input);
     StructType schema;
     try {
       schema = spark.read().format(format).load(files.toArray(String[]::new)).schema();
@@ -95,40 +92,6 @@ public final class SourceInput {
       throw new InputException(input + ": no columns could be read as " + format);
     }
     return new SourceInput(spark, format, List.copyOf(files), schema);
-  }
-
-  /** A file, a folder's data files or a glob's matches, sorted by path. */
-  static List<String> list(Configuration conf, String input) {
-    List<String> files = new ArrayList<>();
-    try {
-      Path p = new Path(input);
-      FileSystem fs = p.getFileSystem(conf);
-      FileStatus[] matched = fs.globStatus(p);
-      if (matched == null || matched.length == 0) {
-        throw new InputException(input + ": no such file or folder");
-      }
-      Arrays.sort(matched, Comparator.comparing(s -> s.getPath().toString()));
-      for (FileStatus s : matched) {
-        if (s.isDirectory()) {
-          FileStatus[] inner = fs.listStatus(s.getPath());
-          Arrays.sort(inner, Comparator.comparing(x -> x.getPath().toString()));
-          for (FileStatus f : inner) {
-            String name = f.getPath().getName();
-            if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-              files.add(f.getPath().toString());
-            }
-          }
-        } else {
-          files.add(s.getPath().toString());
-        }
-      }
-    } catch (IOException e) {
-      throw new InputException(input + ": cannot be read (" + e.getMessage() + ")", e);
-    }
-    if (files.isEmpty()) {
-      throw new InputException(input + ": the folder holds no data files");
-    }
-    return files;
   }
 
   /** File i as messages name it. */
@@ -263,7 +226,7 @@ public final class SourceInput {
   public static void csvToParquet(JavaSparkContext jsc, String csvDir, List<String> features, String path) {
     SparkSession spark = SparkSession.builder().sparkContext(jsc.sc()).getOrCreate();
     List<String> parts = new ArrayList<>();
-    for (String f : list(jsc.hadoopConfiguration(), csvDir)) {
+    for (String f : InputFiles.list(jsc.hadoopConfiguration(), csvDir)) {
       if (new Path(f).getName().startsWith("part-")) {
         parts.add(f);
       }
