@@ -11,7 +11,6 @@ import dev.latent.model.MixtureModel;
 import dev.latent.spark.FrameInput;
 import dev.latent.spark.MixtureFit;
 import dev.latent.spark.Versions;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,10 +84,7 @@ final class Fitting {
     prov.put("estimator", p.getClass().getName());
     prov.put("settings", settings);
     prov.put("rows", rows);
-    prov.put("createdAt", Instant.now().toString());
-    prov.put("latentVersion", Versions.latent());
-    prov.put("sparkVersion", jsc.version());
-    prov.put("javaVersion", System.getProperty("java.version"));
+    Versions.stamp(prov, jsc);
     return prov;
   }
 }

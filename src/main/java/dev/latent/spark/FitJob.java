@@ -140,10 +140,7 @@ public final class FitJob {
     prov.put("settings", o.asProvenance());
     prov.put("inputFiles", files);
     prov.put("rows", rows);
-    prov.put("createdAt", Instant.now().toString());
-    prov.put("latentVersion", Versions.latent());
-    prov.put("sparkVersion", jsc.version());
-    prov.put("javaVersion", System.getProperty("java.version"));
+    Versions.stamp(prov, jsc);
     return prov;
   }
 
