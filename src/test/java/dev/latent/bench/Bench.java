@@ -18,7 +18,9 @@ import dev.latent.em.StartParams;
 import dev.latent.em.SuffStats;
 import dev.latent.em.TopRows;
 import dev.latent.math.Kernels;
-import dev.latent.spark.SparkDataPass;
+import dev.latent.config.Engine;
+import dev.latent.em.DataPass;
+import dev.latent.spark.Engines;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -70,7 +72,7 @@ public final class Bench {
   private Bench() {}
 
   record Options(long n, int d, int k, int iters, String master, int partitions, long seed, boolean scaling,
-      boolean mllib, int depth, int repeats, double spread, String peer, boolean sklearn) {}
+      boolean mllib, int depth, int repeats, double spread, String peer, boolean sklearn, String engine) {}
 
   public static void main(String[] args) throws Exception {
     Options o;
@@ -109,6 +111,7 @@ public final class Bench {
   static String usage() {
     return "usage: submit/bench [--n ROWS] [--d DIM] [--k K] [--iters N] [--master URL] [--partitions P]\n"
         + "                    [--seed S] [--depth D] [--repeats R] [--spread S] [--scaling] [--no-mllib]"
+        + " [--engine auto|barrier|aggregate]"
         + " [--no-sklearn]\n"
         + "defaults: --n 1000000 --d 10 --k 8 --iters 20 --master local[2] --partitions 4 --seed 42 --depth 2"
         + " --repeats 2 --spread 1.5 (means uniform in [-S, S]^d)";
@@ -129,6 +132,7 @@ public final class Bench {
     double spread = 1.5;
     String peer = null;
     boolean sklearn = true;
+    String engine = "auto";
     for (int i = 0; i < a.length; i++) {
       String flag = a[i];
       switch (flag) {
@@ -157,6 +161,7 @@ public final class Bench {
               case "--repeats" -> repeats = Integer.parseInt(v);
               case "--spread" -> spread = Double.parseDouble(v);
               case "--peer-native-blas" -> peer = v;
+              case "--engine" -> engine = v;
               default -> throw new IllegalArgumentException("unknown option " + flag);
             }
           } catch (NumberFormatException e) {
@@ -169,8 +174,11 @@ public final class Bench {
       throw new IllegalArgumentException(
           "need --n >= 1000, --d >= 1, --k >= 2, --iters >= 3, --partitions >= 1, --repeats >= 1");
     }
+    if (!List.of("auto", "barrier", "aggregate").contains(engine)) {
+      throw new IllegalArgumentException("--engine is auto, barrier or aggregate, got " + engine);
+    }
     return new Options(n, d, k, iters, master, partitions, seed, scaling, mllib, depth, repeats, spread, peer,
-        sklearn);
+        sklearn, engine);
   }
 
   static void run(JavaSparkContext jsc, Options o) throws IOException, InterruptedException {
@@ -201,7 +209,11 @@ public final class Bench {
     ColumnStats cols = blocks.treeAggregate(new ColumnStats(o.d()), ColumnStats::add, ColumnStats::merge,
         o.depth());
     say("Latent blocks generated and cached on the executors in %.1f s", (System.nanoTime() - t0) / 1e9);
-    SparkDataPass pass = new SparkDataPass(jsc, blocks, o.d(), o.depth());
+    Engines.Prepared scans = engine(jsc, blocks, o);
+    DataPass pass = scans.pass();
+    out.put("engine", scans.choice().kind().key());
+    out.put("engine_reason", scans.choice().reason());
+    say("Latent's scans: engine %s (%s)", scans.choice().kind().key(), scans.choice().reason());
     double raw = 8.0 * o.n() * o.d();
     long latentBytes = cachedBytes(jsc, blocks.rdd());
     say("cached: Latent %.1f MB = %.3f x raw n*d*8 (%.1f MB)", latentBytes / 1e6, latentBytes / raw, raw / 1e6);
@@ -361,7 +373,7 @@ public final class Bench {
     System.out.println(JSON.writeValueAsString(out));
   }
 
-  private static void gmm(JavaSparkContext jsc, Options o, SparkDataPass pass, ColumnStats cols,
+  private static void gmm(JavaSparkContext jsc, Options o, DataPass pass, ColumnStats cols,
       JavaRDD<Vector> vectors, StartParams start, Map<String, Object> out) {
     int it = o.iters();
     latentGmm(pass, cols, start, 2);
@@ -395,7 +407,7 @@ public final class Bench {
   }
 
   /** k distinct rows drawn by the seeded random keys: the K-means start of every library. */
-  static double[][] centres(SparkDataPass pass, long seed, int k) {
+  static double[][] centres(DataPass pass, long seed, int k) {
     TopRows rows = pass.sample(new SampleTask[] {new SampleTask(new double[0][], seed, 0, k)})[0];
     double[][] centres = new double[k][];
     int[] order = rows.order();
@@ -406,7 +418,7 @@ public final class Bench {
   }
 
   /** Latent's K-means per iteration from {@code centres} (no peer), for K = 64. */
-  private static Marginal latentKmeansAlone(Options o, SparkDataPass pass, ColumnStats cols, double[][] centres) {
+  private static Marginal latentKmeansAlone(Options o, DataPass pass, ColumnStats cols, double[][] centres) {
     latentKmeans(pass, cols, centres, 2);
     Marginal latent = new Marginal();
     FitResult last = null;
@@ -436,7 +448,7 @@ public final class Bench {
     return m.wall;
   }
 
-  private static void kmeans(Options o, SparkDataPass pass, ColumnStats cols, JavaRDD<Vector> vectors,
+  private static void kmeans(Options o, DataPass pass, ColumnStats cols, JavaRDD<Vector> vectors,
       double[][] centres, Map<String, Object> out) {
     int it = o.iters();
     Vector[] c = new Vector[o.k()];
@@ -527,7 +539,8 @@ public final class Bench {
       JavaRDD<DataBlock> blocks = truth.blocks(jsc, n, o.partitions(), o.seed()).persist(StorageLevel.MEMORY_ONLY());
       ColumnStats cols = blocks.treeAggregate(new ColumnStats(o.d()), ColumnStats::add, ColumnStats::merge,
           o.depth());
-      SparkDataPass pass = new SparkDataPass(jsc, blocks, o.d(), o.depth());
+      Engines.Prepared scans = engine(jsc, blocks, o);
+      DataPass pass = scans.pass();
       latentGmm(pass, cols, start, 2);
       double[][] centres = start.means();
       Marginal g = new Marginal();
@@ -592,14 +605,25 @@ public final class Bench {
     return r;
   }
 
-  private static FitResult latentGmm(SparkDataPass pass, ColumnStats cols, StartParams start, int iters) {
+  /**
+   * Latent's scans as a fit runs them: the engine --engine asks for (auto: barrier where its rules hold,
+   * as `latent fit` chooses), judged for the largest statistics the bench asks for (GMM full, K = max(k, 64)).
+   */
+  private static Engines.Prepared engine(JavaSparkContext jsc, JavaRDD<DataBlock> blocks, Options o) {
+    FitSpec largest = new FitSpec(ModelKind.GMM, CovarianceType.FULL, Math.max(o.k(), 64), o.iters(), 0.0, 1e-6,
+        o.seed(), InitMethod.KMEANS_PP, null, 1);
+    return Engines.open(jsc, blocks, o.d(), o.depth(),
+        Engine.DEFAULT.as(Engine.Kind.valueOf(o.engine().toUpperCase(java.util.Locale.ROOT))), List.of(largest));
+  }
+
+  private static FitResult latentGmm(DataPass pass, ColumnStats cols, StartParams start, int iters) {
     // tol 0: exactly iters iterations, as MLlib with convergenceTol 0.
     FitSpec spec = new FitSpec(ModelKind.GMM, CovarianceType.FULL, start.k(), iters, 0.0, 1e-6, 0,
         InitMethod.MODEL, start, 1);
     return EmLoop.fit(pass, spec, cols);
   }
 
-  private static FitResult latentKmeans(SparkDataPass pass, ColumnStats cols, double[][] centres, int iters) {
+  private static FitResult latentKmeans(DataPass pass, ColumnStats cols, double[][] centres, int iters) {
     StartParams start = new StartParams(ModelKind.KMEANS, null, new double[centres.length], centres, null);
     FitSpec spec = new FitSpec(ModelKind.KMEANS, CovarianceType.FULL, centres.length, iters, 0.0, 1e-6, 0,
         InitMethod.MODEL, start, 1);
@@ -617,24 +641,24 @@ public final class Bench {
   }
 
   /** One M-step on the hard assignments to the K-means centres: how Latent starts a GMM. */
-  private static StartParams gmmStart(SparkDataPass pass, double[][] centres, ColumnStats cols) {
+  private static StartParams gmmStart(DataPass pass, double[][] centres, ColumnStats cols) {
     EStepTask task = EStepTask.under(Mixture.forCentres(centres), true, EStepTask.Scatter.FULL);
     SuffStats s = pass.estep(new EStepTask[] {task})[0];
     MStep.Update u = MStep.gmm(s, centres, CovarianceType.FULL, 1e-6, cols.variance());
     return new StartParams(ModelKind.GMM, CovarianceType.FULL, u.weights(), u.means(), u.covariances());
   }
 
-  private static double meanLogLik(SparkDataPass pass, Mixture m) {
+  private static double meanLogLik(DataPass pass, Mixture m) {
     SuffStats s = pass.estep(new EStepTask[] {EStepTask.under(m, false, EStepTask.Scatter.NONE)})[0];
     return s.logLik / s.weightSum;
   }
 
-  private static double inertia(SparkDataPass pass, double[][] centres) {
+  private static double inertia(DataPass pass, double[][] centres) {
     EStepTask t = EStepTask.under(Mixture.forCentres(centres), true, EStepTask.Scatter.NONE);
     return pass.estep(new EStepTask[] {t})[0].hardDist;
   }
 
-  private static long resultBytes(SparkDataPass pass, StartParams start) throws IOException {
+  private static long resultBytes(DataPass pass, StartParams start) throws IOException {
     Mixture m = toMixture(start.weights(), start.means(), start.covariances());
     SuffStats[] s = pass.estep(new EStepTask[] {EStepTask.under(m, false, EStepTask.Scatter.FULL)});
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
