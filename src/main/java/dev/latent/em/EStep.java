@@ -130,19 +130,7 @@ public final class EStep {
       weightSum += w;
       logLik += w * s.max[r];
       hardDist += w * s.bestMaha[r];
-      stats.assignHash[j] += RowRandom.mix(key);
-      stats.hardCount[j] += w;
-      if (sumsOnly) {
-        // K-means: only the sum, the same operations as SuffStats.addRow without the scatter.
-        stats.resp[j] += w;
-        double[] shift = task.shifts[j];
-        int q = j * d;
-        for (int i = 0; i < d; i++) {
-          stats.sum[q + i] += w * (x[off + i] - shift[i]);
-        }
-      } else {
-        stats.addRow(j, w, x, off, task.shifts[j], s.rowDiff);
-      }
+      addToOne(task, stats, j, w, x, off, key, sumsOnly, s.rowDiff);
     }
     stats.rows = rows;
     stats.weightSum = weightSum;
@@ -222,24 +210,34 @@ public final class EStep {
       weightSum += w;
       logLik += w * logit;
       hardDist += w * m2;
-      stats.assignHash[j] += RowRandom.mix(block.keys[row0 + r]);
-      stats.hardCount[j] += w;
-      if (sumsOnly) {
-        stats.resp[j] += w;
-        double[] shift = task.shifts[j];
-        int q = j * d;
-        for (int i = 0; i < d; i++) {
-          stats.sum[q + i] += w * (x[off + i] - shift[i]);
-        }
-      } else {
-        stats.addRow(j, w, x, off, task.shifts[j], s.rowDiff);
-      }
+      addToOne(task, stats, j, w, x, off, block.keys[row0 + r], sumsOnly, s.rowDiff);
     }
     stats.rows = rows;
     stats.weightSum = weightSum;
     stats.logLik = logLik;
     stats.hardDist = hardDist;
     offerWorstOfTile(stats, block, row0, n, s.w, s.max);
+  }
+
+  /**
+   * A hard-assigned row into its one component j: its key's hash and weight, then its sum about the
+   * shift (K-means: the same operations as SuffStats.addRow without the scatter) or sum and scatter.
+   */
+  private static void addToOne(EStepTask task, SuffStats stats, int j, double w, double[] x, int off, long key,
+      boolean sumsOnly, double[] rowDiff) {
+    stats.assignHash[j] += RowRandom.mix(key);
+    stats.hardCount[j] += w;
+    if (sumsOnly) {
+      stats.resp[j] += w;
+      double[] shift = task.shifts[j];
+      int d = task.d;
+      int q = j * d;
+      for (int i = 0; i < d; i++) {
+        stats.sum[q + i] += w * (x[off + i] - shift[i]);
+      }
+    } else {
+      stats.addRow(j, w, x, off, task.shifts[j], rowDiff);
+    }
   }
 
   /**
