@@ -54,6 +54,19 @@ public final class EStep {
     int d = task.d;
     if (task.assign == EStepTask.Assign.HARD && unitSpheres(task.mixture)) {
       s.shiftCentres(task.mixture);
+      for (int row0 = 0; row0 < block.rows; row0 += TILE) {
+        int n = Math.min(TILE, block.rows - row0);
+        int np = (n + TileKernels.PAD - 1) / TileKernels.PAD * TileKernels.PAD;
+        // The tile's columns, and the same less the centres' mean for the products.
+        TileKernels.toColumns(block.x, row0, n, d, s.xt, TILE);
+        for (int i = 0; i < d; i++) {
+          Arrays.fill(s.xt, i * TILE + n, i * TILE + np, 0.0);
+        }
+        kernels.centre(s.xt, TILE, np, d, s.shift, s.diff);
+        weights(block, row0, n, np, s.w);
+        nearest(task, block, row0, n, np, s, stats, kernels);
+      }
+      return stats;
     }
     for (int row0 = 0; row0 < block.rows; row0 += TILE) {
       int n = Math.min(TILE, block.rows - row0);
@@ -69,10 +82,6 @@ public final class EStep {
           s.xt[i * TILE + r] = 0.0;
         }
       }
-      if (task.assign == EStepTask.Assign.HARD && unitSpheres(task.mixture)) {
-        nearest(task, block, row0, n, np, s, stats, kernels);
-        continue;
-      }
       logits(task.scoring(), s, np, kernels);
       if (task.assign == EStepTask.Assign.HARD) {
         hard(task, block, row0, n, np, s, stats, kernels);
@@ -81,6 +90,16 @@ public final class EStep {
       }
     }
     return stats;
+  }
+
+  /** w[0..n) = the rows' weights, w[n..np) = 0 (the padding rows). */
+  private static void weights(DataBlock block, int row0, int n, int np, double[] w) {
+    if (block.weights == null) {
+      Arrays.fill(w, 0, n, 1.0);
+    } else {
+      System.arraycopy(block.weights, row0, w, 0, n);
+    }
+    Arrays.fill(w, n, np, 0.0);
   }
 
   /** s.maha[j][r] and s.logit[j][r] for every component j and row r of the tile. */
@@ -132,6 +151,9 @@ public final class EStep {
       hardDist += w * s.bestMaha[r];
       addToOne(task, stats, j, w, x, off, key, sumsOnly, s.rowDiff);
     }
+    if (sumsOnly) {
+      kernels.addToLabels(x, row0, n, d, s.w, s.best, s.flatShifts(task.shifts), stats.sum);
+    }
     stats.rows = rows;
     stats.weightSum = weightSum;
     stats.logLik = logLik;
@@ -175,12 +197,24 @@ public final class EStep {
     int k = task.k;
     int d = task.d;
     double[] x = block.x;
-    kernels.centre(s.xt, TILE, np, d, s.shift, s.diff);
     kernels.nearestByProducts(s.diff, TILE, np, d, s.centres, s.cc, k, s.best, s.gap, s.xx, s.work);
-    kernels.bestDistances(s.xt, TILE, np, d, s.means, s.best, s.offsets, s.bestMaha);
+    // Labels: the products' unless a near tie, then the row path's own.
     double perNorm = 0x1p-50 * (d + 8);
     double tol0 = perNorm * s.ccMax + 0x1p-50 * (Math.abs(m.logNorm(0)) + 1.0);
+    for (int r = 0; r < n; r++) {
+      if (s.w[r] != 0.0 && !(s.gap[r] > tol0 + perNorm * s.xx[r])) {
+        m.logits(x, (row0 + r) * d, s.rowMaha, s.rowLogit, s.rowDiff);
+        s.best[r] = argmax(s.rowLogit, k);
+        s.recomputed++;
+      }
+    }
+    kernels.bestDistances(s.xt, TILE, np, d, s.means, s.best, s.offsets, s.bestMaha);
     boolean sumsOnly = task.scatter == EStepTask.Scatter.NONE;
+    if (sumsOnly) {
+      kernels.addToLabels(x, row0, n, d, s.w, s.best, s.flatShifts(task.shifts), stats.sum);
+    }
+    // Every component's logNorm is the same (unitSpheres): the row path's logit of the distance.
+    double logNorm = m.logNorm(0);
     long rows = stats.rows;
     double weightSum = stats.weightSum;
     double logLik = stats.logLik;
@@ -190,27 +224,21 @@ public final class EStep {
       if (w == 0.0) {
         continue;
       }
-      int off = (row0 + r) * d;
-      int j;
-      double m2;
-      double logit;
-      if (s.gap[r] > tol0 + perNorm * s.xx[r]) {
-        j = s.best[r];
-        m2 = s.bestMaha[r];
-        logit = m.logNorm(j) - 0.5 * m2;
-      } else {
-        m.logits(x, off, s.rowMaha, s.rowLogit, s.rowDiff);
-        j = argmax(s.rowLogit, k);
-        m2 = s.rowMaha[j];
-        logit = s.rowLogit[j];
-        s.recomputed++;
-      }
+      int j = s.best[r];
+      double m2 = s.bestMaha[r];
+      double logit = logNorm - 0.5 * m2;
       s.max[r] = logit;
       rows++;
       weightSum += w;
       logLik += w * logit;
       hardDist += w * m2;
-      addToOne(task, stats, j, w, x, off, block.keys[row0 + r], sumsOnly, s.rowDiff);
+      stats.assignHash[j] += RowRandom.mix(block.keys[row0 + r]);
+      stats.hardCount[j] += w;
+      if (sumsOnly) {
+        stats.resp[j] += w;
+      } else {
+        stats.addRow(j, w, x, (row0 + r) * d, task.shifts[j], s.rowDiff);
+      }
     }
     stats.rows = rows;
     stats.weightSum = weightSum;
@@ -220,8 +248,9 @@ public final class EStep {
   }
 
   /**
-   * A hard-assigned row into its one component j: its key's hash and weight, then its sum about the
-   * shift (K-means: the same operations as SuffStats.addRow without the scatter) or sum and scatter.
+   * A hard-assigned row into its one component j: its key's hash and weight, then (with scatter) its sum
+   * and scatter about the shift. Without scatter (K-means) the caller adds the tile's sums afterwards
+   * ({@link TileKernels#addToLabels}: the same operations as SuffStats.addRow without the scatter).
    */
   private static void addToOne(EStepTask task, SuffStats stats, int j, double w, double[] x, int off, long key,
       boolean sumsOnly, double[] rowDiff) {
@@ -229,12 +258,6 @@ public final class EStep {
     stats.hardCount[j] += w;
     if (sumsOnly) {
       stats.resp[j] += w;
-      double[] shift = task.shifts[j];
-      int d = task.d;
-      int q = j * d;
-      for (int i = 0; i < d; i++) {
-        stats.sum[q + i] += w * (x[off + i] - shift[i]);
-      }
     } else {
       stats.addRow(j, w, x, off, task.shifts[j], rowDiff);
     }
@@ -452,6 +475,9 @@ public final class EStep {
     final double[] work;
     final double[] rowMaha;
     final double[] rowLogit;
+    /** The task's shifts as one k x d row-major array (K-means' sums), and the task they were taken from. */
+    final double[] shifts;
+    private double[][] shiftsOf;
     /** Rows whose label was recomputed exactly as a near tie (tests and benchmarks read it). */
     long recomputed;
 
@@ -482,6 +508,18 @@ public final class EStep {
       work = new double[2 * tile];
       rowMaha = new double[k];
       rowLogit = new double[k];
+      shifts = new double[k * d];
+    }
+
+    /** {@link #shifts} filled from the task's (copied once per task: a scratch serves one task). */
+    double[] flatShifts(double[][] taskShifts) {
+      if (shiftsOf != taskShifts) {
+        for (int j = 0; j < taskShifts.length; j++) {
+          System.arraycopy(taskShifts[j], 0, shifts, j * taskShifts[j].length, taskShifts[j].length);
+        }
+        shiftsOf = taskShifts;
+      }
+      return shifts;
     }
 
     /** The mixture's means less their mean (s), and their squared norms, for {@link EStep#nearest}. */

@@ -280,6 +280,22 @@ public final class JavaTileKernels implements TileKernels {
     }
   }
 
+  @Override
+  public void addToLabels(double[] x, int row0, int n, int d, double[] w, int[] label, double[] shift,
+      double[] sum) {
+    for (int r = 0; r < n; r++) {
+      double wr = w[r];
+      if (wr == 0.0) {
+        continue;
+      }
+      int o = (row0 + r) * d;
+      int q = label[r] * d;
+      for (int i = 0; i < d; i++) {
+        sum[q + i] += wr * (x[o + i] - shift[q + i]);
+      }
+    }
+  }
+
   /** sum_r a[ao + r] b[bo + r] with four independent partial sums. */
   static double dot(double[] a, int ao, double[] b, int bo, int n) {
     double s0 = 0.0;

@@ -86,6 +86,13 @@ public interface TileKernels {
    */
   void bestDistances(double[] xt, int stride, int n, int d, double[] c, int[] best, int[] offsets, double[] dist);
 
+  /**
+   * K-means' sums: for every row r of nonzero weight, rows in order, sum[q + i] += w[r] (x_ri - shift[q + i])
+   * with q = label[r] d, each product and sum separately rounded: the row path's additions to its sums,
+   * bitwise. The rows are row-major in {@code x} from row {@code row0}; {@code shift} is k x d row-major.
+   */
+  void addToLabels(double[] x, int row0, int n, int d, double[] w, int[] label, double[] shift, double[] sum);
+
   /** Columns of rows {@code row0 .. row0 + n) of the row-major {@code x} (d per row) into {@code xt}. */
   static void toColumns(double[] x, int row0, int n, int d, double[] xt, int stride) {
     for (int r = 0; r < n; r++) {

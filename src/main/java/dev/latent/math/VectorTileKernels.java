@@ -478,4 +478,26 @@ public final class VectorTileKernels implements TileKernels {
       m.intoArray(dist, r);
     }
   }
+
+  @Override
+  public void addToLabels(double[] x, int row0, int n, int d, double[] w, int[] label, double[] shift,
+      double[] sum) {
+    // One vector spans L coordinates of a row: each coordinate still adds the rows in order.
+    for (int r = 0; r < n; r++) {
+      double wr = w[r];
+      if (wr == 0.0) {
+        continue;
+      }
+      int o = (row0 + r) * d;
+      int q = label[r] * d;
+      int i = 0;
+      for (; i + L <= d; i += L) {
+        DoubleVector t = DoubleVector.fromArray(S, x, o + i).sub(DoubleVector.fromArray(S, shift, q + i)).mul(wr);
+        DoubleVector.fromArray(S, sum, q + i).add(t).intoArray(sum, q + i);
+      }
+      for (; i < d; i++) {
+        sum[q + i] += wr * (x[o + i] - shift[q + i]);
+      }
+    }
+  }
 }
