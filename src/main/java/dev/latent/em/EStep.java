@@ -219,6 +219,33 @@ public final class EStep {
     double weightSum = stats.weightSum;
     double logLik = stats.logLik;
     double hardDist = stats.hardDist;
+    if (sumsOnly && block.weights == null) {
+      // Every weight 1: w x = x exactly, and the weights' sums count rows (see addOnes).
+      int[] count = s.count;
+      Arrays.fill(count, 0);
+      for (int r = 0; r < n; r++) {
+        int j = s.best[r];
+        double m2 = s.bestMaha[r];
+        double logit = logNorm - 0.5 * m2;
+        s.max[r] = logit;
+        logLik += logit;
+        hardDist += m2;
+        stats.assignHash[j] += RowRandom.mix(block.keys[row0 + r]);
+        count[j]++;
+      }
+      stats.rows = rows + n;
+      stats.weightSum = addOnes(weightSum, n);
+      stats.logLik = logLik;
+      stats.hardDist = hardDist;
+      for (int j = 0; j < k; j++) {
+        if (count[j] > 0) {
+          stats.hardCount[j] = addOnes(stats.hardCount[j], count[j]);
+          stats.resp[j] = addOnes(stats.resp[j], count[j]);
+        }
+      }
+      offerWorstOfTile(stats, block, row0, n, s.w, s.max);
+      return;
+    }
     for (int r = 0; r < n; r++) {
       double w = s.w[r];
       if (w == 0.0) {
@@ -245,6 +272,20 @@ public final class EStep {
     stats.logLik = logLik;
     stats.hardDist = hardDist;
     offerWorstOfTile(stats, block, row0, n, s.w, s.max);
+  }
+
+  /**
+   * a + 1 + 1 + ... (c ones, each addition rounded, as the row path adds unit weights): one exact addition
+   * when a is a whole number below 2^52 (every partial sum is then a whole number below 2^53, so exact).
+   */
+  static double addOnes(double a, int c) {
+    if (a == Math.rint(a) && Math.abs(a) < 0x1p52) {
+      return a + c;
+    }
+    for (int i = 0; i < c; i++) {
+      a += 1.0;
+    }
+    return a;
   }
 
   /**
@@ -478,6 +519,8 @@ public final class EStep {
     /** The task's shifts as one k x d row-major array (K-means' sums), and the task they were taken from. */
     final double[] shifts;
     private double[][] shiftsOf;
+    /** K-means on unweighted blocks: the tile's rows per centre. */
+    final int[] count;
     /** Rows whose label was recomputed exactly as a near tie (tests and benchmarks read it). */
     long recomputed;
 
@@ -509,6 +552,7 @@ public final class EStep {
       rowMaha = new double[k];
       rowLogit = new double[k];
       shifts = new double[k * d];
+      count = new int[k];
     }
 
     /** {@link #shifts} filled from the task's (copied once per task: a scratch serves one task). */

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The blocked E-step ({@link EStep}) against the row-at-a-time reference ({@link RowEStep}) on the same
@@ -174,6 +175,59 @@ class BlockedEStepTest {
       compare(ref, got, task, true, where);
       long recomputed = got.scratch(EStep.TILE).recomputed;
       assertTrue(recomputed > 0 && recomputed < N / 2, where + ": " + recomputed + " rows recomputed");
+    }
+  }
+
+  /**
+   * K-means (no scatter) over blocks with fractional weights (some zero) and blocks without weights, in
+   * turn: the unweighted tiles count their rows per centre instead of adding weights of 1, and the sums
+   * go through a kernel, so every count, weight, sum, distance and label hash must still be the row
+   * path's to the bit.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"java", "vector"})
+  void kmeansStatisticsAreTheRowPathsBitwise(String kernels) {
+    TileKernels kern = kernels(kernels);
+    Random rnd = new Random(41);
+    int k = 5;
+    double[][] centres = new double[k][D];
+    for (int j = 0; j < k; j++) {
+      for (int i = 0; i < D; i++) {
+        centres[j][i] = 50.0 + 4.0 * rnd.nextGaussian();
+      }
+    }
+    double[] x = new double[N * D];
+    double[] w = new double[N];
+    for (int r = 0; r < N; r++) {
+      int j = rnd.nextInt(k);
+      for (int i = 0; i < D; i++) {
+        x[r * D + i] = centres[j][i] + 2.0 * rnd.nextGaussian();
+      }
+      // Small weights: fractional counts below 1 when whole rows (weight 1) are added to them.
+      w[r] = r % 13 == 0 ? 0.0 : 1e-3 * (0.1 + 3.0 * rnd.nextDouble());
+    }
+    EStepTask task = EStepTask.nearest(centres, EStepTask.Scatter.NONE);
+    for (int size : new int[] {7, 200, 600}) {
+      SuffStats ref = SuffStats.zeroFor(task);
+      SuffStats got = SuffStats.zeroFor(task);
+      int b = 0;
+      for (int r0 = 0; r0 < N; r0 += size, b++) {
+        int rows = Math.min(size, N - r0);
+        DataBlock block = block(x, b % 2 == 0 ? w : null, r0, rows);
+        RowEStep.accumulate(task, block, ref);
+        EStep.accumulate(task, block, got, kern);
+      }
+      String where = kernels + ", blocks of " + size;
+      assertEquals(ref.rows, got.rows, where);
+      assertEquals(ref.weightSum, got.weightSum, 0.0, where + ": weight");
+      assertEquals(ref.logLik, got.logLik, 0.0, where + ": log-likelihood");
+      assertEquals(ref.hardDist, got.hardDist, 0.0, where + ": distances");
+      for (int j = 0; j < k; j++) {
+        assertEquals(ref.assignHash(j), got.assignHash(j), where + ": labels of " + j);
+        assertEquals(ref.hardCount(j), got.hardCount(j), 0.0, where + ": count of " + j);
+        assertEquals(ref.resp(j), got.resp(j), 0.0, where + ": weight of " + j);
+        assertArrayEquals(ref.sumOf(j), got.sumOf(j), 0.0, where + ": sum of " + j);
+      }
     }
   }
 
