@@ -28,6 +28,7 @@ public final class VectorTileKernels implements TileKernels {
   private static final double LN2_LO = 1.90821492927058770002e-10;
   /** 1.5 * 2^52: adding and subtracting it rounds |t| < 2^51 to the nearest integer. */
   private static final double ROUNDER = 0x1.8p52;
+  private static final long ROUNDER_BITS = Double.doubleToRawLongBits(ROUNDER);
   /** Below this exp(x) rounds to 0 (the smallest subnormal is 2^-1074 = exp(-744.44)). */
   private static final double EXP_UNDERFLOW = -745.2;
   /** 1/n! for n = 0..13: the Taylor polynomial of exp on |r| <= ln2 / 2 (truncation below 2^-56). */
@@ -293,8 +294,11 @@ public final class VectorTileKernels implements TileKernels {
     for (int n = 12; n >= 0; n--) {
       p = p.fma(r, DoubleVector.broadcast(S, INV_FACTORIAL[n]));
     }
-    // Clamped so that the integer part stays in range where the result is 0 or infinite anyway.
-    LongVector k = (LongVector) kd.max(-1100.0).min(1100.0).convert(VectorOperators.D2L, 0);
+    // Clamped so that the integer part stays in range where the result is 0 or infinite anyway. The
+    // integer is read from the bits of kd + 1.5 * 2^52 (exact: kd is an integer below 2^51), whose low
+    // bits hold it in two's complement: convert(D2L) is not compiled to vector code by JDK 17's C2
+    // (it falls back to one boxed lane at a time, several times slower than the whole exp).
+    LongVector k = kd.max(-1100.0).min(1100.0).add(ROUNDER).reinterpretAsLongs().sub(ROUNDER_BITS);
     LongVector k1 = k.lanewise(VectorOperators.ASHR, 1);
     LongVector k2 = k.sub(k1);
     DoubleVector s1 = k1.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
