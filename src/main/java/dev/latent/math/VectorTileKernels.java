@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Against the plain loops this keeps each row's running values in registers instead of in the scratch
  * arrays (a row's projection onto every factor row, its distance), sums over rows lane by lane with one
  * lane reduction per tile (the Gram matrix, where C2 would not reorder the additions), and takes the
- * exponentials and logarithms of a whole vector at once. The norms use separate multiply and add, as the
+ * exponentials and logarithms of a whole vector at once (its own, from exact lane operations). The norms use separate multiply and add, as the
  * row path does, so they stay bitwise equal to it; the statistics use fused multiply-add.
  *
  * <p>Only loaded through {@link Kernels}, which checks that the module is present first.
@@ -31,10 +31,18 @@ public final class VectorTileKernels implements TileKernels {
   private static final long ROUNDER_BITS = Double.doubleToRawLongBits(ROUNDER);
   /** Below this exp(x) rounds to 0 (the smallest subnormal is 2^-1074 = exp(-744.44)). */
   private static final double EXP_UNDERFLOW = -745.2;
+  private static final long MANTISSA = 0x000f_ffff_ffff_ffffL;
+  private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
+  private static final double SQRT2 = Math.sqrt(2.0);
+  /** 2/(2n + 3) for n = 0..9: (2 atanh(t) - 2t) / (2t z) as a series in z = t^2, for {@link #log(DoubleVector)}. */
+  private static final double[] TWO_OVER_ODD = new double[10];
   /** 1/n! for n = 0..13: the Taylor polynomial of exp on |r| <= ln2 / 2 (truncation below 2^-56). */
   private static final double[] INV_FACTORIAL = new double[14];
 
   static {
+    for (int n = 0; n < TWO_OVER_ODD.length; n++) {
+      TWO_OVER_ODD[n] = 2.0 / (2 * n + 3);
+    }
     double f = 1.0;
     for (int n = 0; n < INV_FACTORIAL.length; n++) {
       f *= Math.max(1, n);
@@ -168,7 +176,7 @@ public final class VectorTileKernels implements TileKernels {
         e.intoArray(resp[j], r);
         sum = sum.add(e);
       }
-      m.add(sum.lanewise(VectorOperators.LOG)).blend(m, finite.not()).intoArray(lse, r);
+      m.add(log(sum)).blend(m, finite.not()).intoArray(lse, r);
       DoubleVector scale = DoubleVector.fromArray(S, w, r).div(sum).blend(zero, finite.not());
       for (int j = 0; j < k; j++) {
         DoubleVector.fromArray(S, resp[j], r).mul(scale).intoArray(resp[j], r);
@@ -305,6 +313,44 @@ public final class VectorTileKernels implements TileKernels {
     DoubleVector s2 = k2.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
     DoubleVector e = p.mul(s1).mul(s2);
     return e.blend(0.0, x.compare(VectorOperators.LT, EXP_UNDERFLOW));
+  }
+
+  /**
+   * ln x on every lane for positive normal x (the posteriors' sums lie in [1, k]), from exact lane
+   * operations only, for the reason {@link #exp(DoubleVector)} gives: {@code lanewise(LOG)} is SVML's log
+   * once C2 has compiled it and Math.log per lane before, and the two differ in the last bit for about
+   * one argument in 200 (VectorLogTest). x = 2^e m with m in [sqrt(1/2), sqrt(2)) from the bits, and
+   * ln m = 2 atanh(t) = 2 (t + t^3/3 + t^5/5 + ...) with t = (m - 1) / (m + 1), |t| < 0.172: the series to
+   * t^21 (truncation below 2^-60), arranged so that the exact m - 1 leads; within 2 ulp of Math.log. e is read back as a double from the rounder's bits (no vector long-to-double conversion).
+   */
+  static DoubleVector log(DoubleVector x) {
+    LongVector bits = x.reinterpretAsLongs();
+    LongVector biased = bits.lanewise(VectorOperators.LSHR, 52);
+    DoubleVector e = biased.add(ROUNDER_BITS - 1023L).reinterpretAsDoubles().sub(ROUNDER);
+    DoubleVector m = bits.and(MANTISSA).or(ONE_BITS).reinterpretAsDoubles();
+    VectorMask<Double> high = m.compare(VectorOperators.GT, SQRT2);
+    m = m.blend(m.mul(0.5), high);
+    e = e.add(DoubleVector.zero(S).blend(1.0, high));
+    DoubleVector f = m.sub(1.0);
+    DoubleVector t = f.div(f.add(2.0));
+    DoubleVector z = t.mul(t);
+    DoubleVector q = DoubleVector.broadcast(S, TWO_OVER_ODD[TWO_OVER_ODD.length - 1]);
+    for (int n = TWO_OVER_ODD.length - 2; n >= 0; n--) {
+      q = q.fma(z, DoubleVector.broadcast(S, TWO_OVER_ODD[n]));
+    }
+    DoubleVector rest = z.mul(q);
+    DoubleVector halfSquare = f.mul(f).mul(0.5);
+    // ln m = 2t + 2t (z/3 + z^2/5 + ...) = f - (f^2/2 - t (f^2/2 + rest)), since 2t = f - t f and
+    // t f = (1 - t) f^2/2: the exact f leads, the roundings fall on a term below f/5 of it.
+    DoubleVector lo = t.fma(halfSquare.add(rest), e.mul(LN2_LO));
+    return e.fma(DoubleVector.broadcast(S, LN2_HI), f.sub(halfSquare.sub(lo)));
+  }
+
+  /** {@link #log(DoubleVector)} over an array whose length is a multiple of the lane count (tests). */
+  static void log(double[] x, double[] out) {
+    for (int r = 0; r < x.length; r += L) {
+      log(DoubleVector.fromArray(S, x, r)).intoArray(out, r);
+    }
   }
 
   /** {@link #exp(DoubleVector)} over an array whose length is a multiple of the lane count (tests). */
