@@ -185,16 +185,18 @@ public final class VectorTileKernels implements TileKernels {
   }
 
   @Override
-  public double centredWeightedSums(double[] xt, int stride, int n, int d, double[] shift, double[] w,
-      double[] diff, double[] wd, double[] sum, int s0) {
-    DoubleVector tw = DoubleVector.zero(S);
+  public void centredWeightedSums(double[] xt, int stride, int n, int d, double[] shift, double[] w,
+      double[] diff, double[] wd, double[] acc, int a0) {
+    DoubleVector tw = DoubleVector.fromArray(S, acc, a0);
     for (int r = 0; r < n; r += L) {
       tw = tw.add(DoubleVector.fromArray(S, w, r));
     }
+    tw.intoArray(acc, a0);
     for (int i = 0; i < d; i++) {
       int o = i * stride;
+      int a = a0 + (1 + i) * PAD;
       DoubleVector m = DoubleVector.broadcast(S, shift[i]);
-      DoubleVector s = DoubleVector.zero(S);
+      DoubleVector s = DoubleVector.fromArray(S, acc, a);
       for (int r = 0; r < n; r += L) {
         DoubleVector t = DoubleVector.fromArray(S, xt, o + r).sub(m);
         DoubleVector v = DoubleVector.fromArray(S, w, r).mul(t);
@@ -202,86 +204,254 @@ public final class VectorTileKernels implements TileKernels {
         v.intoArray(wd, o + r);
         s = s.add(v);
       }
-      sum[s0 + i] += s.reduceLanes(VectorOperators.ADD);
+      s.intoArray(acc, a);
     }
-    return tw.reduceLanes(VectorOperators.ADD);
   }
 
   @Override
-  public void weightedSquares(double[] wd, double[] diff, int stride, int n, int d, double[] scat, int q0) {
+  public void weightedSquares(double[] wd, double[] diff, int stride, int n, int d, double[] acc, int a0) {
     for (int i = 0; i < d; i++) {
       int o = i * stride;
-      DoubleVector s = DoubleVector.zero(S);
+      int a = a0 + i * PAD;
+      DoubleVector s = DoubleVector.fromArray(S, acc, a);
       for (int r = 0; r < n; r += L) {
         s = DoubleVector.fromArray(S, wd, o + r).fma(DoubleVector.fromArray(S, diff, o + r), s);
       }
-      scat[q0 + i] += s.reduceLanes(VectorOperators.ADD);
+      s.intoArray(acc, a);
     }
   }
 
   @Override
-  public void weightedGramUpper(double[] wd, double[] diff, int stride, int n, int d, double[] scat, int q0) {
-    // Four entries of row i of the Gram matrix per sweep over the rows, two vectors of rows per step:
-    // wd column i is loaded once for all four, and eight independent running sums (enough to cover the
-    // latency of a fused multiply-add) stay in registers until one reduction at the end.
-    int q = q0;
-    int n2 = n - n % (2 * L);
-    for (int i = 0; i < d; i++) {
-      int a = i * stride;
-      int p = i;
-      for (; p + 4 <= d; p += 4) {
-        int b0 = p * stride;
-        int b1 = b0 + stride;
-        int b2 = b1 + stride;
-        int b3 = b2 + stride;
-        DoubleVector s0 = DoubleVector.zero(S);
-        DoubleVector s1 = s0;
-        DoubleVector s2 = s0;
-        DoubleVector s3 = s0;
-        DoubleVector t0 = s0;
-        DoubleVector t1 = s0;
-        DoubleVector t2 = s0;
-        DoubleVector t3 = s0;
-        int r = 0;
-        for (; r < n2; r += 2 * L) {
-          DoubleVector u = DoubleVector.fromArray(S, wd, a + r);
-          DoubleVector v = DoubleVector.fromArray(S, wd, a + r + L);
-          s0 = u.fma(DoubleVector.fromArray(S, diff, b0 + r), s0);
-          s1 = u.fma(DoubleVector.fromArray(S, diff, b1 + r), s1);
-          s2 = u.fma(DoubleVector.fromArray(S, diff, b2 + r), s2);
-          s3 = u.fma(DoubleVector.fromArray(S, diff, b3 + r), s3);
-          t0 = v.fma(DoubleVector.fromArray(S, diff, b0 + r + L), t0);
-          t1 = v.fma(DoubleVector.fromArray(S, diff, b1 + r + L), t1);
-          t2 = v.fma(DoubleVector.fromArray(S, diff, b2 + r + L), t2);
-          t3 = v.fma(DoubleVector.fromArray(S, diff, b3 + r + L), t3);
-        }
-        for (; r < n; r += L) {
-          DoubleVector u = DoubleVector.fromArray(S, wd, a + r);
-          s0 = u.fma(DoubleVector.fromArray(S, diff, b0 + r), s0);
-          s1 = u.fma(DoubleVector.fromArray(S, diff, b1 + r), s1);
-          s2 = u.fma(DoubleVector.fromArray(S, diff, b2 + r), s2);
-          s3 = u.fma(DoubleVector.fromArray(S, diff, b3 + r), s3);
-        }
-        scat[q++] += s0.add(t0).reduceLanes(VectorOperators.ADD);
-        scat[q++] += s1.add(t1).reduceLanes(VectorOperators.ADD);
-        scat[q++] += s2.add(t2).reduceLanes(VectorOperators.ADD);
-        scat[q++] += s3.add(t3).reduceLanes(VectorOperators.ADD);
+  public void weightedGramUpper(double[] wd, double[] diff, int stride, int n, int d, double[] acc, int a0) {
+    // Register blocks of the upper triangle: 4 x 4 blocks (16 running sums, 8 loads per 16 fused
+    // multiply-adds), the triangle of each diagonal block of four, the last d % 4 columns by pairs of
+    // four rows, and the last d % 4 indices among themselves. Each running sum starts from its lanes'
+    // partial sums and goes back to them after the tile: no reduction across lanes.
+    int g = d - d % 4;
+    for (int i0 = 0; i0 < g; i0 += 4) {
+      gramDiagonal4(wd, diff, stride, n, d, i0, acc, a0);
+      for (int p0 = i0 + 4; p0 < g; p0 += 4) {
+        gram4x4(wd, diff, stride, n, d, i0, p0, acc, a0);
       }
-      for (; p < d; p++) {
-        int b = p * stride;
-        DoubleVector s0 = DoubleVector.zero(S);
-        DoubleVector t0 = s0;
-        int r = 0;
-        for (; r < n2; r += 2 * L) {
-          s0 = DoubleVector.fromArray(S, wd, a + r).fma(DoubleVector.fromArray(S, diff, b + r), s0);
-          t0 = DoubleVector.fromArray(S, wd, a + r + L).fma(DoubleVector.fromArray(S, diff, b + r + L), t0);
-        }
-        for (; r < n; r += L) {
-          s0 = DoubleVector.fromArray(S, wd, a + r).fma(DoubleVector.fromArray(S, diff, b + r), s0);
-        }
-        scat[q++] += s0.add(t0).reduceLanes(VectorOperators.ADD);
+      int p = g;
+      for (; p + 2 <= d; p += 2) {
+        gram4x2(wd, diff, stride, n, d, i0, p, acc, a0);
+      }
+      if (p < d) {
+        gram4x1(wd, diff, stride, n, d, i0, p, acc, a0);
       }
     }
+    for (int i = g; i < d; i++) {
+      for (int p = i; p < d; p++) {
+        int a = a0 + TileKernels.upper(i, p, d) * PAD;
+        DoubleVector s = DoubleVector.fromArray(S, acc, a);
+        for (int r = 0; r < n; r += L) {
+          s = DoubleVector.fromArray(S, wd, i * stride + r).fma(DoubleVector.fromArray(S, diff, p * stride + r), s);
+        }
+        s.intoArray(acc, a);
+      }
+    }
+  }
+
+  /** Entries (i, p) with i0 <= i <= p < i0 + 4: ten running sums. */
+  private static void gramDiagonal4(double[] wd, double[] diff, int stride, int n, int d, int i0, double[] acc,
+      int a0) {
+    int e0 = a0 + TileKernels.upper(i0, i0, d) * PAD;
+    int e1 = a0 + TileKernels.upper(i0 + 1, i0 + 1, d) * PAD;
+    int e2 = a0 + TileKernels.upper(i0 + 2, i0 + 2, d) * PAD;
+    int e3 = a0 + TileKernels.upper(i0 + 3, i0 + 3, d) * PAD;
+    DoubleVector s00 = DoubleVector.fromArray(S, acc, e0);
+    DoubleVector s01 = DoubleVector.fromArray(S, acc, e0 + PAD);
+    DoubleVector s02 = DoubleVector.fromArray(S, acc, e0 + 2 * PAD);
+    DoubleVector s03 = DoubleVector.fromArray(S, acc, e0 + 3 * PAD);
+    DoubleVector s11 = DoubleVector.fromArray(S, acc, e1);
+    DoubleVector s12 = DoubleVector.fromArray(S, acc, e1 + PAD);
+    DoubleVector s13 = DoubleVector.fromArray(S, acc, e1 + 2 * PAD);
+    DoubleVector s22 = DoubleVector.fromArray(S, acc, e2);
+    DoubleVector s23 = DoubleVector.fromArray(S, acc, e2 + PAD);
+    DoubleVector s33 = DoubleVector.fromArray(S, acc, e3);
+    int o0 = i0 * stride;
+    int o1 = o0 + stride;
+    int o2 = o1 + stride;
+    int o3 = o2 + stride;
+    for (int r = 0; r < n; r += L) {
+      DoubleVector w0 = DoubleVector.fromArray(S, wd, o0 + r);
+      DoubleVector w1 = DoubleVector.fromArray(S, wd, o1 + r);
+      DoubleVector w2 = DoubleVector.fromArray(S, wd, o2 + r);
+      DoubleVector w3 = DoubleVector.fromArray(S, wd, o3 + r);
+      DoubleVector x0 = DoubleVector.fromArray(S, diff, o0 + r);
+      s00 = w0.fma(x0, s00);
+      DoubleVector x1 = DoubleVector.fromArray(S, diff, o1 + r);
+      s01 = w0.fma(x1, s01);
+      s11 = w1.fma(x1, s11);
+      DoubleVector x2 = DoubleVector.fromArray(S, diff, o2 + r);
+      s02 = w0.fma(x2, s02);
+      s12 = w1.fma(x2, s12);
+      s22 = w2.fma(x2, s22);
+      DoubleVector x3 = DoubleVector.fromArray(S, diff, o3 + r);
+      s03 = w0.fma(x3, s03);
+      s13 = w1.fma(x3, s13);
+      s23 = w2.fma(x3, s23);
+      s33 = w3.fma(x3, s33);
+    }
+    s00.intoArray(acc, e0);
+    s01.intoArray(acc, e0 + PAD);
+    s02.intoArray(acc, e0 + 2 * PAD);
+    s03.intoArray(acc, e0 + 3 * PAD);
+    s11.intoArray(acc, e1);
+    s12.intoArray(acc, e1 + PAD);
+    s13.intoArray(acc, e1 + 2 * PAD);
+    s22.intoArray(acc, e2);
+    s23.intoArray(acc, e2 + PAD);
+    s33.intoArray(acc, e3);
+  }
+
+  /** Entries (i0 + a, p0 + b) for a, b < 4, p0 >= i0 + 4: sixteen running sums. */
+  private static void gram4x4(double[] wd, double[] diff, int stride, int n, int d, int i0, int p0, double[] acc,
+      int a0) {
+    int e0 = a0 + TileKernels.upper(i0, p0, d) * PAD;
+    int e1 = a0 + TileKernels.upper(i0 + 1, p0, d) * PAD;
+    int e2 = a0 + TileKernels.upper(i0 + 2, p0, d) * PAD;
+    int e3 = a0 + TileKernels.upper(i0 + 3, p0, d) * PAD;
+    DoubleVector s00 = DoubleVector.fromArray(S, acc, e0);
+    DoubleVector s01 = DoubleVector.fromArray(S, acc, e0 + PAD);
+    DoubleVector s02 = DoubleVector.fromArray(S, acc, e0 + 2 * PAD);
+    DoubleVector s03 = DoubleVector.fromArray(S, acc, e0 + 3 * PAD);
+    DoubleVector s10 = DoubleVector.fromArray(S, acc, e1);
+    DoubleVector s11 = DoubleVector.fromArray(S, acc, e1 + PAD);
+    DoubleVector s12 = DoubleVector.fromArray(S, acc, e1 + 2 * PAD);
+    DoubleVector s13 = DoubleVector.fromArray(S, acc, e1 + 3 * PAD);
+    DoubleVector s20 = DoubleVector.fromArray(S, acc, e2);
+    DoubleVector s21 = DoubleVector.fromArray(S, acc, e2 + PAD);
+    DoubleVector s22 = DoubleVector.fromArray(S, acc, e2 + 2 * PAD);
+    DoubleVector s23 = DoubleVector.fromArray(S, acc, e2 + 3 * PAD);
+    DoubleVector s30 = DoubleVector.fromArray(S, acc, e3);
+    DoubleVector s31 = DoubleVector.fromArray(S, acc, e3 + PAD);
+    DoubleVector s32 = DoubleVector.fromArray(S, acc, e3 + 2 * PAD);
+    DoubleVector s33 = DoubleVector.fromArray(S, acc, e3 + 3 * PAD);
+    int o0 = i0 * stride;
+    int o1 = o0 + stride;
+    int o2 = o1 + stride;
+    int o3 = o2 + stride;
+    int q0 = p0 * stride;
+    int q1 = q0 + stride;
+    int q2 = q1 + stride;
+    int q3 = q2 + stride;
+    for (int r = 0; r < n; r += L) {
+      DoubleVector w0 = DoubleVector.fromArray(S, wd, o0 + r);
+      DoubleVector w1 = DoubleVector.fromArray(S, wd, o1 + r);
+      DoubleVector w2 = DoubleVector.fromArray(S, wd, o2 + r);
+      DoubleVector w3 = DoubleVector.fromArray(S, wd, o3 + r);
+      DoubleVector x = DoubleVector.fromArray(S, diff, q0 + r);
+      s00 = w0.fma(x, s00);
+      s10 = w1.fma(x, s10);
+      s20 = w2.fma(x, s20);
+      s30 = w3.fma(x, s30);
+      x = DoubleVector.fromArray(S, diff, q1 + r);
+      s01 = w0.fma(x, s01);
+      s11 = w1.fma(x, s11);
+      s21 = w2.fma(x, s21);
+      s31 = w3.fma(x, s31);
+      x = DoubleVector.fromArray(S, diff, q2 + r);
+      s02 = w0.fma(x, s02);
+      s12 = w1.fma(x, s12);
+      s22 = w2.fma(x, s22);
+      s32 = w3.fma(x, s32);
+      x = DoubleVector.fromArray(S, diff, q3 + r);
+      s03 = w0.fma(x, s03);
+      s13 = w1.fma(x, s13);
+      s23 = w2.fma(x, s23);
+      s33 = w3.fma(x, s33);
+    }
+    s00.intoArray(acc, e0);
+    s01.intoArray(acc, e0 + PAD);
+    s02.intoArray(acc, e0 + 2 * PAD);
+    s03.intoArray(acc, e0 + 3 * PAD);
+    s10.intoArray(acc, e1);
+    s11.intoArray(acc, e1 + PAD);
+    s12.intoArray(acc, e1 + 2 * PAD);
+    s13.intoArray(acc, e1 + 3 * PAD);
+    s20.intoArray(acc, e2);
+    s21.intoArray(acc, e2 + PAD);
+    s22.intoArray(acc, e2 + 2 * PAD);
+    s23.intoArray(acc, e2 + 3 * PAD);
+    s30.intoArray(acc, e3);
+    s31.intoArray(acc, e3 + PAD);
+    s32.intoArray(acc, e3 + 2 * PAD);
+    s33.intoArray(acc, e3 + 3 * PAD);
+  }
+
+  /** Entries (i0 + a, p) and (i0 + a, p + 1) for a < 4, p >= i0 + 4: eight running sums. */
+  private static void gram4x2(double[] wd, double[] diff, int stride, int n, int d, int i0, int p, double[] acc,
+      int a0) {
+    int e0 = a0 + TileKernels.upper(i0, p, d) * PAD;
+    int e1 = a0 + TileKernels.upper(i0 + 1, p, d) * PAD;
+    int e2 = a0 + TileKernels.upper(i0 + 2, p, d) * PAD;
+    int e3 = a0 + TileKernels.upper(i0 + 3, p, d) * PAD;
+    DoubleVector s00 = DoubleVector.fromArray(S, acc, e0);
+    DoubleVector s01 = DoubleVector.fromArray(S, acc, e0 + PAD);
+    DoubleVector s10 = DoubleVector.fromArray(S, acc, e1);
+    DoubleVector s11 = DoubleVector.fromArray(S, acc, e1 + PAD);
+    DoubleVector s20 = DoubleVector.fromArray(S, acc, e2);
+    DoubleVector s21 = DoubleVector.fromArray(S, acc, e2 + PAD);
+    DoubleVector s30 = DoubleVector.fromArray(S, acc, e3);
+    DoubleVector s31 = DoubleVector.fromArray(S, acc, e3 + PAD);
+    int o0 = i0 * stride;
+    int o1 = o0 + stride;
+    int o2 = o1 + stride;
+    int o3 = o2 + stride;
+    int q0 = p * stride;
+    int q1 = q0 + stride;
+    for (int r = 0; r < n; r += L) {
+      DoubleVector w0 = DoubleVector.fromArray(S, wd, o0 + r);
+      DoubleVector w1 = DoubleVector.fromArray(S, wd, o1 + r);
+      DoubleVector w2 = DoubleVector.fromArray(S, wd, o2 + r);
+      DoubleVector w3 = DoubleVector.fromArray(S, wd, o3 + r);
+      DoubleVector x = DoubleVector.fromArray(S, diff, q0 + r);
+      DoubleVector y = DoubleVector.fromArray(S, diff, q1 + r);
+      s00 = w0.fma(x, s00);
+      s10 = w1.fma(x, s10);
+      s20 = w2.fma(x, s20);
+      s30 = w3.fma(x, s30);
+      s01 = w0.fma(y, s01);
+      s11 = w1.fma(y, s11);
+      s21 = w2.fma(y, s21);
+      s31 = w3.fma(y, s31);
+    }
+    s00.intoArray(acc, e0);
+    s01.intoArray(acc, e0 + PAD);
+    s10.intoArray(acc, e1);
+    s11.intoArray(acc, e1 + PAD);
+    s20.intoArray(acc, e2);
+    s21.intoArray(acc, e2 + PAD);
+    s30.intoArray(acc, e3);
+    s31.intoArray(acc, e3 + PAD);
+  }
+
+  /** Entries (i0 + a, p) for a < 4, p >= i0 + 4: four running sums. */
+  private static void gram4x1(double[] wd, double[] diff, int stride, int n, int d, int i0, int p, double[] acc,
+      int a0) {
+    int e0 = a0 + TileKernels.upper(i0, p, d) * PAD;
+    int e1 = a0 + TileKernels.upper(i0 + 1, p, d) * PAD;
+    int e2 = a0 + TileKernels.upper(i0 + 2, p, d) * PAD;
+    int e3 = a0 + TileKernels.upper(i0 + 3, p, d) * PAD;
+    DoubleVector s0 = DoubleVector.fromArray(S, acc, e0);
+    DoubleVector s1 = DoubleVector.fromArray(S, acc, e1);
+    DoubleVector s2 = DoubleVector.fromArray(S, acc, e2);
+    DoubleVector s3 = DoubleVector.fromArray(S, acc, e3);
+    int o0 = i0 * stride;
+    int q = p * stride;
+    for (int r = 0; r < n; r += L) {
+      DoubleVector x = DoubleVector.fromArray(S, diff, q + r);
+      s0 = DoubleVector.fromArray(S, wd, o0 + r).fma(x, s0);
+      s1 = DoubleVector.fromArray(S, wd, o0 + stride + r).fma(x, s1);
+      s2 = DoubleVector.fromArray(S, wd, o0 + 2 * stride + r).fma(x, s2);
+      s3 = DoubleVector.fromArray(S, wd, o0 + 3 * stride + r).fma(x, s3);
+    }
+    s0.intoArray(acc, e0);
+    s1.intoArray(acc, e1);
+    s2.intoArray(acc, e2);
+    s3.intoArray(acc, e3);
   }
 
   /**
