@@ -73,7 +73,7 @@ public final class EStep {
         nearest(task, block, row0, n, np, s, stats, kernels);
         continue;
       }
-      logits(task.scoring(), s, np, kernels);
+      logits(task.scoring(), task.assign == EStepTask.Assign.SOFT, s, np, kernels);
       if (task.assign == EStepTask.Assign.HARD) {
         hard(task, block, row0, n, np, s, stats, kernels);
       } else {
@@ -86,8 +86,12 @@ public final class EStep {
     return stats;
   }
 
-  /** s.maha[j][r] and s.logit[j][r] for every component j and row r of the tile. */
-  private static void logits(Mixture m, Scratch s, int n, TileKernels kernels) {
+  /**
+   * s.maha[j][r] and s.logit[j][r] for every component j and row r of the tile. Hard assignment takes
+   * the full and tied distances exactly as the row path does them (its labels must be the row path's);
+   * soft assignment the faster fused kernel.
+   */
+  private static void logits(Mixture m, boolean soft, Scratch s, int n, TileKernels kernels) {
     int d = m.d;
     for (int j = 0; j < m.k; j++) {
       double[] maha = s.maha[j];
@@ -95,8 +99,12 @@ public final class EStep {
       double[] f = m.factorOf(j);
       switch (m.type) {
         case FULL, TIED -> {
-          kernels.centre(s.xt, TILE, n, d, mu, s.diff);
-          kernels.triangularNorms(f, d, s.diff, TILE, n, s.y, maha);
+          if (soft) {
+            kernels.centredTriangularNorms(s.xt, TILE, n, d, mu, f, s.diff, s.y, maha);
+          } else {
+            kernels.centre(s.xt, TILE, n, d, mu, s.diff);
+            kernels.triangularNorms(f, d, s.diff, TILE, n, s.y, maha);
+          }
         }
         case DIAG -> kernels.diagonalNorms(s.xt, TILE, n, d, mu, f, maha);
         default -> kernels.sphericalNorms(s.xt, TILE, n, d, mu, f[0], maha);

@@ -60,6 +60,13 @@ public final class JavaTileKernels implements TileKernels {
   }
 
   @Override
+  public void centredTriangularNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f,
+      double[] diff, double[] y, double[] m2) {
+    centre(xt, stride, n, d, mu, diff);
+    triangularNorms(f, d, diff, stride, n, y, m2);
+  }
+
+  @Override
   public void diagonalNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f, double[] m2) {
     for (int r = 0; r < n; r++) {
       m2[r] = 0.0;

@@ -31,6 +31,15 @@ public interface TileKernels {
    */
   void triangularNorms(double[] f, int d, double[] diff, int stride, int n, double[] y, double[] m2);
 
+  /**
+   * m2[r] = |F (x_r - mu)|^2 as {@link #centre} then {@link #triangularNorms} compute it, for soft
+   * assignment, whose responsibilities need no exact ties: the Vector API kernels centre on the fly and
+   * use fused multiply-adds in blocks of factor rows, so their results differ from the row path's in the
+   * last bits. {@code diff} (d columns) and {@code y} (n) are scratch.
+   */
+  void centredTriangularNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f, double[] diff,
+      double[] y, double[] m2);
+
   /** m2[r] = sum_i ((x_ri - mu_i) f_i)^2: the diagonal model's squared distance. */
   void diagonalNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f, double[] m2);
 

@@ -116,6 +116,306 @@ public final class VectorTileKernels implements TileKernels {
     }
   }
 
+    @Override
+  public void centredTriangularNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f,
+      double[] diff, double[] y, double[] m2) {
+    // Four vectors of rows through four factor rows at a time: sixteen running projections, each
+    // centred column loaded (and centred) once per four factor rows instead of once per factor row,
+    // each factor entry broadcast once per four vectors, fused multiply-adds throughout; the last d % 4
+    // factor rows two and one at a time, the last vectors of rows one at a time. No scratch is written.
+    // Small methods per block of factor rows, the sums through m2: one method of all of it is too large
+    // for C1, which then leaves it to slow code that C2 never replaces.
+    int g = d - d % 4;
+    int r = 0;
+    for (; r + 4 * L <= n; r += 4 * L) {
+      DoubleVector zero = DoubleVector.zero(S);
+      for (int t = 0; t < 4; t++) {
+        zero.intoArray(m2, r + t * L);
+      }
+      for (int i0 = 0; i0 < g; i0 += 4) {
+        projectFour(xt, stride, r, d, mu, f, i0, m2);
+      }
+      int i1 = g;
+      if (i1 + 2 <= d) {
+        projectTwo(xt, stride, r, d, mu, f, i1, m2);
+        i1 += 2;
+      }
+      if (i1 < d) {
+        projectOne(xt, stride, r, d, mu, f, i1, m2);
+      }
+    }
+    for (; r < n; r += L) {
+      DoubleVector ma = DoubleVector.zero(S);
+      for (int i = 0; i < d; i++) {
+        int fr = i * d;
+        DoubleVector ya = DoubleVector.zero(S);
+        for (int p = 0; p <= i; p++) {
+          ya = DoubleVector.fromArray(S, xt, p * stride + r).sub(mu[p]).fma(DoubleVector.broadcast(S, f[fr + p]), ya);
+        }
+        ma = ya.fma(ya, ma);
+      }
+      ma.intoArray(m2, r);
+    }
+  }
+
+  /** Four vectors of rows from r: m2 += the squares of their projections on factor rows i0 .. i0 + 3. */
+  private static void projectFour(double[] xt, int stride, int r, int d, double[] mu, double[] f, int i0,
+      double[] m2) {
+    int f0 = i0 * d;
+    int f1 = f0 + d;
+    int f2 = f1 + d;
+    int f3 = f2 + d;
+    DoubleVector a0 = DoubleVector.zero(S);
+    DoubleVector a1 = DoubleVector.zero(S);
+    DoubleVector a2 = DoubleVector.zero(S);
+    DoubleVector a3 = DoubleVector.zero(S);
+    DoubleVector b0 = DoubleVector.zero(S);
+    DoubleVector b1 = DoubleVector.zero(S);
+    DoubleVector b2 = DoubleVector.zero(S);
+    DoubleVector b3 = DoubleVector.zero(S);
+    DoubleVector c0 = DoubleVector.zero(S);
+    DoubleVector c1 = DoubleVector.zero(S);
+    DoubleVector c2 = DoubleVector.zero(S);
+    DoubleVector c3 = DoubleVector.zero(S);
+    DoubleVector e0 = DoubleVector.zero(S);
+    DoubleVector e1 = DoubleVector.zero(S);
+    DoubleVector e2 = DoubleVector.zero(S);
+    DoubleVector e3 = DoubleVector.zero(S);
+    for (int p = 0; p < i0; p++) {
+      int o = p * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[p]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t0 = DoubleVector.broadcast(S, f[f0 + p]);
+      a0 = xa.fma(t0, a0);
+      b0 = xb.fma(t0, b0);
+      c0 = xc.fma(t0, c0);
+      e0 = xe.fma(t0, e0);
+      DoubleVector t1 = DoubleVector.broadcast(S, f[f1 + p]);
+      a1 = xa.fma(t1, a1);
+      b1 = xb.fma(t1, b1);
+      c1 = xc.fma(t1, c1);
+      e1 = xe.fma(t1, e1);
+      DoubleVector t2 = DoubleVector.broadcast(S, f[f2 + p]);
+      a2 = xa.fma(t2, a2);
+      b2 = xb.fma(t2, b2);
+      c2 = xc.fma(t2, c2);
+      e2 = xe.fma(t2, e2);
+      DoubleVector t3 = DoubleVector.broadcast(S, f[f3 + p]);
+      a3 = xa.fma(t3, a3);
+      b3 = xb.fma(t3, b3);
+      c3 = xc.fma(t3, c3);
+      e3 = xe.fma(t3, e3);
+    }
+    // The diagonal block: F is zero above its diagonal, so column i0 + q meets rows i0 + q.. only.
+    {
+      int o = i0 * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[i0]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t0 = DoubleVector.broadcast(S, f[f0 + i0]);
+      a0 = xa.fma(t0, a0);
+      b0 = xb.fma(t0, b0);
+      c0 = xc.fma(t0, c0);
+      e0 = xe.fma(t0, e0);
+      DoubleVector t1 = DoubleVector.broadcast(S, f[f1 + i0]);
+      a1 = xa.fma(t1, a1);
+      b1 = xb.fma(t1, b1);
+      c1 = xc.fma(t1, c1);
+      e1 = xe.fma(t1, e1);
+      DoubleVector t2 = DoubleVector.broadcast(S, f[f2 + i0]);
+      a2 = xa.fma(t2, a2);
+      b2 = xb.fma(t2, b2);
+      c2 = xc.fma(t2, c2);
+      e2 = xe.fma(t2, e2);
+      DoubleVector t3 = DoubleVector.broadcast(S, f[f3 + i0]);
+      a3 = xa.fma(t3, a3);
+      b3 = xb.fma(t3, b3);
+      c3 = xc.fma(t3, c3);
+      e3 = xe.fma(t3, e3);
+    }
+    {
+      int o = (i0 + 1) * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[(i0 + 1)]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t1 = DoubleVector.broadcast(S, f[f1 + (i0 + 1)]);
+      a1 = xa.fma(t1, a1);
+      b1 = xb.fma(t1, b1);
+      c1 = xc.fma(t1, c1);
+      e1 = xe.fma(t1, e1);
+      DoubleVector t2 = DoubleVector.broadcast(S, f[f2 + (i0 + 1)]);
+      a2 = xa.fma(t2, a2);
+      b2 = xb.fma(t2, b2);
+      c2 = xc.fma(t2, c2);
+      e2 = xe.fma(t2, e2);
+      DoubleVector t3 = DoubleVector.broadcast(S, f[f3 + (i0 + 1)]);
+      a3 = xa.fma(t3, a3);
+      b3 = xb.fma(t3, b3);
+      c3 = xc.fma(t3, c3);
+      e3 = xe.fma(t3, e3);
+    }
+    {
+      int o = (i0 + 2) * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[(i0 + 2)]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t2 = DoubleVector.broadcast(S, f[f2 + (i0 + 2)]);
+      a2 = xa.fma(t2, a2);
+      b2 = xb.fma(t2, b2);
+      c2 = xc.fma(t2, c2);
+      e2 = xe.fma(t2, e2);
+      DoubleVector t3 = DoubleVector.broadcast(S, f[f3 + (i0 + 2)]);
+      a3 = xa.fma(t3, a3);
+      b3 = xb.fma(t3, b3);
+      c3 = xc.fma(t3, c3);
+      e3 = xe.fma(t3, e3);
+    }
+    {
+      int o = (i0 + 3) * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[(i0 + 3)]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t3 = DoubleVector.broadcast(S, f[f3 + (i0 + 3)]);
+      a3 = xa.fma(t3, a3);
+      b3 = xb.fma(t3, b3);
+      c3 = xc.fma(t3, c3);
+      e3 = xe.fma(t3, e3);
+    }
+    DoubleVector ma = DoubleVector.fromArray(S, m2, r);
+    DoubleVector mb = DoubleVector.fromArray(S, m2, r + L);
+    DoubleVector mc = DoubleVector.fromArray(S, m2, r + 2 * L);
+    DoubleVector me = DoubleVector.fromArray(S, m2, r + 3 * L);
+    ma = a0.fma(a0, ma);
+    mb = b0.fma(b0, mb);
+    mc = c0.fma(c0, mc);
+    me = e0.fma(e0, me);
+    ma = a1.fma(a1, ma);
+    mb = b1.fma(b1, mb);
+    mc = c1.fma(c1, mc);
+    me = e1.fma(e1, me);
+    ma = a2.fma(a2, ma);
+    mb = b2.fma(b2, mb);
+    mc = c2.fma(c2, mc);
+    me = e2.fma(e2, me);
+    ma = a3.fma(a3, ma);
+    mb = b3.fma(b3, mb);
+    mc = c3.fma(c3, mc);
+    me = e3.fma(e3, me);
+    ma.intoArray(m2, r);
+    mb.intoArray(m2, r + L);
+    mc.intoArray(m2, r + 2 * L);
+    me.intoArray(m2, r + 3 * L);
+  }
+
+  /** As {@link #projectFour} on factor rows i0 and i0 + 1. */
+  private static void projectTwo(double[] xt, int stride, int r, int d, double[] mu, double[] f, int i0,
+      double[] m2) {
+    int f0 = i0 * d;
+    int f1 = f0 + d;
+    DoubleVector a0 = DoubleVector.zero(S);
+    DoubleVector a1 = DoubleVector.zero(S);
+    DoubleVector b0 = DoubleVector.zero(S);
+    DoubleVector b1 = DoubleVector.zero(S);
+    DoubleVector c0 = DoubleVector.zero(S);
+    DoubleVector c1 = DoubleVector.zero(S);
+    DoubleVector e0 = DoubleVector.zero(S);
+    DoubleVector e1 = DoubleVector.zero(S);
+    for (int p = 0; p <= i0; p++) {
+      int o = p * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[p]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t0 = DoubleVector.broadcast(S, f[f0 + p]);
+      a0 = xa.fma(t0, a0);
+      b0 = xb.fma(t0, b0);
+      c0 = xc.fma(t0, c0);
+      e0 = xe.fma(t0, e0);
+      DoubleVector t1 = DoubleVector.broadcast(S, f[f1 + p]);
+      a1 = xa.fma(t1, a1);
+      b1 = xb.fma(t1, b1);
+      c1 = xc.fma(t1, c1);
+      e1 = xe.fma(t1, e1);
+    }
+    {
+      int o = (i0 + 1) * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[(i0 + 1)]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t1 = DoubleVector.broadcast(S, f[f1 + (i0 + 1)]);
+      a1 = xa.fma(t1, a1);
+      b1 = xb.fma(t1, b1);
+      c1 = xc.fma(t1, c1);
+      e1 = xe.fma(t1, e1);
+    }
+    DoubleVector ma = DoubleVector.fromArray(S, m2, r);
+    DoubleVector mb = DoubleVector.fromArray(S, m2, r + L);
+    DoubleVector mc = DoubleVector.fromArray(S, m2, r + 2 * L);
+    DoubleVector me = DoubleVector.fromArray(S, m2, r + 3 * L);
+    ma = a0.fma(a0, ma);
+    mb = b0.fma(b0, mb);
+    mc = c0.fma(c0, mc);
+    me = e0.fma(e0, me);
+    ma = a1.fma(a1, ma);
+    mb = b1.fma(b1, mb);
+    mc = c1.fma(c1, mc);
+    me = e1.fma(e1, me);
+    ma.intoArray(m2, r);
+    mb.intoArray(m2, r + L);
+    mc.intoArray(m2, r + 2 * L);
+    me.intoArray(m2, r + 3 * L);
+  }
+
+  /** As {@link #projectFour} on factor row i0. */
+  private static void projectOne(double[] xt, int stride, int r, int d, double[] mu, double[] f, int i0,
+      double[] m2) {
+    int f0 = i0 * d;
+    DoubleVector a0 = DoubleVector.zero(S);
+    DoubleVector b0 = DoubleVector.zero(S);
+    DoubleVector c0 = DoubleVector.zero(S);
+    DoubleVector e0 = DoubleVector.zero(S);
+    for (int p = 0; p <= i0; p++) {
+      int o = p * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[p]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t0 = DoubleVector.broadcast(S, f[f0 + p]);
+      a0 = xa.fma(t0, a0);
+      b0 = xb.fma(t0, b0);
+      c0 = xc.fma(t0, c0);
+      e0 = xe.fma(t0, e0);
+    }
+    DoubleVector ma = DoubleVector.fromArray(S, m2, r);
+    DoubleVector mb = DoubleVector.fromArray(S, m2, r + L);
+    DoubleVector mc = DoubleVector.fromArray(S, m2, r + 2 * L);
+    DoubleVector me = DoubleVector.fromArray(S, m2, r + 3 * L);
+    ma = a0.fma(a0, ma);
+    mb = b0.fma(b0, mb);
+    mc = c0.fma(c0, mc);
+    me = e0.fma(e0, me);
+    ma.intoArray(m2, r);
+    mb.intoArray(m2, r + L);
+    mc.intoArray(m2, r + 2 * L);
+    me.intoArray(m2, r + 3 * L);
+  }
+
+
   @Override
   public void diagonalNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f, double[] m2) {
     for (int r = 0; r < n; r += L) {
