@@ -12,7 +12,8 @@ package dev.latent.math;
  *
  * <p>The squared-norm kernels perform, for each row, exactly the operations of the row-at-a-time path
  * ({@code Mixture.logits}) in the same order, separately rounded (Java never fuses a * b + c), so their
- * results are bitwise the same and hard assignments cannot change. Sums over rows are reordered.
+ * results are bitwise the same and hard assignments cannot change; {@link #centredTriangularNorms}, for
+ * soft assignment only, is free to fuse and reorder. Sums over rows are reordered.
  */
 public interface TileKernels {
   /** Rows are padded to a multiple of this (at least any double vector's lane count). */
