@@ -82,12 +82,15 @@ public final class EStep {
           s.xt[i * TILE + r] = 0.0;
         }
       }
-      logits(task.scoring(), s, np, kernels);
+      logits(task.scoring(), task.assign == EStepTask.Assign.SOFT, s, np, kernels);
       if (task.assign == EStepTask.Assign.HARD) {
         hard(task, block, row0, n, np, s, stats, kernels);
       } else {
         soft(task, block, row0, n, np, s, stats, kernels);
       }
+    }
+    if (task.assign == EStepTask.Assign.SOFT) {
+      addSoftPartials(s, stats, task.k, d);
     }
     return stats;
   }
@@ -102,8 +105,12 @@ public final class EStep {
     Arrays.fill(w, n, np, 0.0);
   }
 
-  /** s.maha[j][r] and s.logit[j][r] for every component j and row r of the tile. */
-  private static void logits(Mixture m, Scratch s, int n, TileKernels kernels) {
+  /**
+   * s.maha[j][r] and s.logit[j][r] for every component j and row r of the tile. Hard assignment takes
+   * the full and tied distances exactly as the row path does them (its labels must be the row path's);
+   * soft assignment the faster fused kernel.
+   */
+  private static void logits(Mixture m, boolean soft, Scratch s, int n, TileKernels kernels) {
     int d = m.d;
     for (int j = 0; j < m.k; j++) {
       double[] maha = s.maha[j];
@@ -111,8 +118,12 @@ public final class EStep {
       double[] f = m.factorOf(j);
       switch (m.type) {
         case FULL, TIED -> {
-          kernels.centre(s.xt, TILE, n, d, mu, s.diff);
-          kernels.triangularNorms(f, d, s.diff, TILE, n, s.y, maha);
+          if (soft) {
+            kernels.centredTriangularNorms(s.xt, TILE, n, d, mu, f, s.diff, s.y, maha);
+          } else {
+            kernels.centre(s.xt, TILE, n, d, mu, s.diff);
+            kernels.triangularNorms(f, d, s.diff, TILE, n, s.y, maha);
+          }
         }
         case DIAG -> kernels.diagonalNorms(s.xt, TILE, n, d, mu, f, maha);
         default -> kernels.sphericalNorms(s.xt, TILE, n, d, mu, f[0], maha);
@@ -328,7 +339,8 @@ public final class EStep {
 
   /**
    * Responsibilities by log-sum-exp per row (the kernel's posteriors), then per component the weighted
-   * sums and scatter of the tile about the component's shift, as one weighted Gram matrix.
+   * sums and scatter of the tile about the component's shift, as one weighted Gram matrix, into the
+   * scratch's partial sums ({@link TileKernels#addPartials}; {@link #addSoftPartials} after the block).
    */
   private static void soft(EStepTask task, DataBlock block, int row0, int n, int np, Scratch s, SuffStats stats,
       TileKernels kernels) {
@@ -388,15 +400,30 @@ public final class EStep {
     if (task.entropy) {
       stats.respLogResp += respLogResp(s, k, n);
     }
-    int len = stats.scatterLength();
+    double[] acc = s.partials(stats.scatterLength());
+    int per = s.partialsPerComponent;
     for (int j = 0; j < k; j++) {
-      stats.resp[j] += kernels.centredWeightedSums(s.xt, TILE, np, d, task.shifts[j], s.resp[j], s.diff, s.wd,
-          stats.sum, j * d);
+      int a0 = j * per * TileKernels.PAD;
+      kernels.centredWeightedSums(s.xt, TILE, np, d, task.shifts[j], s.resp[j], s.diff, s.wd, acc, a0);
+      int q0 = a0 + (1 + d) * TileKernels.PAD;
       switch (task.scatter) {
-        case FULL -> kernels.weightedGramUpper(s.wd, s.diff, TILE, np, d, stats.scat, j * len);
-        case DIAG -> kernels.weightedSquares(s.wd, s.diff, TILE, np, d, stats.scat, j * len);
+        case FULL -> kernels.weightedGramUpper(s.wd, s.diff, TILE, np, d, acc, q0);
+        case DIAG -> kernels.weightedSquares(s.wd, s.diff, TILE, np, d, acc, q0);
         default -> { }
       }
+    }
+  }
+
+  /** The block's partial sums of the soft statistics into resp, sum and scat, zeroed for the next block. */
+  private static void addSoftPartials(Scratch s, SuffStats stats, int k, int d) {
+    int len = stats.scatterLength();
+    double[] acc = s.partials(len);
+    int pad = TileKernels.PAD;
+    for (int j = 0; j < k; j++) {
+      int a0 = j * s.partialsPerComponent * pad;
+      TileKernels.addPartials(acc, a0, 1, stats.resp, j);
+      TileKernels.addPartials(acc, a0 + pad, d, stats.sum, j * d);
+      TileKernels.addPartials(acc, a0 + (1 + d) * pad, len, stats.scat, j * len);
     }
   }
 
@@ -523,8 +550,15 @@ public final class EStep {
     final int[] count;
     /** Rows whose label was recomputed exactly as a near tie (tests and benchmarks read it). */
     long recomputed;
+    private final int k;
+    private final int d;
+    /** Soft assignment: per component, TileKernels.PAD partial sums of its weight, sums and scatter. */
+    private double[] partials;
+    int partialsPerComponent;
 
     Scratch(int k, int d, int tile) {
+      this.k = k;
+      this.d = d;
       xt = new double[d * tile];
       diff = new double[d * tile];
       wd = new double[d * tile];
@@ -564,6 +598,15 @@ public final class EStep {
         shiftsOf = taskShifts;
       }
       return shifts;
+    }
+
+    /** The soft statistics' partial sums (all zero between blocks), allocated by the first soft scan. */
+    double[] partials(int scatterLength) {
+      if (partials == null) {
+        partialsPerComponent = 1 + d + scatterLength;
+        partials = new double[k * partialsPerComponent * TileKernels.PAD];
+      }
+      return partials;
     }
 
     /** The mixture's means less their mean (s), and their squared norms, for {@link EStep#nearest}. */

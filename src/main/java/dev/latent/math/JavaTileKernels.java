@@ -60,6 +60,13 @@ public final class JavaTileKernels implements TileKernels {
   }
 
   @Override
+  public void centredTriangularNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f,
+      double[] diff, double[] y, double[] m2) {
+    centre(xt, stride, n, d, mu, diff);
+    triangularNorms(f, d, diff, stride, n, y, m2);
+  }
+
+  @Override
   public void diagonalNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f, double[] m2) {
     for (int r = 0; r < n; r++) {
       m2[r] = 0.0;
@@ -94,12 +101,13 @@ public final class JavaTileKernels implements TileKernels {
   }
 
   @Override
-  public double centredWeightedSums(double[] xt, int stride, int n, int d, double[] shift, double[] w,
-      double[] diff, double[] wd, double[] sum, int s0) {
+  public void centredWeightedSums(double[] xt, int stride, int n, int d, double[] shift, double[] w,
+      double[] diff, double[] wd, double[] acc, int a0) {
     double tw = 0.0;
     for (int r = 0; r < n; r++) {
       tw += w[r];
     }
+    acc[a0] += tw;
     for (int i = 0; i < d; i++) {
       int o = i * stride;
       double m = shift[i];
@@ -111,24 +119,23 @@ public final class JavaTileKernels implements TileKernels {
         wd[o + r] = v;
         s += v;
       }
-      sum[s0 + i] += s;
+      acc[a0 + (1 + i) * PAD] += s;
     }
-    return tw;
   }
 
   @Override
-  public void weightedSquares(double[] wd, double[] diff, int stride, int n, int d, double[] scat, int q0) {
+  public void weightedSquares(double[] wd, double[] diff, int stride, int n, int d, double[] acc, int a0) {
     for (int i = 0; i < d; i++) {
-      scat[q0 + i] += dot(wd, i * stride, diff, i * stride, n);
+      acc[a0 + i * PAD] += dot(wd, i * stride, diff, i * stride, n);
     }
   }
 
   @Override
-  public void weightedGramUpper(double[] wd, double[] diff, int stride, int n, int d, double[] scat,
-      int q0) {
+  public void weightedGramUpper(double[] wd, double[] diff, int stride, int n, int d, double[] acc,
+      int a0) {
     // Four output entries and two rows at a time keep eight independent sums in registers, so the
-    // additions overlap instead of each waiting for the last.
-    int q = q0;
+    // additions overlap instead of each waiting for the last. Each tile's sums go to partial sum 0.
+    int q = a0;
     for (int i = 0; i < d; i++) {
       int a = i * stride;
       int p = i;
@@ -165,13 +172,15 @@ public final class JavaTileKernels implements TileKernels {
           s2 += u * diff[b2 + r];
           s3 += u * diff[b3 + r];
         }
-        scat[q++] += s0 + t0;
-        scat[q++] += s1 + t1;
-        scat[q++] += s2 + t2;
-        scat[q++] += s3 + t3;
+        acc[q] += s0 + t0;
+        acc[q + PAD] += s1 + t1;
+        acc[q + 2 * PAD] += s2 + t2;
+        acc[q + 3 * PAD] += s3 + t3;
+        q += 4 * PAD;
       }
       for (; p < d; p++) {
-        scat[q++] += dot(wd, a, diff, p * stride, n);
+        acc[q] += dot(wd, a, diff, p * stride, n);
+        q += PAD;
       }
     }
   }

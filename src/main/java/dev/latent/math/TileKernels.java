@@ -12,7 +12,8 @@ package dev.latent.math;
  *
  * <p>The squared-norm kernels perform, for each row, exactly the operations of the row-at-a-time path
  * ({@code Mixture.logits}) in the same order, separately rounded (Java never fuses a * b + c), so their
- * results are bitwise the same and hard assignments cannot change. Sums over rows are reordered.
+ * results are bitwise the same and hard assignments cannot change; {@link #centredTriangularNorms}, for
+ * soft assignment only, is free to fuse and reorder. Sums over rows are reordered.
  */
 public interface TileKernels {
   /** Rows are padded to a multiple of this (at least any double vector's lane count). */
@@ -30,6 +31,15 @@ public interface TileKernels {
    * column 0 upward as the row path does; {@code y} is scratch of at least n.
    */
   void triangularNorms(double[] f, int d, double[] diff, int stride, int n, double[] y, double[] m2);
+
+  /**
+   * m2[r] = |F (x_r - mu)|^2 as {@link #centre} then {@link #triangularNorms} compute it, for soft
+   * assignment, whose responsibilities need no exact ties: the Vector API kernels centre on the fly and
+   * use fused multiply-adds in blocks of factor rows, so their results differ from the row path's in the
+   * last bits. {@code diff} (d columns) and {@code y} (n) are scratch.
+   */
+  void centredTriangularNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f, double[] diff,
+      double[] y, double[] m2);
 
   /** m2[r] = sum_i ((x_ri - mu_i) f_i)^2: the diagonal model's squared distance. */
   void diagonalNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f, double[] m2);
@@ -52,20 +62,43 @@ public interface TileKernels {
 
   /**
    * Centred and weighted columns with their sums: {@code diff} column i = xt column i - shift[i],
-   * {@code wd} column i = w * diff column i, and sum[s0 + i] += the total of wd column i. Returns the sum
-   * of the weights.
+   * {@code wd} column i = w * diff column i; the total of w and of every wd column are added to the
+   * partial sums at {@code acc[a0]} (statistic 0) and statistic 1 + i (see {@link #addPartials}).
    */
-  double centredWeightedSums(double[] xt, int stride, int n, int d, double[] shift, double[] w, double[] diff,
-      double[] wd, double[] sum, int s0);
+  void centredWeightedSums(double[] xt, int stride, int n, int d, double[] shift, double[] w, double[] diff,
+      double[] wd, double[] acc, int a0);
 
-  /** scat[q0 + i] += sum_r wd_ri diff_ri: the diagonal of the weighted scatter. */
-  void weightedSquares(double[] wd, double[] diff, int stride, int n, int d, double[] scat, int q0);
+  /** Statistic i of the partial sums from {@code a0} += sum_r wd_ri diff_ri: the diagonal of the weighted scatter. */
+  void weightedSquares(double[] wd, double[] diff, int stride, int n, int d, double[] acc, int a0);
 
   /**
-   * The weighted Gram matrix wd^T diff (wd = diag(w) diff), upper triangle added row by row into
-   * {@code scat} from {@code q0}: d(d+1)/2 entries.
+   * The weighted Gram matrix wd^T diff (wd = diag(w) diff), its upper triangle row by row as d(d+1)/2
+   * statistics of the partial sums from {@code a0} (entry (i, p), i <= p, is statistic {@link #upper}).
    */
-  void weightedGramUpper(double[] wd, double[] diff, int stride, int n, int d, double[] scat, int q0);
+  void weightedGramUpper(double[] wd, double[] diff, int stride, int n, int d, double[] acc, int a0);
+
+  /** Index of entry (i, p), i <= p, of a d x d upper triangle stored row by row. */
+  static int upper(int i, int p, int d) {
+    return i * d - i * (i - 1) / 2 + (p - i);
+  }
+
+  /**
+   * The soft statistics are sums over all rows of a block; kernels add each tile's share to {@link #PAD}
+   * partial sums per statistic (statistic s at {@code acc[a0 + s * PAD ..]}; a vector kernel keeps one per
+   * lane), so a tile costs no reduction across lanes. This adds statistic s's partial sums, in slot order,
+   * to {@code out[o0 + s]} for the first {@code count} statistics, and zeroes them for the next block.
+   */
+  static void addPartials(double[] acc, int a0, int count, double[] out, int o0) {
+    for (int s = 0; s < count; s++) {
+      int a = a0 + s * PAD;
+      double t = 0.0;
+      for (int l = 0; l < PAD; l++) {
+        t += acc[a + l];
+        acc[a + l] = 0.0;
+      }
+      out[o0 + s] += t;
+    }
+  }
 
   /**
    * K-means' nearest centre of every row of the tile by the expanded form of the squared distance,

@@ -12,10 +12,12 @@ import jdk.incubator.vector.VectorSpecies;
  * rows, as many as the CPU's widest registers take (8 with AVX-512, 4 with AVX2).
  *
  * <p>Against the plain loops this keeps each row's running values in registers instead of in the scratch
- * arrays (a row's projection onto every factor row, its distance), sums over rows lane by lane with one
- * lane reduction per tile (the Gram matrix, where C2 would not reorder the additions), and takes the
- * exponentials and logarithms of a whole vector at once. The norms use separate multiply and add, as the
- * row path does, so they stay bitwise equal to it; the statistics use fused multiply-add.
+ * arrays (a row's projection onto every factor row, its distance), sums over rows lane by lane into
+ * per-lane partial sums (the soft statistics, in register blocks of the Gram matrix; reduced once per
+ * block, see {@link TileKernels#addPartials}), and takes the exponentials and logarithms of a whole
+ * vector at once with its own exp and log from exact lane operations (SVML's differ from the fallback's
+ * in the last bit). The hard path's norms use separate multiply and add, as the row path does, so they
+ * stay bitwise equal to it; the soft path's norms and the statistics use fused multiply-add.
  *
  * <p>Only loaded through {@link Kernels}, which checks that the module is present first.
  */
@@ -28,12 +30,21 @@ public final class VectorTileKernels implements TileKernels {
   private static final double LN2_LO = 1.90821492927058770002e-10;
   /** 1.5 * 2^52: adding and subtracting it rounds |t| < 2^51 to the nearest integer. */
   private static final double ROUNDER = 0x1.8p52;
+  private static final long ROUNDER_BITS = Double.doubleToRawLongBits(ROUNDER);
   /** Below this exp(x) rounds to 0 (the smallest subnormal is 2^-1074 = exp(-744.44)). */
   private static final double EXP_UNDERFLOW = -745.2;
+  private static final long MANTISSA = 0x000f_ffff_ffff_ffffL;
+  private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
+  private static final double SQRT2 = Math.sqrt(2.0);
+  /** 2/(2n + 3) for n = 0..9: (2 atanh(t) - 2t) / (2t z) as a series in z = t^2, for {@link #log(DoubleVector)}. */
+  private static final double[] TWO_OVER_ODD = new double[10];
   /** 1/n! for n = 0..13: the Taylor polynomial of exp on |r| <= ln2 / 2 (truncation below 2^-56). */
   private static final double[] INV_FACTORIAL = new double[14];
 
   static {
+    for (int n = 0; n < TWO_OVER_ODD.length; n++) {
+      TWO_OVER_ODD[n] = 2.0 / (2 * n + 3);
+    }
     double f = 1.0;
     for (int n = 0; n < INV_FACTORIAL.length; n++) {
       f *= Math.max(1, n);
@@ -107,6 +118,306 @@ public final class VectorTileKernels implements TileKernels {
     }
   }
 
+    @Override
+  public void centredTriangularNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f,
+      double[] diff, double[] y, double[] m2) {
+    // Four vectors of rows through four factor rows at a time: sixteen running projections, each
+    // centred column loaded (and centred) once per four factor rows instead of once per factor row,
+    // each factor entry broadcast once per four vectors, fused multiply-adds throughout; the last d % 4
+    // factor rows two and one at a time, the last vectors of rows one at a time. No scratch is written.
+    // Small methods per block of factor rows, the sums through m2: one method of all of it is too large
+    // for C1, which then leaves it to slow code that C2 never replaces.
+    int g = d - d % 4;
+    int r = 0;
+    for (; r + 4 * L <= n; r += 4 * L) {
+      DoubleVector zero = DoubleVector.zero(S);
+      for (int t = 0; t < 4; t++) {
+        zero.intoArray(m2, r + t * L);
+      }
+      for (int i0 = 0; i0 < g; i0 += 4) {
+        projectFour(xt, stride, r, d, mu, f, i0, m2);
+      }
+      int i1 = g;
+      if (i1 + 2 <= d) {
+        projectTwo(xt, stride, r, d, mu, f, i1, m2);
+        i1 += 2;
+      }
+      if (i1 < d) {
+        projectOne(xt, stride, r, d, mu, f, i1, m2);
+      }
+    }
+    for (; r < n; r += L) {
+      DoubleVector ma = DoubleVector.zero(S);
+      for (int i = 0; i < d; i++) {
+        int fr = i * d;
+        DoubleVector ya = DoubleVector.zero(S);
+        for (int p = 0; p <= i; p++) {
+          ya = DoubleVector.fromArray(S, xt, p * stride + r).sub(mu[p]).fma(DoubleVector.broadcast(S, f[fr + p]), ya);
+        }
+        ma = ya.fma(ya, ma);
+      }
+      ma.intoArray(m2, r);
+    }
+  }
+
+  /** Four vectors of rows from r: m2 += the squares of their projections on factor rows i0 .. i0 + 3. */
+  private static void projectFour(double[] xt, int stride, int r, int d, double[] mu, double[] f, int i0,
+      double[] m2) {
+    int f0 = i0 * d;
+    int f1 = f0 + d;
+    int f2 = f1 + d;
+    int f3 = f2 + d;
+    DoubleVector a0 = DoubleVector.zero(S);
+    DoubleVector a1 = DoubleVector.zero(S);
+    DoubleVector a2 = DoubleVector.zero(S);
+    DoubleVector a3 = DoubleVector.zero(S);
+    DoubleVector b0 = DoubleVector.zero(S);
+    DoubleVector b1 = DoubleVector.zero(S);
+    DoubleVector b2 = DoubleVector.zero(S);
+    DoubleVector b3 = DoubleVector.zero(S);
+    DoubleVector c0 = DoubleVector.zero(S);
+    DoubleVector c1 = DoubleVector.zero(S);
+    DoubleVector c2 = DoubleVector.zero(S);
+    DoubleVector c3 = DoubleVector.zero(S);
+    DoubleVector e0 = DoubleVector.zero(S);
+    DoubleVector e1 = DoubleVector.zero(S);
+    DoubleVector e2 = DoubleVector.zero(S);
+    DoubleVector e3 = DoubleVector.zero(S);
+    for (int p = 0; p < i0; p++) {
+      int o = p * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[p]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t0 = DoubleVector.broadcast(S, f[f0 + p]);
+      a0 = xa.fma(t0, a0);
+      b0 = xb.fma(t0, b0);
+      c0 = xc.fma(t0, c0);
+      e0 = xe.fma(t0, e0);
+      DoubleVector t1 = DoubleVector.broadcast(S, f[f1 + p]);
+      a1 = xa.fma(t1, a1);
+      b1 = xb.fma(t1, b1);
+      c1 = xc.fma(t1, c1);
+      e1 = xe.fma(t1, e1);
+      DoubleVector t2 = DoubleVector.broadcast(S, f[f2 + p]);
+      a2 = xa.fma(t2, a2);
+      b2 = xb.fma(t2, b2);
+      c2 = xc.fma(t2, c2);
+      e2 = xe.fma(t2, e2);
+      DoubleVector t3 = DoubleVector.broadcast(S, f[f3 + p]);
+      a3 = xa.fma(t3, a3);
+      b3 = xb.fma(t3, b3);
+      c3 = xc.fma(t3, c3);
+      e3 = xe.fma(t3, e3);
+    }
+    // The diagonal block: F is zero above its diagonal, so column i0 + q meets rows i0 + q.. only.
+    {
+      int o = i0 * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[i0]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t0 = DoubleVector.broadcast(S, f[f0 + i0]);
+      a0 = xa.fma(t0, a0);
+      b0 = xb.fma(t0, b0);
+      c0 = xc.fma(t0, c0);
+      e0 = xe.fma(t0, e0);
+      DoubleVector t1 = DoubleVector.broadcast(S, f[f1 + i0]);
+      a1 = xa.fma(t1, a1);
+      b1 = xb.fma(t1, b1);
+      c1 = xc.fma(t1, c1);
+      e1 = xe.fma(t1, e1);
+      DoubleVector t2 = DoubleVector.broadcast(S, f[f2 + i0]);
+      a2 = xa.fma(t2, a2);
+      b2 = xb.fma(t2, b2);
+      c2 = xc.fma(t2, c2);
+      e2 = xe.fma(t2, e2);
+      DoubleVector t3 = DoubleVector.broadcast(S, f[f3 + i0]);
+      a3 = xa.fma(t3, a3);
+      b3 = xb.fma(t3, b3);
+      c3 = xc.fma(t3, c3);
+      e3 = xe.fma(t3, e3);
+    }
+    {
+      int o = (i0 + 1) * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[(i0 + 1)]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t1 = DoubleVector.broadcast(S, f[f1 + (i0 + 1)]);
+      a1 = xa.fma(t1, a1);
+      b1 = xb.fma(t1, b1);
+      c1 = xc.fma(t1, c1);
+      e1 = xe.fma(t1, e1);
+      DoubleVector t2 = DoubleVector.broadcast(S, f[f2 + (i0 + 1)]);
+      a2 = xa.fma(t2, a2);
+      b2 = xb.fma(t2, b2);
+      c2 = xc.fma(t2, c2);
+      e2 = xe.fma(t2, e2);
+      DoubleVector t3 = DoubleVector.broadcast(S, f[f3 + (i0 + 1)]);
+      a3 = xa.fma(t3, a3);
+      b3 = xb.fma(t3, b3);
+      c3 = xc.fma(t3, c3);
+      e3 = xe.fma(t3, e3);
+    }
+    {
+      int o = (i0 + 2) * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[(i0 + 2)]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t2 = DoubleVector.broadcast(S, f[f2 + (i0 + 2)]);
+      a2 = xa.fma(t2, a2);
+      b2 = xb.fma(t2, b2);
+      c2 = xc.fma(t2, c2);
+      e2 = xe.fma(t2, e2);
+      DoubleVector t3 = DoubleVector.broadcast(S, f[f3 + (i0 + 2)]);
+      a3 = xa.fma(t3, a3);
+      b3 = xb.fma(t3, b3);
+      c3 = xc.fma(t3, c3);
+      e3 = xe.fma(t3, e3);
+    }
+    {
+      int o = (i0 + 3) * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[(i0 + 3)]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t3 = DoubleVector.broadcast(S, f[f3 + (i0 + 3)]);
+      a3 = xa.fma(t3, a3);
+      b3 = xb.fma(t3, b3);
+      c3 = xc.fma(t3, c3);
+      e3 = xe.fma(t3, e3);
+    }
+    DoubleVector ma = DoubleVector.fromArray(S, m2, r);
+    DoubleVector mb = DoubleVector.fromArray(S, m2, r + L);
+    DoubleVector mc = DoubleVector.fromArray(S, m2, r + 2 * L);
+    DoubleVector me = DoubleVector.fromArray(S, m2, r + 3 * L);
+    ma = a0.fma(a0, ma);
+    mb = b0.fma(b0, mb);
+    mc = c0.fma(c0, mc);
+    me = e0.fma(e0, me);
+    ma = a1.fma(a1, ma);
+    mb = b1.fma(b1, mb);
+    mc = c1.fma(c1, mc);
+    me = e1.fma(e1, me);
+    ma = a2.fma(a2, ma);
+    mb = b2.fma(b2, mb);
+    mc = c2.fma(c2, mc);
+    me = e2.fma(e2, me);
+    ma = a3.fma(a3, ma);
+    mb = b3.fma(b3, mb);
+    mc = c3.fma(c3, mc);
+    me = e3.fma(e3, me);
+    ma.intoArray(m2, r);
+    mb.intoArray(m2, r + L);
+    mc.intoArray(m2, r + 2 * L);
+    me.intoArray(m2, r + 3 * L);
+  }
+
+  /** As {@link #projectFour} on factor rows i0 and i0 + 1. */
+  private static void projectTwo(double[] xt, int stride, int r, int d, double[] mu, double[] f, int i0,
+      double[] m2) {
+    int f0 = i0 * d;
+    int f1 = f0 + d;
+    DoubleVector a0 = DoubleVector.zero(S);
+    DoubleVector a1 = DoubleVector.zero(S);
+    DoubleVector b0 = DoubleVector.zero(S);
+    DoubleVector b1 = DoubleVector.zero(S);
+    DoubleVector c0 = DoubleVector.zero(S);
+    DoubleVector c1 = DoubleVector.zero(S);
+    DoubleVector e0 = DoubleVector.zero(S);
+    DoubleVector e1 = DoubleVector.zero(S);
+    for (int p = 0; p <= i0; p++) {
+      int o = p * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[p]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t0 = DoubleVector.broadcast(S, f[f0 + p]);
+      a0 = xa.fma(t0, a0);
+      b0 = xb.fma(t0, b0);
+      c0 = xc.fma(t0, c0);
+      e0 = xe.fma(t0, e0);
+      DoubleVector t1 = DoubleVector.broadcast(S, f[f1 + p]);
+      a1 = xa.fma(t1, a1);
+      b1 = xb.fma(t1, b1);
+      c1 = xc.fma(t1, c1);
+      e1 = xe.fma(t1, e1);
+    }
+    {
+      int o = (i0 + 1) * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[(i0 + 1)]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t1 = DoubleVector.broadcast(S, f[f1 + (i0 + 1)]);
+      a1 = xa.fma(t1, a1);
+      b1 = xb.fma(t1, b1);
+      c1 = xc.fma(t1, c1);
+      e1 = xe.fma(t1, e1);
+    }
+    DoubleVector ma = DoubleVector.fromArray(S, m2, r);
+    DoubleVector mb = DoubleVector.fromArray(S, m2, r + L);
+    DoubleVector mc = DoubleVector.fromArray(S, m2, r + 2 * L);
+    DoubleVector me = DoubleVector.fromArray(S, m2, r + 3 * L);
+    ma = a0.fma(a0, ma);
+    mb = b0.fma(b0, mb);
+    mc = c0.fma(c0, mc);
+    me = e0.fma(e0, me);
+    ma = a1.fma(a1, ma);
+    mb = b1.fma(b1, mb);
+    mc = c1.fma(c1, mc);
+    me = e1.fma(e1, me);
+    ma.intoArray(m2, r);
+    mb.intoArray(m2, r + L);
+    mc.intoArray(m2, r + 2 * L);
+    me.intoArray(m2, r + 3 * L);
+  }
+
+  /** As {@link #projectFour} on factor row i0. */
+  private static void projectOne(double[] xt, int stride, int r, int d, double[] mu, double[] f, int i0,
+      double[] m2) {
+    int f0 = i0 * d;
+    DoubleVector a0 = DoubleVector.zero(S);
+    DoubleVector b0 = DoubleVector.zero(S);
+    DoubleVector c0 = DoubleVector.zero(S);
+    DoubleVector e0 = DoubleVector.zero(S);
+    for (int p = 0; p <= i0; p++) {
+      int o = p * stride + r;
+      DoubleVector mp = DoubleVector.broadcast(S, mu[p]);
+      DoubleVector xa = DoubleVector.fromArray(S, xt, o).sub(mp);
+      DoubleVector xb = DoubleVector.fromArray(S, xt, o + L).sub(mp);
+      DoubleVector xc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(mp);
+      DoubleVector xe = DoubleVector.fromArray(S, xt, o + 3 * L).sub(mp);
+      DoubleVector t0 = DoubleVector.broadcast(S, f[f0 + p]);
+      a0 = xa.fma(t0, a0);
+      b0 = xb.fma(t0, b0);
+      c0 = xc.fma(t0, c0);
+      e0 = xe.fma(t0, e0);
+    }
+    DoubleVector ma = DoubleVector.fromArray(S, m2, r);
+    DoubleVector mb = DoubleVector.fromArray(S, m2, r + L);
+    DoubleVector mc = DoubleVector.fromArray(S, m2, r + 2 * L);
+    DoubleVector me = DoubleVector.fromArray(S, m2, r + 3 * L);
+    ma = a0.fma(a0, ma);
+    mb = b0.fma(b0, mb);
+    mc = c0.fma(c0, mc);
+    me = e0.fma(e0, me);
+    ma.intoArray(m2, r);
+    mb.intoArray(m2, r + L);
+    mc.intoArray(m2, r + 2 * L);
+    me.intoArray(m2, r + 3 * L);
+  }
+
+
   @Override
   public void diagonalNorms(double[] xt, int stride, int n, int d, double[] mu, double[] f, double[] m2) {
     for (int r = 0; r < n; r += L) {
@@ -167,7 +478,7 @@ public final class VectorTileKernels implements TileKernels {
         e.intoArray(resp[j], r);
         sum = sum.add(e);
       }
-      m.add(sum.lanewise(VectorOperators.LOG)).blend(m, finite.not()).intoArray(lse, r);
+      m.add(log(sum)).blend(m, finite.not()).intoArray(lse, r);
       DoubleVector scale = DoubleVector.fromArray(S, w, r).div(sum).blend(zero, finite.not());
       for (int j = 0; j < k; j++) {
         DoubleVector.fromArray(S, resp[j], r).mul(scale).intoArray(resp[j], r);
@@ -176,16 +487,18 @@ public final class VectorTileKernels implements TileKernels {
   }
 
   @Override
-  public double centredWeightedSums(double[] xt, int stride, int n, int d, double[] shift, double[] w,
-      double[] diff, double[] wd, double[] sum, int s0) {
-    DoubleVector tw = DoubleVector.zero(S);
+  public void centredWeightedSums(double[] xt, int stride, int n, int d, double[] shift, double[] w,
+      double[] diff, double[] wd, double[] acc, int a0) {
+    DoubleVector tw = DoubleVector.fromArray(S, acc, a0);
     for (int r = 0; r < n; r += L) {
       tw = tw.add(DoubleVector.fromArray(S, w, r));
     }
+    tw.intoArray(acc, a0);
     for (int i = 0; i < d; i++) {
       int o = i * stride;
+      int a = a0 + (1 + i) * PAD;
       DoubleVector m = DoubleVector.broadcast(S, shift[i]);
-      DoubleVector s = DoubleVector.zero(S);
+      DoubleVector s = DoubleVector.fromArray(S, acc, a);
       for (int r = 0; r < n; r += L) {
         DoubleVector t = DoubleVector.fromArray(S, xt, o + r).sub(m);
         DoubleVector v = DoubleVector.fromArray(S, w, r).mul(t);
@@ -193,86 +506,254 @@ public final class VectorTileKernels implements TileKernels {
         v.intoArray(wd, o + r);
         s = s.add(v);
       }
-      sum[s0 + i] += s.reduceLanes(VectorOperators.ADD);
+      s.intoArray(acc, a);
     }
-    return tw.reduceLanes(VectorOperators.ADD);
   }
 
   @Override
-  public void weightedSquares(double[] wd, double[] diff, int stride, int n, int d, double[] scat, int q0) {
+  public void weightedSquares(double[] wd, double[] diff, int stride, int n, int d, double[] acc, int a0) {
     for (int i = 0; i < d; i++) {
       int o = i * stride;
-      DoubleVector s = DoubleVector.zero(S);
+      int a = a0 + i * PAD;
+      DoubleVector s = DoubleVector.fromArray(S, acc, a);
       for (int r = 0; r < n; r += L) {
         s = DoubleVector.fromArray(S, wd, o + r).fma(DoubleVector.fromArray(S, diff, o + r), s);
       }
-      scat[q0 + i] += s.reduceLanes(VectorOperators.ADD);
+      s.intoArray(acc, a);
     }
   }
 
   @Override
-  public void weightedGramUpper(double[] wd, double[] diff, int stride, int n, int d, double[] scat, int q0) {
-    // Four entries of row i of the Gram matrix per sweep over the rows, two vectors of rows per step:
-    // wd column i is loaded once for all four, and eight independent running sums (enough to cover the
-    // latency of a fused multiply-add) stay in registers until one reduction at the end.
-    int q = q0;
-    int n2 = n - n % (2 * L);
-    for (int i = 0; i < d; i++) {
-      int a = i * stride;
-      int p = i;
-      for (; p + 4 <= d; p += 4) {
-        int b0 = p * stride;
-        int b1 = b0 + stride;
-        int b2 = b1 + stride;
-        int b3 = b2 + stride;
-        DoubleVector s0 = DoubleVector.zero(S);
-        DoubleVector s1 = s0;
-        DoubleVector s2 = s0;
-        DoubleVector s3 = s0;
-        DoubleVector t0 = s0;
-        DoubleVector t1 = s0;
-        DoubleVector t2 = s0;
-        DoubleVector t3 = s0;
-        int r = 0;
-        for (; r < n2; r += 2 * L) {
-          DoubleVector u = DoubleVector.fromArray(S, wd, a + r);
-          DoubleVector v = DoubleVector.fromArray(S, wd, a + r + L);
-          s0 = u.fma(DoubleVector.fromArray(S, diff, b0 + r), s0);
-          s1 = u.fma(DoubleVector.fromArray(S, diff, b1 + r), s1);
-          s2 = u.fma(DoubleVector.fromArray(S, diff, b2 + r), s2);
-          s3 = u.fma(DoubleVector.fromArray(S, diff, b3 + r), s3);
-          t0 = v.fma(DoubleVector.fromArray(S, diff, b0 + r + L), t0);
-          t1 = v.fma(DoubleVector.fromArray(S, diff, b1 + r + L), t1);
-          t2 = v.fma(DoubleVector.fromArray(S, diff, b2 + r + L), t2);
-          t3 = v.fma(DoubleVector.fromArray(S, diff, b3 + r + L), t3);
-        }
-        for (; r < n; r += L) {
-          DoubleVector u = DoubleVector.fromArray(S, wd, a + r);
-          s0 = u.fma(DoubleVector.fromArray(S, diff, b0 + r), s0);
-          s1 = u.fma(DoubleVector.fromArray(S, diff, b1 + r), s1);
-          s2 = u.fma(DoubleVector.fromArray(S, diff, b2 + r), s2);
-          s3 = u.fma(DoubleVector.fromArray(S, diff, b3 + r), s3);
-        }
-        scat[q++] += s0.add(t0).reduceLanes(VectorOperators.ADD);
-        scat[q++] += s1.add(t1).reduceLanes(VectorOperators.ADD);
-        scat[q++] += s2.add(t2).reduceLanes(VectorOperators.ADD);
-        scat[q++] += s3.add(t3).reduceLanes(VectorOperators.ADD);
+  public void weightedGramUpper(double[] wd, double[] diff, int stride, int n, int d, double[] acc, int a0) {
+    // Register blocks of the upper triangle: 4 x 4 blocks (16 running sums, 8 loads per 16 fused
+    // multiply-adds), the triangle of each diagonal block of four, the last d % 4 columns by pairs of
+    // four rows, and the last d % 4 indices among themselves. Each running sum starts from its lanes'
+    // partial sums and goes back to them after the tile: no reduction across lanes.
+    int g = d - d % 4;
+    for (int i0 = 0; i0 < g; i0 += 4) {
+      gramDiagonal4(wd, diff, stride, n, d, i0, acc, a0);
+      for (int p0 = i0 + 4; p0 < g; p0 += 4) {
+        gram4x4(wd, diff, stride, n, d, i0, p0, acc, a0);
       }
-      for (; p < d; p++) {
-        int b = p * stride;
-        DoubleVector s0 = DoubleVector.zero(S);
-        DoubleVector t0 = s0;
-        int r = 0;
-        for (; r < n2; r += 2 * L) {
-          s0 = DoubleVector.fromArray(S, wd, a + r).fma(DoubleVector.fromArray(S, diff, b + r), s0);
-          t0 = DoubleVector.fromArray(S, wd, a + r + L).fma(DoubleVector.fromArray(S, diff, b + r + L), t0);
-        }
-        for (; r < n; r += L) {
-          s0 = DoubleVector.fromArray(S, wd, a + r).fma(DoubleVector.fromArray(S, diff, b + r), s0);
-        }
-        scat[q++] += s0.add(t0).reduceLanes(VectorOperators.ADD);
+      int p = g;
+      for (; p + 2 <= d; p += 2) {
+        gram4x2(wd, diff, stride, n, d, i0, p, acc, a0);
+      }
+      if (p < d) {
+        gram4x1(wd, diff, stride, n, d, i0, p, acc, a0);
       }
     }
+    for (int i = g; i < d; i++) {
+      for (int p = i; p < d; p++) {
+        int a = a0 + TileKernels.upper(i, p, d) * PAD;
+        DoubleVector s = DoubleVector.fromArray(S, acc, a);
+        for (int r = 0; r < n; r += L) {
+          s = DoubleVector.fromArray(S, wd, i * stride + r).fma(DoubleVector.fromArray(S, diff, p * stride + r), s);
+        }
+        s.intoArray(acc, a);
+      }
+    }
+  }
+
+  /** Entries (i, p) with i0 <= i <= p < i0 + 4: ten running sums. */
+  private static void gramDiagonal4(double[] wd, double[] diff, int stride, int n, int d, int i0, double[] acc,
+      int a0) {
+    int e0 = a0 + TileKernels.upper(i0, i0, d) * PAD;
+    int e1 = a0 + TileKernels.upper(i0 + 1, i0 + 1, d) * PAD;
+    int e2 = a0 + TileKernels.upper(i0 + 2, i0 + 2, d) * PAD;
+    int e3 = a0 + TileKernels.upper(i0 + 3, i0 + 3, d) * PAD;
+    DoubleVector s00 = DoubleVector.fromArray(S, acc, e0);
+    DoubleVector s01 = DoubleVector.fromArray(S, acc, e0 + PAD);
+    DoubleVector s02 = DoubleVector.fromArray(S, acc, e0 + 2 * PAD);
+    DoubleVector s03 = DoubleVector.fromArray(S, acc, e0 + 3 * PAD);
+    DoubleVector s11 = DoubleVector.fromArray(S, acc, e1);
+    DoubleVector s12 = DoubleVector.fromArray(S, acc, e1 + PAD);
+    DoubleVector s13 = DoubleVector.fromArray(S, acc, e1 + 2 * PAD);
+    DoubleVector s22 = DoubleVector.fromArray(S, acc, e2);
+    DoubleVector s23 = DoubleVector.fromArray(S, acc, e2 + PAD);
+    DoubleVector s33 = DoubleVector.fromArray(S, acc, e3);
+    int o0 = i0 * stride;
+    int o1 = o0 + stride;
+    int o2 = o1 + stride;
+    int o3 = o2 + stride;
+    for (int r = 0; r < n; r += L) {
+      DoubleVector w0 = DoubleVector.fromArray(S, wd, o0 + r);
+      DoubleVector w1 = DoubleVector.fromArray(S, wd, o1 + r);
+      DoubleVector w2 = DoubleVector.fromArray(S, wd, o2 + r);
+      DoubleVector w3 = DoubleVector.fromArray(S, wd, o3 + r);
+      DoubleVector x0 = DoubleVector.fromArray(S, diff, o0 + r);
+      s00 = w0.fma(x0, s00);
+      DoubleVector x1 = DoubleVector.fromArray(S, diff, o1 + r);
+      s01 = w0.fma(x1, s01);
+      s11 = w1.fma(x1, s11);
+      DoubleVector x2 = DoubleVector.fromArray(S, diff, o2 + r);
+      s02 = w0.fma(x2, s02);
+      s12 = w1.fma(x2, s12);
+      s22 = w2.fma(x2, s22);
+      DoubleVector x3 = DoubleVector.fromArray(S, diff, o3 + r);
+      s03 = w0.fma(x3, s03);
+      s13 = w1.fma(x3, s13);
+      s23 = w2.fma(x3, s23);
+      s33 = w3.fma(x3, s33);
+    }
+    s00.intoArray(acc, e0);
+    s01.intoArray(acc, e0 + PAD);
+    s02.intoArray(acc, e0 + 2 * PAD);
+    s03.intoArray(acc, e0 + 3 * PAD);
+    s11.intoArray(acc, e1);
+    s12.intoArray(acc, e1 + PAD);
+    s13.intoArray(acc, e1 + 2 * PAD);
+    s22.intoArray(acc, e2);
+    s23.intoArray(acc, e2 + PAD);
+    s33.intoArray(acc, e3);
+  }
+
+  /** Entries (i0 + a, p0 + b) for a, b < 4, p0 >= i0 + 4: sixteen running sums. */
+  private static void gram4x4(double[] wd, double[] diff, int stride, int n, int d, int i0, int p0, double[] acc,
+      int a0) {
+    int e0 = a0 + TileKernels.upper(i0, p0, d) * PAD;
+    int e1 = a0 + TileKernels.upper(i0 + 1, p0, d) * PAD;
+    int e2 = a0 + TileKernels.upper(i0 + 2, p0, d) * PAD;
+    int e3 = a0 + TileKernels.upper(i0 + 3, p0, d) * PAD;
+    DoubleVector s00 = DoubleVector.fromArray(S, acc, e0);
+    DoubleVector s01 = DoubleVector.fromArray(S, acc, e0 + PAD);
+    DoubleVector s02 = DoubleVector.fromArray(S, acc, e0 + 2 * PAD);
+    DoubleVector s03 = DoubleVector.fromArray(S, acc, e0 + 3 * PAD);
+    DoubleVector s10 = DoubleVector.fromArray(S, acc, e1);
+    DoubleVector s11 = DoubleVector.fromArray(S, acc, e1 + PAD);
+    DoubleVector s12 = DoubleVector.fromArray(S, acc, e1 + 2 * PAD);
+    DoubleVector s13 = DoubleVector.fromArray(S, acc, e1 + 3 * PAD);
+    DoubleVector s20 = DoubleVector.fromArray(S, acc, e2);
+    DoubleVector s21 = DoubleVector.fromArray(S, acc, e2 + PAD);
+    DoubleVector s22 = DoubleVector.fromArray(S, acc, e2 + 2 * PAD);
+    DoubleVector s23 = DoubleVector.fromArray(S, acc, e2 + 3 * PAD);
+    DoubleVector s30 = DoubleVector.fromArray(S, acc, e3);
+    DoubleVector s31 = DoubleVector.fromArray(S, acc, e3 + PAD);
+    DoubleVector s32 = DoubleVector.fromArray(S, acc, e3 + 2 * PAD);
+    DoubleVector s33 = DoubleVector.fromArray(S, acc, e3 + 3 * PAD);
+    int o0 = i0 * stride;
+    int o1 = o0 + stride;
+    int o2 = o1 + stride;
+    int o3 = o2 + stride;
+    int q0 = p0 * stride;
+    int q1 = q0 + stride;
+    int q2 = q1 + stride;
+    int q3 = q2 + stride;
+    for (int r = 0; r < n; r += L) {
+      DoubleVector w0 = DoubleVector.fromArray(S, wd, o0 + r);
+      DoubleVector w1 = DoubleVector.fromArray(S, wd, o1 + r);
+      DoubleVector w2 = DoubleVector.fromArray(S, wd, o2 + r);
+      DoubleVector w3 = DoubleVector.fromArray(S, wd, o3 + r);
+      DoubleVector x = DoubleVector.fromArray(S, diff, q0 + r);
+      s00 = w0.fma(x, s00);
+      s10 = w1.fma(x, s10);
+      s20 = w2.fma(x, s20);
+      s30 = w3.fma(x, s30);
+      x = DoubleVector.fromArray(S, diff, q1 + r);
+      s01 = w0.fma(x, s01);
+      s11 = w1.fma(x, s11);
+      s21 = w2.fma(x, s21);
+      s31 = w3.fma(x, s31);
+      x = DoubleVector.fromArray(S, diff, q2 + r);
+      s02 = w0.fma(x, s02);
+      s12 = w1.fma(x, s12);
+      s22 = w2.fma(x, s22);
+      s32 = w3.fma(x, s32);
+      x = DoubleVector.fromArray(S, diff, q3 + r);
+      s03 = w0.fma(x, s03);
+      s13 = w1.fma(x, s13);
+      s23 = w2.fma(x, s23);
+      s33 = w3.fma(x, s33);
+    }
+    s00.intoArray(acc, e0);
+    s01.intoArray(acc, e0 + PAD);
+    s02.intoArray(acc, e0 + 2 * PAD);
+    s03.intoArray(acc, e0 + 3 * PAD);
+    s10.intoArray(acc, e1);
+    s11.intoArray(acc, e1 + PAD);
+    s12.intoArray(acc, e1 + 2 * PAD);
+    s13.intoArray(acc, e1 + 3 * PAD);
+    s20.intoArray(acc, e2);
+    s21.intoArray(acc, e2 + PAD);
+    s22.intoArray(acc, e2 + 2 * PAD);
+    s23.intoArray(acc, e2 + 3 * PAD);
+    s30.intoArray(acc, e3);
+    s31.intoArray(acc, e3 + PAD);
+    s32.intoArray(acc, e3 + 2 * PAD);
+    s33.intoArray(acc, e3 + 3 * PAD);
+  }
+
+  /** Entries (i0 + a, p) and (i0 + a, p + 1) for a < 4, p >= i0 + 4: eight running sums. */
+  private static void gram4x2(double[] wd, double[] diff, int stride, int n, int d, int i0, int p, double[] acc,
+      int a0) {
+    int e0 = a0 + TileKernels.upper(i0, p, d) * PAD;
+    int e1 = a0 + TileKernels.upper(i0 + 1, p, d) * PAD;
+    int e2 = a0 + TileKernels.upper(i0 + 2, p, d) * PAD;
+    int e3 = a0 + TileKernels.upper(i0 + 3, p, d) * PAD;
+    DoubleVector s00 = DoubleVector.fromArray(S, acc, e0);
+    DoubleVector s01 = DoubleVector.fromArray(S, acc, e0 + PAD);
+    DoubleVector s10 = DoubleVector.fromArray(S, acc, e1);
+    DoubleVector s11 = DoubleVector.fromArray(S, acc, e1 + PAD);
+    DoubleVector s20 = DoubleVector.fromArray(S, acc, e2);
+    DoubleVector s21 = DoubleVector.fromArray(S, acc, e2 + PAD);
+    DoubleVector s30 = DoubleVector.fromArray(S, acc, e3);
+    DoubleVector s31 = DoubleVector.fromArray(S, acc, e3 + PAD);
+    int o0 = i0 * stride;
+    int o1 = o0 + stride;
+    int o2 = o1 + stride;
+    int o3 = o2 + stride;
+    int q0 = p * stride;
+    int q1 = q0 + stride;
+    for (int r = 0; r < n; r += L) {
+      DoubleVector w0 = DoubleVector.fromArray(S, wd, o0 + r);
+      DoubleVector w1 = DoubleVector.fromArray(S, wd, o1 + r);
+      DoubleVector w2 = DoubleVector.fromArray(S, wd, o2 + r);
+      DoubleVector w3 = DoubleVector.fromArray(S, wd, o3 + r);
+      DoubleVector x = DoubleVector.fromArray(S, diff, q0 + r);
+      DoubleVector y = DoubleVector.fromArray(S, diff, q1 + r);
+      s00 = w0.fma(x, s00);
+      s10 = w1.fma(x, s10);
+      s20 = w2.fma(x, s20);
+      s30 = w3.fma(x, s30);
+      s01 = w0.fma(y, s01);
+      s11 = w1.fma(y, s11);
+      s21 = w2.fma(y, s21);
+      s31 = w3.fma(y, s31);
+    }
+    s00.intoArray(acc, e0);
+    s01.intoArray(acc, e0 + PAD);
+    s10.intoArray(acc, e1);
+    s11.intoArray(acc, e1 + PAD);
+    s20.intoArray(acc, e2);
+    s21.intoArray(acc, e2 + PAD);
+    s30.intoArray(acc, e3);
+    s31.intoArray(acc, e3 + PAD);
+  }
+
+  /** Entries (i0 + a, p) for a < 4, p >= i0 + 4: four running sums. */
+  private static void gram4x1(double[] wd, double[] diff, int stride, int n, int d, int i0, int p, double[] acc,
+      int a0) {
+    int e0 = a0 + TileKernels.upper(i0, p, d) * PAD;
+    int e1 = a0 + TileKernels.upper(i0 + 1, p, d) * PAD;
+    int e2 = a0 + TileKernels.upper(i0 + 2, p, d) * PAD;
+    int e3 = a0 + TileKernels.upper(i0 + 3, p, d) * PAD;
+    DoubleVector s0 = DoubleVector.fromArray(S, acc, e0);
+    DoubleVector s1 = DoubleVector.fromArray(S, acc, e1);
+    DoubleVector s2 = DoubleVector.fromArray(S, acc, e2);
+    DoubleVector s3 = DoubleVector.fromArray(S, acc, e3);
+    int o0 = i0 * stride;
+    int q = p * stride;
+    for (int r = 0; r < n; r += L) {
+      DoubleVector x = DoubleVector.fromArray(S, diff, q + r);
+      s0 = DoubleVector.fromArray(S, wd, o0 + r).fma(x, s0);
+      s1 = DoubleVector.fromArray(S, wd, o0 + stride + r).fma(x, s1);
+      s2 = DoubleVector.fromArray(S, wd, o0 + 2 * stride + r).fma(x, s2);
+      s3 = DoubleVector.fromArray(S, wd, o0 + 3 * stride + r).fma(x, s3);
+    }
+    s0.intoArray(acc, e0);
+    s1.intoArray(acc, e1);
+    s2.intoArray(acc, e2);
+    s3.intoArray(acc, e3);
   }
 
   /**
@@ -293,14 +774,55 @@ public final class VectorTileKernels implements TileKernels {
     for (int n = 12; n >= 0; n--) {
       p = p.fma(r, DoubleVector.broadcast(S, INV_FACTORIAL[n]));
     }
-    // Clamped so that the integer part stays in range where the result is 0 or infinite anyway.
-    LongVector k = (LongVector) kd.max(-1100.0).min(1100.0).convert(VectorOperators.D2L, 0);
+    // Clamped so that the integer part stays in range where the result is 0 or infinite anyway. The
+    // integer is read from the bits of kd + 1.5 * 2^52 (exact: kd is an integer below 2^51), whose low
+    // bits hold it in two's complement: convert(D2L) is not compiled to vector code by JDK 17's C2
+    // (it falls back to one boxed lane at a time, several times slower than the whole exp).
+    LongVector k = kd.max(-1100.0).min(1100.0).add(ROUNDER).reinterpretAsLongs().sub(ROUNDER_BITS);
     LongVector k1 = k.lanewise(VectorOperators.ASHR, 1);
     LongVector k2 = k.sub(k1);
     DoubleVector s1 = k1.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
     DoubleVector s2 = k2.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
     DoubleVector e = p.mul(s1).mul(s2);
     return e.blend(0.0, x.compare(VectorOperators.LT, EXP_UNDERFLOW));
+  }
+
+  /**
+   * ln x on every lane for positive normal x (the posteriors' sums lie in [1, k]), from exact lane
+   * operations only, for the reason {@link #exp(DoubleVector)} gives: {@code lanewise(LOG)} is SVML's log
+   * once C2 has compiled it and Math.log per lane before, and the two differ in the last bit for about
+   * one argument in 200 (VectorLogTest). x = 2^e m with m in [sqrt(1/2), sqrt(2)) from the bits, and
+   * ln m = 2 atanh(t) = 2 (t + t^3/3 + t^5/5 + ...) with t = (m - 1) / (m + 1), |t| < 0.172: the series to
+   * t^21 (truncation below 2^-60), arranged so that the exact m - 1 leads; within 2 ulp of Math.log. e is read back as a double from the rounder's bits (no vector long-to-double conversion).
+   */
+  static DoubleVector log(DoubleVector x) {
+    LongVector bits = x.reinterpretAsLongs();
+    LongVector biased = bits.lanewise(VectorOperators.LSHR, 52);
+    DoubleVector e = biased.add(ROUNDER_BITS - 1023L).reinterpretAsDoubles().sub(ROUNDER);
+    DoubleVector m = bits.and(MANTISSA).or(ONE_BITS).reinterpretAsDoubles();
+    VectorMask<Double> high = m.compare(VectorOperators.GT, SQRT2);
+    m = m.blend(m.mul(0.5), high);
+    e = e.add(DoubleVector.zero(S).blend(1.0, high));
+    DoubleVector f = m.sub(1.0);
+    DoubleVector t = f.div(f.add(2.0));
+    DoubleVector z = t.mul(t);
+    DoubleVector q = DoubleVector.broadcast(S, TWO_OVER_ODD[TWO_OVER_ODD.length - 1]);
+    for (int n = TWO_OVER_ODD.length - 2; n >= 0; n--) {
+      q = q.fma(z, DoubleVector.broadcast(S, TWO_OVER_ODD[n]));
+    }
+    DoubleVector rest = z.mul(q);
+    DoubleVector halfSquare = f.mul(f).mul(0.5);
+    // ln m = 2t + 2t (z/3 + z^2/5 + ...) = f - (f^2/2 - t (f^2/2 + rest)), since 2t = f - t f and
+    // t f = (1 - t) f^2/2: the exact f leads, the roundings fall on a term below f/5 of it.
+    DoubleVector lo = t.fma(halfSquare.add(rest), e.mul(LN2_LO));
+    return e.fma(DoubleVector.broadcast(S, LN2_HI), f.sub(halfSquare.sub(lo)));
+  }
+
+  /** {@link #log(DoubleVector)} over an array whose length is a multiple of the lane count (tests). */
+  static void log(double[] x, double[] out) {
+    for (int r = 0; r < x.length; r += L) {
+      log(DoubleVector.fromArray(S, x, r)).intoArray(out, r);
+    }
   }
 
   /** {@link #exp(DoubleVector)} over an array whose length is a multiple of the lane count (tests). */

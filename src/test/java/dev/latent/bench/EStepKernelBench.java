@@ -138,14 +138,36 @@ public class EStepKernelBench {
   }
 
   /**
-   * Floating-point operations per row of the soft full-covariance E-step as the vector kernels do them,
-   * per component: centring d, the triangular factor d^2 + 2d (row i of L^-1: i + 1 multiplies, i
-   * additions, then a square and an addition), the logit 2, the posterior 4 (a subtraction, exp, a sum, a
-   * scale; exp counted as one), the weighted centred columns 3d + 1, the Gram matrix's upper triangle
-   * d(d + 1) (fused multiply-adds, two each): 2d^2 + 7d + 7.
+   * Floating-point operations per row of the soft full-covariance E-step as the vector kernels do them
+   * (a fused multiply-add counts 2), per component: the centred triangular norms d^2 + 3d (row i of
+   * L^-1: i + 1 fused multiply-adds from zero, then a fused square-and-add) plus the centring they redo
+   * per block of factor rows ({@link #centringsPerRow}), the logit 2, the posterior 4 (a subtraction,
+   * exp, a sum, a scale; exp counted as one, though it takes about 20 operations), the weighted centred
+   * columns 3d + 1, the Gram matrix's upper triangle d(d + 1): 2d^2 + 7d + 7 + centrings.
    */
   static double gmmFlopsPerRow(int d, int k) {
-    return k * (2.0 * d * d + 7.0 * d + 7.0);
+    return k * (2.0 * d * d + 7.0 * d + 7.0 + centringsPerRow(d));
+  }
+
+  /**
+   * Subtractions of the mean per row and component in VectorTileKernels.centredTriangularNorms: a block of
+   * factor rows i0 .. i1 - 1 (fours, then a pair, then one) centres columns 0 .. i1 - 1 again.
+   */
+  static int centringsPerRow(int d) {
+    int g = d - d % 4;
+    int c = 0;
+    for (int i0 = 0; i0 < g; i0 += 4) {
+      c += i0 + 4;
+    }
+    int i1 = g;
+    if (i1 + 2 <= d) {
+      c += i1 + 2;
+      i1 += 2;
+    }
+    if (i1 < d) {
+      c += i1 + 1;
+    }
+    return c;
   }
 
   /**
