@@ -68,6 +68,28 @@ public final class RowParser implements Serializable {
    */
   public boolean plainFeatures(String line, double[] dst, int off) {
     int len = line.length();
+    line.getChars(0, len, buffer(len), 0);
+    return plainChars(len, dst, off);
+  }
+
+  /**
+   * {@link #plainFeatures(String, double[], int)} on the line's bytes {@code b[0..len)}, for a line read as
+   * bytes: false as well when a byte is not ASCII (the caller then decodes the line and takes the checking
+   * path), so an ASCII line gives the same doubles either way.
+   */
+  public boolean plainFeatures(byte[] b, int len, double[] dst, int off) {
+    char[] c = buffer(len);
+    for (int i = 0; i < len; i++) {
+      byte v = b[i];
+      if (v < 0) {
+        return false;
+      }
+      c[i] = (char) v;
+    }
+    return plainChars(len, dst, off);
+  }
+
+  private char[] buffer(int len) {
     if (chars == null || chars.length < len) {
       chars = new char[Math.max(len, 256)];
       if (featureOf == null) {
@@ -78,8 +100,12 @@ public final class RowParser implements Serializable {
         }
       }
     }
+    return chars;
+  }
+
+  /** The fast path on {@code chars[0..len)}. */
+  private boolean plainChars(int len, double[] dst, int off) {
     char[] c = chars;
-    line.getChars(0, len, c, 0);
     char sep = schema.delimiter;
     int fields = featureOf.length;
     int field = 0;

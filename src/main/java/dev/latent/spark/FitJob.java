@@ -52,7 +52,8 @@ public final class FitJob {
       MixtureFit.Settings settings = settings(conf, o, features);
       MixtureModel previous = o.alignTo() == null ? null : previousModel(conf, o, features);
       LOG.info("input {}: {} file(s), features {}", o.input(), input.files().size(), features);
-      MixtureFit.Data cached = input.load(o);
+      MixtureFit.Data cached = input.load(o, Engines.loadPartitions(jsc, features.size(), settings.engine(),
+          MixtureFit.specs(settings)));
       VariationalOptions.checkData(o.priors(), o.covariance(), cached.columns(), features, o.input());
       long n = cached.columns().rows;
       CheckpointStore checkpoints = o.checkpoint() == null ? null

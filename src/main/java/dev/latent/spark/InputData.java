@@ -7,9 +7,9 @@ import dev.latent.io.BlockBuilder;
 import dev.latent.io.InputException;
 import dev.latent.io.InputSchema;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.hadoop.io.Text;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -26,6 +26,9 @@ public final class InputData implements AutoCloseable {
   /** Rows left out under --on-bad-row skip (empty otherwise). */
   public final BadRows skipped;
   private final JavaRDD<Chunk> cached;
+  /** The input's splits and where each starts, for writing the assignments without counting again. */
+  final TextSplits text;
+  final LinePositions at;
 
   /**
    * What one partition's parser emits: a block of rows, and at its end the rows it left out and its
@@ -70,7 +73,9 @@ public final class InputData implements AutoCloseable {
   }
 
   private InputData(InputFiles files, InputSchema schema, JavaRDD<Chunk> cached, ColumnStats columns,
-      BadRows skipped) {
+      BadRows skipped, TextSplits text, LinePositions at) {
+    this.text = text;
+    this.at = at;
     this.files = files;
     this.schema = schema;
     this.cached = cached;
@@ -91,31 +96,26 @@ public final class InputData implements AutoCloseable {
    */
   public static InputData load(JavaSparkContext jsc, InputFiles files, InputSchema schema, int k, int partitions,
       int depth, boolean unitRows, boolean skipBadRows) {
-    List<JavaRDD<String>> texts = new ArrayList<>();
-    List<Integer> fileOf = new ArrayList<>();
-    for (int i = 0; i < files.files().size(); i++) {
-      String file = files.files().get(i);
-      JavaRDD<String> lines = partitions > 0 ? jsc.textFile(file, partitions) : jsc.textFile(file);
-      texts.add(lines);
-      for (int p = 0; p < lines.getNumPartitions(); p++) {
-        fileOf.add(i);
-      }
-    }
-    @SuppressWarnings("unchecked")
-    JavaRDD<String> text = texts.size() == 1 ? texts.get(0) : jsc.union(texts.toArray(new JavaRDD[0]));
-    int[] file = fileOf.stream().mapToInt(Integer::intValue).toArray();
-    boolean[] firstOfFile = new boolean[file.length];
+    return load(jsc, files, schema, k, partitions, depth, unitRows, skipBadRows, 0);
+  }
+
+  /**
+   * As above, caching the blocks in {@code groups} partitions of consecutive input splits (0: one
+   * partition per split, as Spark's text input makes them): the barrier engine's one partition per task
+   * slot, read straight into place. The rows, keys and errors are the same whatever the grouping.
+   */
+  public static InputData load(JavaSparkContext jsc, InputFiles files, InputSchema schema, int k, int partitions,
+      int depth, boolean unitRows, boolean skipBadRows, int groups) {
+    TextSplits text = TextSplits.plan(jsc, files.files(), partitions);
     String[] fileNames = new String[files.files().size()];
-    for (int p = 0; p < file.length; p++) {
-      firstOfFile[p] = p == 0 || file[p] != file[p - 1];
-    }
     for (int i = 0; i < fileNames.length; i++) {
       fileNames[i] = files.name(i);
     }
+    List<TextSplits.Group> layout = groups > 0 ? text.grouped(groups) : text.single();
     // Row keys are positions in the whole input, the same rule as every other format (DataBlock.positionKey).
-    LinePositions at = LinePositions.count(text, firstOfFile);
-    JavaRDD<Chunk> all = text.mapPartitionsWithIndex((p, it) -> chunks(it, at.firstLine()[p], at.firstRow()[p],
-        schema, fileNames[file[p]], file[p], k, unitRows, skipBadRows), true);
+    LinePositions at = LinePositions.count(jsc, text, layout);
+    JavaRDD<Chunk> all = text.rdd(jsc, layout).flatMap(g -> new Chunks(text, g, at, schema, fileNames, k, unitRows,
+        skipBadRows));
     all = all.persist(StorageLevel.MEMORY_AND_DISK());
     LoadStats stats;
     try {
@@ -137,48 +137,96 @@ public final class InputData implements AutoCloseable {
       String names = files.files().size() == 1 ? files.name(0) : files.files().size() + " files from " + files.name(0);
       throw new InputException(names + ": no data rows after the header" + skipped);
     }
-    return new InputData(files, schema, all, stats.columns, stats.skipped);
+    return new InputData(files, schema, all, stats.columns, stats.skipped, text, at);
   }
 
-  /** A partition's lines, the first being line {@code firstLine + 1} of its file, its first data row at {@code firstRow}. */
-  private static Iterator<Chunk> chunks(Iterator<String> lines, long firstLine, long firstRow, InputSchema schema,
-      String file, int index, int k, boolean unitRows, boolean skipBadRows) {
-    BlockBuilder builder = new BlockBuilder(schema, file, index, k, unitRows, skipBadRows).from(firstRow)
-        .collectingErrors();
-    return new Iterator<>() {
-      private Chunk next;
-      private boolean flushed;
-      private long lineNo = firstLine;
+  /**
+   * The blocks of a group's splits, lazily (a partition is never held twice): each split's full blocks,
+   * then its last one with the rows it left out and its first error (after which it is not read further).
+   */
+  private static final class Chunks implements Iterator<Chunk> {
+    private final TextSplits text;
+    private final TextSplits.Group group;
+    private final LinePositions at;
+    private final InputSchema schema;
+    private final String[] fileNames;
+    private final int k;
+    private final boolean unitRows;
+    private final boolean skipBadRows;
+    private int split;
+    private TextSplits.Lines lines;
+    private BlockBuilder builder;
+    private long lineNo;
+    private Chunk next;
 
-      @Override
-      public boolean hasNext() {
-        while (next == null && !builder.failed() && lines.hasNext()) {
-          DataBlock b = builder.add(lines.next(), ++lineNo);
-          next = b == null ? null : new Chunk(b, null, null);
+    Chunks(TextSplits text, TextSplits.Group group, LinePositions at, InputSchema schema, String[] fileNames, int k,
+        boolean unitRows, boolean skipBadRows) {
+      this.text = text;
+      this.group = group;
+      this.at = at;
+      this.schema = schema;
+      this.fileNames = fileNames;
+      this.k = k;
+      this.unitRows = unitRows;
+      this.skipBadRows = skipBadRows;
+      this.split = group.from() - 1;
+      org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+      if (task != null) {
+        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) t -> closeLines());
+      }
+    }
+
+    private void closeLines() {
+      if (lines != null) {
+        lines.close();
+        lines = null;
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null) {
+        if (lines == null) {
+          if (++split >= group.to()) {
+            return false;
+          }
+          TextSplits.Split s = text.splits[split];
+          lines = text.open(s);
+          builder = new BlockBuilder(schema, fileNames[s.file()], s.file(), k, unitRows, skipBadRows)
+              .from(at.firstRow()[split]).collectingErrors();
+          lineNo = at.firstLine()[split];
         }
-        if (next == null && !flushed) {
-          flushed = true;
-          DataBlock b = builder.failed() ? null : builder.flush();
+        Text line = builder.failed() ? null : lines.next();
+        if (line != null) {
+          byte[] b = line.getBytes();
+          int len = line.getLength();
+          DataBlock block = TextSplits.ascii(b, len) ? builder.add(b, len, ++lineNo)
+              : builder.add(line.toString(), ++lineNo);
+          next = block == null ? null : new Chunk(block, null, null);
+        } else {
+          closeLines();
+          DataBlock block = builder.failed() ? null : builder.flush();
           BadRows bad = builder.skipped().count() > 0 ? builder.skipped() : null;
-          next = b == null && bad == null && !builder.failed() ? null : new Chunk(b, bad, builder.errors());
+          next = block == null && bad == null && !builder.failed() ? null : new Chunk(block, bad, builder.errors());
         }
-        return next != null;
       }
+      return true;
+    }
 
-      @Override
-      public Chunk next() {
-        if (!hasNext()) {
-          throw new java.util.NoSuchElementException();
-        }
-        Chunk c = next;
-        next = null;
-        return c;
+    @Override
+    public Chunk next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
       }
-    };
+      Chunk c = next;
+      next = null;
+      return c;
+    }
   }
 
   @Override
   public void close() {
     cached.unpersist(false);
+    text.destroy();
   }
 }

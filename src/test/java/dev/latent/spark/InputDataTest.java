@@ -1,0 +1,104 @@
+package dev.latent.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.latent.em.DataBlock;
+import dev.latent.io.InputException;
+import dev.latent.io.InputSchema;
+import dev.latent.testing.SharedSpark;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CSV load read straight into groups of consecutive splits (the barrier engine's one partition per
+ * task slot) gives the same rows, keys, skipped rows and first error, in the same order, as one partition
+ * per split; and lines read as bytes (ASCII, CRLF, blank, not ASCII) give what their Strings give.
+ */
+class InputDataTest extends SharedSpark {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void groupsOfSplitsAreConsecutiveAndCoverEverySplit() throws IOException {
+    Path dir = files(3, 2000, false);
+    TextSplits text = TextSplits.plan(jsc, InputFiles.list(jsc.hadoopConfiguration(), dir.toString()), 7);
+    for (int n : new int[] {1, 2, 3, 5, 100}) {
+      List<TextSplits.Group> g = text.grouped(n);
+      assertEquals(Math.min(n, text.count()), g.size(), "groups of " + n);
+      int next = 0;
+      for (TextSplits.Group x : g) {
+        assertEquals(next, x.from());
+        next = x.to();
+      }
+      assertEquals(text.count(), next);
+    }
+    text.destroy();
+  }
+
+  @Test
+  void groupingDoesNotChangeRowsKeysOrBadRows() throws IOException {
+    Path dir = files(3, 3000, true);
+    InputFiles files = InputFiles.resolve(jsc.hadoopConfiguration(), dir.toString());
+    InputSchema schema = InputSchema.resolve(files.name(0), files.header(), List.of(), List.of("name"), null, null,
+        ',');
+    List<long[]> keys = new ArrayList<>();
+    List<double[]> xs = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    for (int groups : new int[] {0, 1, 2, 5}) {
+      try (InputData d = InputData.load(jsc, files, schema, 3, 6, 2, false, true, groups)) {
+        List<DataBlock> blocks = d.blocks.collect();
+        long[] k = blocks.stream().flatMapToLong(b -> java.util.Arrays.stream(b.keys)).toArray();
+        double[] x = blocks.stream().flatMapToDouble(b -> java.util.Arrays.stream(b.x)).toArray();
+        keys.add(k);
+        xs.add(x);
+        skipped.add(d.skipped.count() + " " + d.skipped.examples());
+        assertEquals(3 * 3000 - 3 * 3, k.length, "rows with groups " + groups);
+      }
+    }
+    for (int i = 1; i < keys.size(); i++) {
+      assertArrayEquals(keys.get(0), keys.get(i));
+      assertArrayEquals(xs.get(0), xs.get(i));
+      assertEquals(skipped.get(0), skipped.get(i));
+    }
+    // Under --on-bad-row fail the error is the earliest bad line, whatever the grouping.
+    for (int groups : new int[] {0, 1, 2}) {
+      InputException e = assertThrows(InputException.class,
+          () -> InputData.load(jsc, files, schema, 3, 6, 2, false, false, groups));
+      assertEquals(dir.resolve("part-0").toString() + ":101:2: 'oops' in column 'b' is not a number", e.getMessage());
+    }
+  }
+
+  /**
+   * {@code n} files of {@code rows} data rows (columns a, b, name, c), with CRLF line ends and blank lines
+   * in the second, a name that is not ASCII in the third, and with {@code bad} three bad rows per file.
+   */
+  private Path files(int n, int rows, boolean bad) throws IOException {
+    Path dir = tmp.resolve("in-" + n + "-" + rows + "-" + bad);
+    Files.createDirectories(dir);
+    for (int f = 0; f < n; f++) {
+      StringBuilder s = new StringBuilder("a,b,name,c\n");
+      String end = f == 1 ? "\r\n" : "\n";
+      for (int r = 0; r < rows; r++) {
+        if (bad && r % 1000 == 99) {
+          s.append(r).append(",oops,x,1").append(end);
+          continue;
+        }
+        if (f == 1 && r % 500 == 7) {
+          s.append(" \t").append(end);
+        }
+        s.append(r * 0.5).append(',').append(-r / 3.0).append(',').append(f == 2 ? "\u00e9t\u00e9" : "x")
+            .append(',').append(f + r * 1e-3).append(end);
+      }
+      Files.write(dir.resolve("part-" + f), s.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    return dir;
+  }
+}
