@@ -22,6 +22,7 @@ import java.util.NoSuchElementException;
 import org.apache.hadoop.io.NullWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapred.TextOutputFormat;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -95,20 +96,31 @@ public final class Assignments {
       Scoring scoring, int partitions, String path) {
     TextSplits text = TextSplits.plan(jsc, files.files(), partitions);
     try {
-      return write(jsc, text, LinePositions.count(jsc, text, text.single()), files, schema, mixture, scoring, path);
+      return write(jsc, text, LinePositions.count(jsc, text, text.single()), text.single(), null, files, schema, mixture,
+          scoring, path);
     } finally {
       text.destroy();
     }
   }
 
   /**
-   * As above, on the input's splits {@code text} whose lines are counted already ({@code at}, e.g. by the
-   * fit's own load): one part file per split, in the input's order. Each line is scored and written as
-   * bytes (the input line's own bytes, then the added columns), many lines to a record, so no String is
-   * made per row unless the line is not ASCII; the bytes are those of one line per record.
+   * The fit's assignments of its cached input {@code data}: each cached partition's lines read again
+   * beside its blocks, whose rows are the features already parsed (and scaled to unit length for cosine),
+   * so a line is not parsed twice; a data line without its row in the blocks was left out by the load
+   * (--on-bad-row skip) and is left out here. One part file per cached partition.
    */
-  static BadRows write(JavaSparkContext jsc, TextSplits text, LinePositions at, InputFiles files, InputSchema schema,
-      Mixture mixture, Scoring scoring, String path) {
+  static void write(JavaSparkContext jsc, InputData data, Mixture mixture, Scoring scoring, String path) {
+    write(jsc, data.text, data.at, data.layout, data.blocks, data.files, data.schema, mixture, scoring, path);
+  }
+
+  /**
+   * Scores each line of {@code text} (counted already: {@code at}) and writes it as bytes (the input line's
+   * own bytes, then the added columns), many lines to a record, so no String is made per row unless the
+   * line is not ASCII; the bytes are those of one line per record. {@code blocks}, when not null, are the
+   * lines' rows cached in the partitions of {@code layout}; else every line is parsed.
+   */
+  private static BadRows write(JavaSparkContext jsc, TextSplits text, LinePositions at, List<TextSplits.Group> layout,
+      JavaRDD<DataBlock> blocks, InputFiles files, InputSchema schema, Mixture mixture, Scoring scoring, String path) {
     // The new columns are separated as the input's are, so the output reads back with the same --delimiter.
     char sep = schema.delimiter;
     StringBuilder h = new StringBuilder(files.headerLine()).append(sep).append("cluster");
@@ -130,13 +142,17 @@ public final class Assignments {
     jsc.sc().register(bad, "bad rows");
     LongAccumulator rows = jsc.sc().longAccumulator("assignment rows");
     LongAccumulator bytes = jsc.sc().longAccumulator("assignment bytes");
+    LongAccumulator parts = jsc.sc().longAccumulator("assignment parts");
     long t0 = System.nanoTime();
-    try (Progress progress = new Progress(rows, bytes, t0)) {
-      text.rdd(jsc, text.single()).mapPartitionsToPair(it -> {
-        TextSplits.Group g = it.next();
-        Scored scored = new Scored(text, g, at, schema, names, b.value(), scoring, bad);
-        return new Records(header, scored, scoring, rows, bytes);
-      }).saveAsHadoopFile(path, NullWritable.class, Text.class, TextOutputFormat.class);
+    JavaRDD<TextSplits.Group> groups = text.rdd(jsc, layout);
+    JavaPairRDD<NullWritable, Text> out = blocks == null
+        ? groups.mapPartitionsToPair(it -> new Records(header,
+            new Scored(text, it.next(), at, schema, names, b.value(), scoring, bad, null), scoring, rows, bytes, parts))
+        : groups.zipPartitions(blocks, (it, cached) -> new Records(header,
+            new Scored(text, it.next(), at, schema, names, b.value(), scoring, bad, cached), scoring, rows, bytes, parts))
+            .mapToPair(t -> t);
+    try (Progress progress = new Progress(rows, bytes, parts, layout.size(), t0)) {
+      out.saveAsHadoopFile(path, NullWritable.class, Text.class, TextOutputFormat.class);
     } finally {
       b.destroy();
     }
@@ -155,22 +171,25 @@ public final class Assignments {
     return names;
   }
 
-  /** Logs the rows and bytes written so far every {@link #EVERY_SECONDS} while a write runs (driver side). */
+  /**
+   * Logs the part files, rows and bytes written so far every {@link #EVERY_SECONDS} while a write runs
+   * (driver side; accumulators arrive as tasks end, so the figures are those of the finished part files,
+   * and each task logs its own progress too, see {@link Records}).
+   */
   private static final class Progress implements AutoCloseable {
     static final long EVERY_SECONDS = 10;
     private final java.util.concurrent.ScheduledExecutorService timer;
 
-    Progress(LongAccumulator rows, LongAccumulator bytes, long t0) {
+    Progress(LongAccumulator rows, LongAccumulator bytes, LongAccumulator parts, int total, long t0) {
       timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "assignments-progress");
         t.setDaemon(true);
         return t;
       });
-      // Accumulators reach the driver as tasks finish: the figures are those of the finished part files.
       timer.scheduleAtFixedRate(() -> {
         double s = (System.nanoTime() - t0) / 1e9;
-        LOG.info(String.format(Locale.ROOT, "assignments: %d rows, %.1f MB written so far (%.0f s, %.0f MB/s)",
-            rows.value(), bytes.value() / 1e6, s, bytes.value() / 1e6 / s));
+        LOG.info(String.format(Locale.ROOT, "assignments: %d of %d part files done (%d rows, %.1f MB) after %.0f s",
+            parts.value(), total, rows.value(), bytes.value() / 1e6, s));
       }, EVERY_SECONDS, EVERY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
 
@@ -213,7 +232,7 @@ public final class Assignments {
     LinePositions at = LinePositions.count(jsc, text, text.single());
     String[] names = names(files);
     JavaRDD<Densities> scoredRows = text.rdd(jsc, text.single()).map(g -> {
-      Scored s = new Scored(text, g, at, schema, names, b.value(), scoring, null);
+      Scored s = new Scored(text, g, at, schema, names, b.value(), scoring, null, null);
       double[] v = new double[64];
       int n = 0;
       while (s.next()) {
@@ -312,10 +331,19 @@ public final class Assignments {
     private byte[] line;
     private int length;
     private int cluster;
+    /** The partition's cached rows (null: parse each line), the block being read and its next row. */
+    private final Iterator<DataBlock> blocks;
+    private DataBlock block;
+    private int row;
+    private long position;
 
-    /** {@code report}, when not null, receives the rows left out and the error once the partition ends. */
+    /**
+     * {@code report}, when not null, receives the rows left out and the error once the partition ends;
+     * {@code blocks}, when not null, are the group's rows as the load cached them.
+     */
     Scored(TextSplits text, TextSplits.Group group, LinePositions at, InputSchema schema, String[] names,
-        Mixture mixture, Scoring scoring, BadRowsAccumulator report) {
+        Mixture mixture, Scoring scoring, BadRowsAccumulator report, Iterator<DataBlock> blocks) {
+      this.blocks = blocks;
       this.text = text;
       this.group = group;
       this.at = at;
@@ -350,6 +378,7 @@ public final class Assignments {
           lines = text.open(s);
           parser = new RowParser(schema, names[s.file()], Integer.MAX_VALUE);
           lineNo = at.firstLine()[split];
+          position = at.firstRow()[split];
         }
         Text t = lines.next();
         if (t == null) {
@@ -373,7 +402,8 @@ public final class Assignments {
           line = clean.getBytes(StandardCharsets.UTF_8);
           length = line.length;
         }
-        if (!parse(clean)) {
+        long key = DataBlock.positionKey(position++);
+        if (blocks != null ? !cached(key) : !parse(clean)) {
           continue;
         }
         if (scoring.scale() != 1.0) {
@@ -417,6 +447,24 @@ public final class Assignments {
       }
     }
 
+    /** The features of the row with {@code key} from the cached blocks; false when the load left it out. */
+    private boolean cached(long key) {
+      while (block == null || row >= block.rows) {
+        if (!blocks.hasNext()) {
+          return false;
+        }
+        block = blocks.next();
+        row = 0;
+      }
+      // Keys rise through the partition and every cached row has a line: a larger key means this one is missing.
+      if (block.keys[row] != key) {
+        return false;
+      }
+      System.arraycopy(block.x, row * x.length, x, 0, x.length);
+      row++;
+      return true;
+    }
+
     int cluster() {
       return cluster;
     }
@@ -451,13 +499,20 @@ public final class Assignments {
     private final byte[] sep;
     private final LongAccumulator rowCount;
     private final LongAccumulator byteCount;
+    private final LongAccumulator parts;
     private final Text text = new Text();
+    private final long t0 = System.nanoTime();
+    private long lastLog = t0;
+    private long rowsDone;
+    private long bytesDone;
     private byte[] buf = new byte[RECORD_BYTES + (1 << 16)];
     private int n;
     private byte[] header;
     private boolean ended;
 
-    Records(byte[] header, Scored rows, Scoring scoring, LongAccumulator rowCount, LongAccumulator byteCount) {
+    Records(byte[] header, Scored rows, Scoring scoring, LongAccumulator rowCount, LongAccumulator byteCount,
+        LongAccumulator parts) {
+      this.parts = parts;
       this.header = header;
       this.rows = rows;
       this.scoring = scoring;
@@ -479,6 +534,7 @@ public final class Assignments {
         header = null;
         if (!fill()) {
           ended = true;
+          parts.add(1);
         }
         return new Tuple2<>(NullWritable.get(), text);
       }
@@ -487,8 +543,19 @@ public final class Assignments {
       }
       text.set(buf, 0, n);
       byteCount.add(n + 1);
+      bytesDone += n + 1;
       n = 0;
       ended = !fill();
+      long now = System.nanoTime();
+      if (now - lastLog > Progress.EVERY_SECONDS * 1_000_000_000L) {
+        lastLog = now;
+        LOG.info(String.format(Locale.ROOT, "assignments part %d: %d rows, %.1f MB so far (%.0f MB/s)",
+            org.apache.spark.TaskContext.getPartitionId(), rowsDone, bytesDone / 1e6,
+            bytesDone / 1e3 / ((now - t0) / 1e6)));
+      }
+      if (ended) {
+        parts.add(1);
+      }
       return new Tuple2<>(NullWritable.get(), text);
     }
 
@@ -523,6 +590,7 @@ public final class Assignments {
         count++;
       }
       rowCount.add(count);
+      rowsDone += count;
       return count > 0;
     }
 

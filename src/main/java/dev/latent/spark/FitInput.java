@@ -108,11 +108,11 @@ abstract class FitInput implements AutoCloseable {
       }
     }
 
-    /** On the splits the load counted already (the same as --partitions makes), else counting them anew. */
+    /** Beside the cached rows of the load (no line parsed twice), else reading the input anew. */
     private void writeCsv(JavaSparkContext jsc, Mixture mixture, Assignments.Scoring scoring, FitOptions o,
         String path) {
       if (data != null) {
-        Assignments.write(jsc, data.text, data.at, files, schema, mixture, scoring, path);
+        Assignments.write(jsc, data, mixture, scoring, path);
       } else {
         Assignments.write(jsc, files, schema, mixture, scoring, o.partitions(), path);
       }

@@ -29,6 +29,8 @@ public final class InputData implements AutoCloseable {
   /** The input's splits and where each starts, for writing the assignments without counting again. */
   final TextSplits text;
   final LinePositions at;
+  /** The splits of each cached partition, in order. */
+  final List<TextSplits.Group> layout;
 
   /**
    * What one partition's parser emits: a block of rows, and at its end the rows it left out and its
@@ -73,7 +75,8 @@ public final class InputData implements AutoCloseable {
   }
 
   private InputData(InputFiles files, InputSchema schema, JavaRDD<Chunk> cached, ColumnStats columns,
-      BadRows skipped, TextSplits text, LinePositions at) {
+      BadRows skipped, TextSplits text, LinePositions at, List<TextSplits.Group> layout) {
+    this.layout = layout;
     this.text = text;
     this.at = at;
     this.files = files;
@@ -113,7 +116,8 @@ public final class InputData implements AutoCloseable {
     }
     List<TextSplits.Group> layout = groups > 0 ? text.grouped(groups) : text.single();
     // Row keys are positions in the whole input, the same rule as every other format (DataBlock.positionKey).
-    LinePositions at = LinePositions.count(jsc, text, layout);
+    // Counted in small tasks, one per split, whatever the layout: a slow core then holds up little.
+    LinePositions at = LinePositions.count(jsc, text, text.single());
     JavaRDD<Chunk> all = text.rdd(jsc, layout).flatMap(g -> new Chunks(text, g, at, schema, fileNames, k, unitRows,
         skipBadRows));
     all = all.persist(StorageLevel.MEMORY_AND_DISK());
@@ -137,7 +141,7 @@ public final class InputData implements AutoCloseable {
       String names = files.files().size() == 1 ? files.name(0) : files.files().size() + " files from " + files.name(0);
       throw new InputException(names + ": no data rows after the header" + skipped);
     }
-    return new InputData(files, schema, all, stats.columns, stats.skipped, text, at);
+    return new InputData(files, schema, all, stats.columns, stats.skipped, text, at, layout);
   }
 
   /**

@@ -77,6 +77,44 @@ class InputDataTest extends SharedSpark {
   }
 
   /**
+   * The fit writes its assignments beside its cached rows (no line parsed again); predict parses every
+   * line. On the same model both must write the same bytes per row (predict adds logDensity), in CRLF,
+   * blank, not-ASCII and bad lines alike, whether the load was grouped (barrier) or one split per task.
+   */
+  @Test
+  void fitAssignmentsFromTheCacheEqualThoseParsedAgain() throws IOException {
+    Path dir = files(3, 1500, true);
+    for (String engine : new String[] {"barrier", "aggregate"}) {
+      Path fit = tmp.resolve("fit-" + engine);
+      dev.latent.testing.Runs.ok(jsc, "fit", "--input", dir.toString(), "--exclude", "name", "--k", "2",
+          "--on-bad-row", "skip", "--engine", engine, "--output", fit.toString());
+      Path pred = tmp.resolve("predict-" + engine);
+      dev.latent.testing.Runs.ok(jsc, "predict", "--model", fit.resolve("model.json").toString(), "--input",
+          dir.toString(), "--on-bad-row", "skip", "--output", pred.toString());
+      List<String> a = lines(fit.resolve("assignments"));
+      List<String> b = lines(pred.resolve("assignments"));
+      assertEquals(3 * 1500 - 3 * 2, a.size(), engine);
+      assertEquals(b.size(), a.size(), engine);
+      for (int i = 0; i < a.size(); i++) {
+        assertEquals(b.get(i).substring(0, b.get(i).lastIndexOf(',')), a.get(i), engine + ", row " + i);
+      }
+      assertEquals("\u00e9t\u00e9", a.get(a.size() - 1).split(",")[2], "a UTF-8 field written as it was");
+    }
+  }
+
+  /** Every part file's lines but its header, in part order, as UTF-8. */
+  private static List<String> lines(Path dir) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (var parts = Files.list(dir)) {
+      for (Path p : parts.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList()) {
+        List<String> l = Files.readAllLines(p, StandardCharsets.UTF_8);
+        out.addAll(l.subList(1, l.size()));
+      }
+    }
+    return out;
+  }
+
+  /**
    * {@code n} files of {@code rows} data rows (columns a, b, name, c), with CRLF line ends and blank lines
    * in the second, a name that is not ASCII in the third, and with {@code bad} three bad rows per file.
    */
