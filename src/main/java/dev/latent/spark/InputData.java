@@ -19,6 +19,7 @@ import org.apache.spark.storage.StorageLevel;
  * surfaces every parse error (or, when skipping, counts the rows left out), before any fitting starts.
  */
 public final class InputData implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InputData.class);
   public final InputFiles files;
   public final InputSchema schema;
   public final JavaRDD<DataBlock> blocks;
@@ -117,7 +118,9 @@ public final class InputData implements AutoCloseable {
     List<TextSplits.Group> layout = groups > 0 ? text.grouped(groups) : text.single();
     // Row keys are positions in the whole input, the same rule as every other format (DataBlock.positionKey).
     // Counted in small tasks, one per split, whatever the layout: a slow core then holds up little.
+    long t0 = System.nanoTime();
     LinePositions at = LinePositions.count(jsc, text, text.single());
+    long t1 = System.nanoTime();
     JavaRDD<Chunk> all = text.rdd(jsc, layout).flatMap(g -> new Chunks(text, g, at, schema, fileNames, k, unitRows,
         skipBadRows));
     all = all.persist(StorageLevel.MEMORY_AND_DISK());
@@ -141,6 +144,11 @@ public final class InputData implements AutoCloseable {
       String names = files.files().size() == 1 ? files.name(0) : files.files().size() + " files from " + files.name(0);
       throw new InputException(names + ": no data rows after the header" + skipped);
     }
+    long t2 = System.nanoTime();
+    double mb = text.bytes() / 1e6;
+    LOG.info(String.format(java.util.Locale.ROOT, "input: %.1f MB in %d splits, lines counted in %.2f s (%.0f MB/s),"
+        + " parsed and cached in %d partitions in %.2f s (%.0f MB/s)", mb, text.count(), (t1 - t0) / 1e9,
+        mb / ((t1 - t0) / 1e9), layout.size(), (t2 - t1) / 1e9, mb / ((t2 - t1) / 1e9)));
     return new InputData(files, schema, all, stats.columns, stats.skipped, text, at, layout);
   }
 

@@ -87,6 +87,15 @@ final class TextSplits implements Serializable {
     return splits.length;
   }
 
+  /** The bytes of all splits (compressed files: their compressed size). */
+  long bytes() {
+    long b = 0;
+    for (Split s : splits) {
+      b += s.length();
+    }
+    return b;
+  }
+
   /** One split per partition. */
   List<Group> single() {
     List<Group> g = new ArrayList<>();
