@@ -208,9 +208,18 @@ final class TextSplits implements Serializable {
     conf.destroy();
   }
 
-  /** True when the line is ASCII, so its bytes are its characters. */
+  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+      long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /** True when the line is ASCII, so its bytes are its characters: eight bytes at a time, no high bit set. */
   static boolean ascii(byte[] b, int len) {
-    for (int i = 0; i < len; i++) {
+    int i = 0;
+    for (; i + 8 <= len; i += 8) {
+      if (((long) LONGS.get(b, i) & 0x8080808080808080L) != 0) {
+        return false;
+      }
+    }
+    for (; i < len; i++) {
       if (b[i] < 0) {
         return false;
       }
