@@ -187,6 +187,9 @@ public final class Assignments {
         return t;
       });
       timer.scheduleAtFixedRate(() -> {
+        if (parts.value() == 0) {
+          return; // nothing finished yet: the tasks' own lines say how far they are
+        }
         double s = (System.nanoTime() - t0) / 1e9;
         LOG.info(String.format(Locale.ROOT, "assignments: %d of %d part files done (%d rows, %.1f MB) after %.0f s",
             parts.value(), total, rows.value(), bytes.value() / 1e6, s));
