@@ -104,7 +104,7 @@ class PlainFeaturesTest {
     double[] x = new double[3];
     for (String line : new String[] {"1,2,x", "1,2,x,3,4", "1,,x,3", "1, 2,x,3", "\"1\",2,x,3", "1,2,\"x,y\",3",
         "NaN,2,x,3", "1,Infinity,x,3", "1d,2,x,3", "0x1p3,2,x,3", "1e999,2,x,3", "1.2.3,2,x,3", "--1,2,x,3",
-        "e5,2,x,3", "1,2,x,-", ""}) {
+        "e5,2,x,3", "1,2,x,-", "", "1,2,x,3,", "1,2,x\"y,3", "1,2,x,3\"", ",2,x,3", "1,2,x,", "1\u00e9,2,x,3"}) {
       assertFalse(p.plainFeatures(line, x, 0), line);
       byte[] b = (line + "trailing bytes").getBytes(java.nio.charset.StandardCharsets.UTF_8);
       assertFalse(p.plainFeatures(b, line.length(), x, 0), line);
