@@ -29,7 +29,15 @@ class InputDataTest extends SharedSpark {
   @Test
   void groupsOfSplitsAreConsecutiveAndCoverEverySplit() throws IOException {
     Path dir = files(3, 2000, false);
-    TextSplits text = TextSplits.plan(jsc, InputFiles.list(jsc.hadoopConfiguration(), dir.toString()), 7);
+    Files.write(dir.resolve("part-9-empty"), new byte[0]);
+    List<String> list = InputFiles.list(jsc.hadoopConfiguration(), dir.toString());
+    TextSplits text = TextSplits.plan(jsc, list, 7);
+    // The splits Spark's text input makes of each file (an empty file included), no more, no fewer.
+    int spark = 0;
+    for (String f : list) {
+      spark += jsc.textFile(f, 7).getNumPartitions();
+    }
+    assertEquals(spark, text.count());
     for (int n : new int[] {1, 2, 3, 5, 100}) {
       List<TextSplits.Group> g = text.grouped(n);
       assertEquals(Math.min(n, text.count()), g.size(), "groups of " + n);
