@@ -30,17 +30,25 @@ public final class SampleTask implements Serializable {
   public final int m;
   /** The oversampling factor l of k-means||, or 0 for the draw mode. */
   public final double oversample;
+  /** True for the seed's last seeding scan: its nearest distances are not kept afterwards. */
+  public final boolean last;
 
   public SampleTask(double[][] centres, long seed, long step, int m) {
-    this(centres, seed, step, m, 0.0);
+    this(centres, seed, step, m, 0.0, false);
   }
 
-  private SampleTask(double[][] centres, long seed, long step, int m, double oversample) {
+  private SampleTask(double[][] centres, long seed, long step, int m, double oversample, boolean last) {
     this.centres = centres;
     this.seed = seed;
     this.step = step;
     this.m = m;
     this.oversample = oversample;
+    this.last = last;
+  }
+
+  /** The same task as its seed's last seeding scan, which drops the distances kept for the seed. */
+  public SampleTask lastStep() {
+    return new SampleTask(centres, seed, step, m, oversample, true);
   }
 
   /** An oversampling round of k-means|| about {@code centres} (at least one), keeping at most m rows. */
@@ -48,7 +56,7 @@ public final class SampleTask implements Serializable {
     if (centres.length == 0 || !(l > 0)) {
       throw new IllegalArgumentException("oversampling needs centres and a positive factor");
     }
-    return new SampleTask(centres, seed, step, m, l);
+    return new SampleTask(centres, seed, step, m, l, false);
   }
 
   public TopRows zero(int d) {
@@ -87,7 +95,8 @@ public final class SampleTask implements Serializable {
    * seen under this seed are kept beside the block ({@link #MEMO}) and only the new centres are measured:
    * O(n k d) over all the scans instead of O(n k^2 d). The minimum of the same distances is the same in any
    * order, so the values are those of measuring every centre; a block the memo does not hold (evicted and
-   * read back, another executor) is measured in full.
+   * read back, another executor) is measured in full. At most {@link #MEMO_SEEDS} seeds are kept per block
+   * (8 bytes a row each; later seeds are measured in full), and a seed's last scan drops its own.
    */
   double[] nearest(DataBlock b) {
     Map<Long, Nearest> bySeed = MEMO.computeIfAbsent(b, x -> new ConcurrentHashMap<>());
@@ -103,8 +112,12 @@ public final class SampleTask implements Serializable {
     if (from < centres.length) {
       nearestOf(b.x, b.rows, b.d, centres, from, best);
     }
-    // A new state rather than an update in place, so a concurrent attempt at the same block reads a whole one.
-    bySeed.put(seed, new Nearest(centres, best));
+    if (last) {
+      bySeed.remove(seed);
+    } else if (seen != null || bySeed.size() < MEMO_SEEDS) {
+      // A new state rather than an update in place, so a concurrent attempt at the same block reads a whole one.
+      bySeed.put(seed, new Nearest(centres, best));
+    }
     return best;
   }
 
@@ -153,6 +166,9 @@ public final class SampleTask implements Serializable {
       best[r] = m;
     }
   }
+
+  /** Seeds whose distances a block keeps at most. */
+  static final int MEMO_SEEDS = 8;
 
   /** Per cached block, per seed: the centres measured so far and each row's nearest squared distance. */
   private static final Map<DataBlock, Map<Long, Nearest>> MEMO = Collections.synchronizedMap(new WeakHashMap<>());

@@ -41,6 +41,17 @@ class SampleTaskTest {
       assertEquals(fresh.cost, got.cost, "phi of " + n);
       assertArrayEquals(fresh.order(), got.order());
     }
+    // The seed's last scan gives the same distances and drops them; the next one measures afresh.
+    double[][] c9 = Arrays.copyOf(all, 9);
+    assertArrayEquals(direct(block, c9), SampleTask.oversample(c9, 11, 5, 50, 16).lastStep().nearest(block));
+    assertArrayEquals(direct(block, all), SampleTask.oversample(all, 11, 6, 50, 16).nearest(block));
+    // More seeds than the memo keeps: the later ones are measured in full, with the same values.
+    for (long seed = 100; seed < 100 + 2 * SampleTask.MEMO_SEEDS; seed++) {
+      for (int n : new int[] {3, 6}) {
+        double[][] c = Arrays.copyOf(all, n);
+        assertArrayEquals(direct(block, c), new SampleTask(c, seed, n, 1).nearest(block), "seed " + seed);
+      }
+    }
     // Another list under the same seed (not an extension) and a shorter one: measured afresh.
     double[][] other = {all[5], all[3], all[30]};
     assertArrayEquals(direct(block, other), new SampleTask(other, 11, 1, 3).nearest(block));
