@@ -79,6 +79,11 @@ public final class BlockBuilder {
     return this;
   }
 
+  /** The position in the whole input that the next data row will have. */
+  public long position() {
+    return position;
+  }
+
   public static int blockRows(int d) {
     return Math.max(16, BLOCK_BYTES / (8 * d));
   }

@@ -41,7 +41,29 @@ public final class InputData implements AutoCloseable {
    * first scan, with the earliest bad line of the whole input whatever the partitioning, instead of
    * failing a task that Spark would retry spark.task.maxFailures times.
    */
-  private record Chunk(DataBlock block, BadRows skipped, BadRows errors) implements Serializable {}
+  private record Chunk(DataBlock block, BadRows skipped, BadRows errors, int split, long lines, long rows)
+      implements Serializable {
+    /** A full block of split {@code split} (its counts come with the split's last chunk). */
+    Chunk(DataBlock block, int split) {
+      this(block, null, null, split, -1, -1);
+    }
+
+    /** The chunk with its block's keys moved by {@code by} (a split's first row, once counted). */
+    Chunk shifted(long by) {
+      if (block == null || by == 0) {
+        return this;
+      }
+      long[] keys = new long[block.rows];
+      for (int r = 0; r < keys.length; r++) {
+        keys[r] = block.keys[r] + by;
+      }
+      return new Chunk(new DataBlock(block.rows, block.d, block.x, keys, block.weights, block.labels), skipped, errors,
+          split, lines, rows);
+    }
+  }
+
+  /** Where a split's lines are numbered from while its place in its file is not known yet (never line 1). */
+  static final long UNPLACED_LINE = 1L << 39;
 
   /** Column statistics and bad rows of the whole input, combined in one scan. */
   private static final class LoadStats implements Serializable {
@@ -49,12 +71,26 @@ public final class InputData implements AutoCloseable {
     final ColumnStats columns;
     final BadRows skipped = new BadRows();
     final BadRows errors = new BadRows();
+    /** Per split: its lines and data rows (complete for every split before the first that failed). */
+    final long[] lines;
+    final long[] rows;
+    /** The first split that failed, or -1. */
+    int failedSplit = -1;
 
-    LoadStats(int d) {
+    LoadStats(int d, int splits) {
       columns = new ColumnStats(d);
+      lines = new long[splits];
+      rows = new long[splits];
     }
 
     LoadStats add(Chunk c) {
+      if (c.lines() >= 0) {
+        lines[c.split()] = c.lines();
+        rows[c.split()] = c.rows();
+        if (c.errors() != null && (failedSplit < 0 || c.split() < failedSplit)) {
+          failedSplit = c.split();
+        }
+      }
       if (c.block() != null) {
         columns.add(c.block());
       }
@@ -68,6 +104,13 @@ public final class InputData implements AutoCloseable {
     }
 
     LoadStats merge(LoadStats o) {
+      for (int i = 0; i < lines.length; i++) {
+        lines[i] += o.lines[i];
+        rows[i] += o.rows[i];
+      }
+      if (o.failedSplit >= 0 && (failedSplit < 0 || o.failedSplit < failedSplit)) {
+        failedSplit = o.failedSplit;
+      }
       columns.merge(o.columns);
       skipped.merge(o.skipped);
       errors.merge(o.errors);
@@ -117,25 +160,45 @@ public final class InputData implements AutoCloseable {
     }
     List<TextSplits.Group> layout = groups > 0 ? text.grouped(groups) : text.single();
     // Row keys are positions in the whole input, the same rule as every other format (DataBlock.positionKey).
-    // Counted in small tasks, one per split, whatever the layout: a slow core then holds up little.
+    // Under --on-bad-row fail (the default) the input is read once: each split is parsed with its keys and
+    // lines counted from its own start, the parse counts every split, and the keys are then moved into
+    // place in the cache (the earliest error, in the earliest failed split, is read again with its true
+    // line numbers). Skipping needs every skipped row's message right, so the lines are counted first, in
+    // small tasks, one per split, whatever the layout.
+    boolean once = !skipBadRows;
     long t0 = System.nanoTime();
-    LinePositions at = LinePositions.count(jsc, text, text.single());
+    LinePositions counted = once ? null : LinePositions.count(jsc, text, text.single());
     long t1 = System.nanoTime();
-    JavaRDD<Chunk> all = text.rdd(jsc, layout).flatMap(g -> new Chunks(text, g, at, schema, fileNames, k, unitRows,
-        skipBadRows));
-    all = all.persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<Chunk> parsed = text.rdd(jsc, layout).flatMap(g -> new Chunks(text, g, counted, schema, fileNames, k,
+        unitRows, skipBadRows));
+    parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK());
     LoadStats stats;
     try {
       int d = schema.dimension();
-      stats = all.treeAggregate(new LoadStats(d), LoadStats::add, LoadStats::merge, depth);
+      stats = parsed.treeAggregate(new LoadStats(d, text.count()), LoadStats::add, LoadStats::merge, depth);
     } catch (RuntimeException e) {
-      all.unpersist(false);
+      parsed.unpersist(false);
       throw e;
     }
+    LinePositions at = counted != null ? counted : LinePositions.of(text, stats.lines, stats.rows);
     if (stats.errors.count() > 0) {
-      all.unpersist(false);
+      parsed.unpersist(false);
+      if (once) {
+        // Every split before the failed one was read to its end, so the failed split's place is known.
+        int s = stats.failedSplit;
+        throw new InputException(new Chunks(text, new TextSplits.Group(s, s + 1), at, schema, fileNames, k, unitRows,
+            false).firstError());
+      }
       // The first by row key: the earliest bad line of the input (file order, then line).
       throw new InputException(stats.errors.examples().get(0));
+    }
+    JavaRDD<Chunk> all = parsed;
+    if (once) {
+      long[] firstRow = at.firstRow();
+      all = parsed.map(c -> c.shifted(firstRow[c.split()])).persist(
+          StorageLevel.MEMORY_AND_DISK());
+      all.count();
+      parsed.unpersist(false);
     }
     if (stats.columns.rows == 0) {
       all.unpersist(false);
@@ -146,9 +209,10 @@ public final class InputData implements AutoCloseable {
     }
     long t2 = System.nanoTime();
     double mb = text.bytes() / 1e6;
-    LOG.info(String.format(java.util.Locale.ROOT, "input: %.1f MB in %d splits, lines counted in %.2f s (%.0f MB/s),"
-        + " parsed and cached in %d partitions in %.2f s (%.0f MB/s)", mb, text.count(), (t1 - t0) / 1e9,
-        mb / ((t1 - t0) / 1e9), layout.size(), (t2 - t1) / 1e9, mb / ((t2 - t1) / 1e9)));
+    LOG.info(String.format(java.util.Locale.ROOT, "input: %.1f MB in %d splits%s, parsed and cached in %d partitions"
+        + " in %.2f s (%.0f MB/s)", mb, text.count(), once ? "" : String.format(java.util.Locale.ROOT,
+        ", lines counted in %.2f s (%.0f MB/s)", (t1 - t0) / 1e9, mb / ((t1 - t0) / 1e9)), layout.size(),
+        (t2 - t1) / 1e9, mb / ((t2 - t1) / 1e9)));
     return new InputData(files, schema, all, stats.columns, stats.skipped, text, at, layout);
   }
 
@@ -169,6 +233,8 @@ public final class InputData implements AutoCloseable {
     private TextSplits.Lines lines;
     private BlockBuilder builder;
     private long lineNo;
+    private long firstLine;
+    private long firstRow;
     private Chunk next;
 
     Chunks(TextSplits text, TextSplits.Group group, LinePositions at, InputSchema schema, String[] fileNames, int k,
@@ -204,9 +270,13 @@ public final class InputData implements AutoCloseable {
           }
           TextSplits.Split s = text.splits[split];
           lines = text.open(s);
+          // Without the counts, a split is numbered from its own start (never as line 1 unless it is the
+          // file's first split, whose place is known): the keys are moved and the error re-read later.
+          firstRow = at == null ? 0 : at.firstRow()[split];
+          firstLine = at != null ? at.firstLine()[split] : s.firstOfFile() ? 0 : UNPLACED_LINE;
           builder = new BlockBuilder(schema, fileNames[s.file()], s.file(), k, unitRows, skipBadRows)
-              .from(at.firstRow()[split]).collectingErrors();
-          lineNo = at.firstLine()[split];
+              .from(firstRow).collectingErrors();
+          lineNo = firstLine;
         }
         Text line = builder.failed() ? null : lines.next();
         if (line != null) {
@@ -214,12 +284,13 @@ public final class InputData implements AutoCloseable {
           int len = line.getLength();
           DataBlock block = TextSplits.ascii(b, len) ? builder.add(b, len, ++lineNo)
               : builder.add(line.toString(), ++lineNo);
-          next = block == null ? null : new Chunk(block, null, null);
+          next = block == null ? null : new Chunk(block, split);
         } else {
           closeLines();
           DataBlock block = builder.failed() ? null : builder.flush();
           BadRows bad = builder.skipped().count() > 0 ? builder.skipped() : null;
-          next = block == null && bad == null && !builder.failed() ? null : new Chunk(block, bad, builder.errors());
+          // Always, for the split's counts (complete unless it failed).
+          next = new Chunk(block, bad, builder.errors(), split, lineNo - firstLine, builder.position() - firstRow);
         }
       }
       return true;
@@ -233,6 +304,18 @@ public final class InputData implements AutoCloseable {
       Chunk c = next;
       next = null;
       return c;
+    }
+
+    /** The message of the group's first bad row (the group is known to have one). */
+    String firstError() {
+      while (hasNext()) {
+        Chunk c = next();
+        if (c.errors() != null) {
+          closeLines();
+          return c.errors().examples().get(0);
+        }
+      }
+      throw new IllegalStateException("the split read again has no bad row");
     }
   }
 

@@ -42,6 +42,12 @@ record LinePositions(long[] firstLine, long[] firstRow) implements Serializable 
       lines[(int) c[0]] = c[1];
       rows[(int) c[0]] = c[2];
     }
+    return of(text, lines, rows);
+  }
+
+  /** The positions from every split's counted lines and data rows. */
+  static LinePositions of(TextSplits text, long[] lines, long[] rows) {
+    int n = text.count();
     long[] firstLine = new long[n];
     long[] firstRow = new long[n];
     for (int p = 1; p < n; p++) {

@@ -85,6 +85,47 @@ class InputDataTest extends SharedSpark {
   }
 
   /**
+   * Read once (no count first), a split's place is known only after the parse: an error deep in a later
+   * file, after blank lines and CRLF ends, must still name its true line, whatever the grouping, and the
+   * keys moved into place must be those of counting first (--on-bad-row skip counts first).
+   */
+  @Test
+  void readOnceNamesTheTrueLineAndGivesTheCountedKeys() throws IOException {
+    Path dir = files(3, 3000, false);
+    Path bad = dir.resolve("part-1");
+    List<String> lines = new ArrayList<>(List.of(new String(Files.readAllBytes(bad), StandardCharsets.UTF_8)
+        .split("\n", -1)));
+    int at = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith("1250.0,")) {
+        at = i;
+      }
+    }
+    InputFiles files = InputFiles.resolve(jsc.hadoopConfiguration(), dir.toString());
+    InputSchema schema = InputSchema.resolve(files.name(0), files.header(), List.of(), List.of("name"), null, null,
+        ',');
+    // Good input: the same keys read once (fail) as counted first (skip, nothing to skip).
+    long[] counted;
+    try (InputData d = InputData.load(jsc, files, schema, 3, 6, 2, false, true, 0)) {
+      counted = d.blocks.collect().stream().flatMapToLong(b -> java.util.Arrays.stream(b.keys)).toArray();
+    }
+    for (int groups : new int[] {0, 2}) {
+      try (InputData d = InputData.load(jsc, files, schema, 3, 6, 2, false, false, groups)) {
+        assertArrayEquals(counted, d.blocks.collect().stream().flatMapToLong(b -> java.util.Arrays.stream(b.keys))
+            .toArray(), "groups " + groups);
+      }
+    }
+    lines.set(at, "2500,oops,x,1\r");
+    Files.write(bad, String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
+    for (int groups : new int[] {0, 1, 2, 5}) {
+      InputException e = assertThrows(InputException.class,
+          () -> InputData.load(jsc, files, schema, 3, 6, 2, false, false, groups));
+      assertEquals(bad + ":" + (at + 1) + ":2: 'oops' in column 'b' is not a number", e.getMessage(),
+          "groups " + groups);
+    }
+  }
+
+  /**
    * The fit writes its assignments beside its cached rows (no line parsed again); predict parses every
    * line. On the same model both must write the same bytes per row (predict adds logDensity), in CRLF,
    * blank, not-ASCII and bad lines alike, whether the load was grouped (barrier) or one split per task.
