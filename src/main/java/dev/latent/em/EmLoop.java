@@ -195,6 +195,9 @@ public final class EmLoop {
           tasks[i] = step == 0 ? new SampleTask(new double[0][], seed, 0, k) : null;
         } else {
           tasks[i] = step < k ? new SampleTask(chosen.get(i).toArray(new double[0][]), seed, step, 1) : null;
+          if (step == k - 1 && tasks[i] != null) {
+            tasks[i] = tasks[i].lastStep(); // its kept distances are of no further use
+          }
         }
       }
       TopRows[] got = data.sample(tasks);

@@ -67,6 +67,9 @@ public final class KMeansParallel {
         int cap = (int) Math.ceil(l[c] + 10 * Math.sqrt(l[c]) + 10);
         tasks[c] = done[c] ? null : SampleTask.oversample(cands.get(c).toArray(new double[0][]), seeds[c], round,
             cap, l[c]);
+        if (tasks[c] != null && round == ROUNDS) {
+          tasks[c] = tasks[c].lastStep();
+        }
         any |= tasks[c] != null;
       }
       if (!any) {

@@ -2,6 +2,7 @@ package dev.latent.io;
 
 import dev.latent.em.DataBlock;
 import dev.latent.em.Distance;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -78,6 +79,11 @@ public final class BlockBuilder {
     return this;
   }
 
+  /** The position in the whole input that the next data row will have. */
+  public long position() {
+    return position;
+  }
+
   public static int blockRows(int d) {
     return Math.max(16, BLOCK_BYTES / (8 * d));
   }
@@ -88,19 +94,45 @@ public final class BlockBuilder {
       return null;
     }
     try {
-      return parse(raw, lineNo);
+      return parse(CsvLine.clean(raw), null, 0, lineNo);
     } catch (InputException e) {
-      if (!collectErrors) {
-        throw e;
-      }
-      errors = new BadRows();
-      errors.add(DataBlock.rowKey(fileIndex, lineNo), e.getMessage());
-      return null;
+      return collect(e, lineNo);
     }
   }
 
-  private DataBlock parse(String raw, long lineNo) {
-    String line = CsvLine.clean(raw);
+  /**
+   * Adds line {@code lineNo} given as ASCII bytes {@code ascii[0..len)} (a line read as bytes whose every
+   * byte is below 0x80): the same rows, keys and errors as {@link #add(String, long)} of the same
+   * characters, with no String made unless the line needs the checking path.
+   */
+  public DataBlock add(byte[] ascii, int len, long lineNo) {
+    if (errors != null) {
+      return null;
+    }
+    if (len > 0 && ascii[len - 1] == '\r') {
+      len--; // CsvLine.clean: a Windows line end (an ASCII line has no byte-order mark)
+    }
+    try {
+      return parse(null, ascii, len, lineNo);
+    } catch (InputException e) {
+      return collect(e, lineNo);
+    }
+  }
+
+  private DataBlock collect(InputException e, long lineNo) {
+    if (!collectErrors) {
+      throw e;
+    }
+    errors = new BadRows();
+    errors.add(DataBlock.rowKey(fileIndex, lineNo), e.getMessage());
+    return null;
+  }
+
+  /** A cleaned line, as {@code line} or (when null) as ASCII bytes {@code ascii[0..len)}. */
+  private DataBlock parse(String line, byte[] ascii, int len, long lineNo) {
+    if (line == null && (lineNo == 1 || w != null || labels != null)) {
+      line = new String(ascii, 0, len, StandardCharsets.ISO_8859_1);
+    }
     if (lineNo == 1) {
       String[] h = CsvLine.split(line, schema.delimiter);
       if (!Arrays.equals(h, schema.header)) {
@@ -109,7 +141,7 @@ public final class BlockBuilder {
       }
       return null;
     }
-    if (line.isBlank()) {
+    if (line != null ? line.isBlank() : blank(ascii, len)) {
       return null;
     }
     if (x == null) {
@@ -121,7 +153,12 @@ public final class BlockBuilder {
     long key = DataBlock.positionKey(position++);
     try {
       String[] f = null;
-      if (w != null || labels != null || !parser.plainFeatures(line, x, rows * d)) {
+      boolean plain = w == null && labels == null
+          && (line != null ? parser.plainFeatures(line, x, rows * d) : parser.plainFeatures(ascii, len, x, rows * d));
+      if (!plain) {
+        if (line == null) {
+          line = new String(ascii, 0, len, StandardCharsets.ISO_8859_1);
+        }
         f = parser.fields(line, lineNo);
         parser.features(f, lineNo, x, rows * d);
       }
@@ -146,6 +183,17 @@ public final class BlockBuilder {
     keys[rows] = key;
     rows++;
     return rows == capacity ? flush() : null;
+  }
+
+  /** {@code String.isBlank} of ASCII characters: each is a Character.isWhitespace one. */
+  public static boolean blank(byte[] ascii, int len) {
+    for (int i = 0; i < len; i++) {
+      int c = ascii[i];
+      if (!(c == ' ' || c >= 9 && c <= 13 || c >= 28 && c <= 31)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The rows left out so far (always empty unless skipping). */

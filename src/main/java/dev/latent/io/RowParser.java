@@ -68,6 +68,28 @@ public final class RowParser implements Serializable {
    */
   public boolean plainFeatures(String line, double[] dst, int off) {
     int len = line.length();
+    line.getChars(0, len, buffer(len), 0);
+    return plainChars(len, dst, off);
+  }
+
+  /**
+   * {@link #plainFeatures(String, double[], int)} on the line's bytes {@code b[0..len)}, for a line read as
+   * bytes: false as well when a byte is not ASCII (the caller then decodes the line and takes the checking
+   * path), so an ASCII line gives the same doubles either way.
+   */
+  public boolean plainFeatures(byte[] b, int len, double[] dst, int off) {
+    char[] c = buffer(len);
+    for (int i = 0; i < len; i++) {
+      byte v = b[i];
+      if (v < 0) {
+        return false;
+      }
+      c[i] = (char) v;
+    }
+    return plainChars(len, dst, off);
+  }
+
+  private char[] buffer(int len) {
     if (chars == null || chars.length < len) {
       chars = new char[Math.max(len, 256)];
       if (featureOf == null) {
@@ -78,43 +100,64 @@ public final class RowParser implements Serializable {
         }
       }
     }
+    return chars;
+  }
+
+  /** The characters of a plain decimal: digits, sign, point, exponent. */
+  private static final boolean[] PLAIN = new boolean[128];
+
+  static {
+    for (char ch : "0123456789.-eE+".toCharArray()) {
+      PLAIN[ch] = true;
+    }
+  }
+
+  /**
+   * The fast path on {@code chars[0..len)}: field by field, a feature field scanned to its delimiter with
+   * every character plain (a quote is not), any other field with no quote; then exactly as many fields as
+   * the header.
+   */
+  private boolean plainChars(int len, double[] dst, int off) {
     char[] c = chars;
-    line.getChars(0, len, c, 0);
     char sep = schema.delimiter;
     int fields = featureOf.length;
-    int field = 0;
-    int start = 0;
-    for (int p = 0; p <= len; p++) {
-      char ch = p < len ? c[p] : sep;
-      if (ch == sep) {
-        if (field >= fields) {
+    int p = 0;
+    for (int field = 0; field < fields; field++) {
+      int start = p;
+      int i = featureOf[field];
+      if (i >= 0) {
+        for (char ch; p < len && (ch = c[p]) != sep; p++) {
+          if (ch >= 128 || !PLAIN[ch]) {
+            return false;
+          }
+        }
+        if (p == start) {
           return false;
         }
-        int i = featureOf[field];
-        if (i >= 0) {
-          if (p == start) {
-            return false;
-          }
-          double v;
-          try {
-            v = NumberInput.parseDouble(c, start, p - start, true);
-          } catch (NumberFormatException e) {
-            return false;
-          }
-          if (!Double.isFinite(v)) {
-            return false;
-          }
-          dst[off + i] = v;
+        double v;
+        try {
+          v = NumberInput.parseDouble(c, start, p - start, true);
+        } catch (NumberFormatException e) {
+          return false;
         }
-        field++;
-        start = p + 1;
-      } else if (ch == '"' || field < fields && featureOf[field] >= 0 && !((ch >= '0' && ch <= '9') || ch == '.'
-          || ch == '-' || ch == 'e' || ch == 'E' || ch == '+')) {
+        if (!Double.isFinite(v)) {
+          return false;
+        }
+        dst[off + i] = v;
+      } else {
         // Quotes change the splitting; other columns may hold anything else.
-        return false;
+        for (char ch; p < len && (ch = c[p]) != sep; p++) {
+          if (ch == '"') {
+            return false;
+          }
+        }
       }
+      if (p == len) {
+        return field == fields - 1;
+      }
+      p++;
     }
-    return field == fields;
+    return false; // a delimiter after the last field: more fields than the header
   }
 
   /** The row weight (1 without a weight column); must be finite and not negative. */

@@ -13,16 +13,23 @@ import dev.latent.io.InputSchema;
 import dev.latent.io.RowParser;
 import dev.latent.math.RankSelect;
 import java.io.Serializable;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
+import org.apache.hadoop.io.NullWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapred.TextOutputFormat;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
@@ -35,6 +42,7 @@ import scala.Tuple2;
  * instead of failing (and being retried).
  */
 public final class Assignments {
+  private static final Logger LOG = LoggerFactory.getLogger(Assignments.class);
   /** Log-densities fetched to the driver in the last step of the outlier threshold's selection, at most. */
   static final int FETCH_LIMIT = 1 << 16;
 
@@ -86,6 +94,33 @@ public final class Assignments {
   /** Writes the assignments; returns the rows left out (none unless skipping). */
   public static BadRows write(JavaSparkContext jsc, InputFiles files, InputSchema schema, Mixture mixture,
       Scoring scoring, int partitions, String path) {
+    TextSplits text = TextSplits.plan(jsc, files.files(), partitions);
+    try {
+      return write(jsc, text, LinePositions.count(jsc, text, text.single()), text.single(), null, files, schema, mixture,
+          scoring, path);
+    } finally {
+      text.destroy();
+    }
+  }
+
+  /**
+   * The fit's assignments of its cached input {@code data}: each cached partition's lines read again
+   * beside its blocks, whose rows are the features already parsed (and scaled to unit length for cosine),
+   * so a line is not parsed twice; a data line without its row in the blocks was left out by the load
+   * (--on-bad-row skip) and is left out here. One part file per cached partition.
+   */
+  static void write(JavaSparkContext jsc, InputData data, Mixture mixture, Scoring scoring, String path) {
+    write(jsc, data.text, data.at, data.layout, data.blocks, data.files, data.schema, mixture, scoring, path);
+  }
+
+  /**
+   * Scores each line of {@code text} (counted already: {@code at}) and writes it as bytes (the input line's
+   * own bytes, then the added columns), many lines to a record, so no String is made per row unless the
+   * line is not ASCII; the bytes are those of one line per record. {@code blocks}, when not null, are the
+   * lines' rows cached in the partitions of {@code layout}; else every line is parsed.
+   */
+  private static BadRows write(JavaSparkContext jsc, TextSplits text, LinePositions at, List<TextSplits.Group> layout,
+      JavaRDD<DataBlock> blocks, InputFiles files, InputSchema schema, Mixture mixture, Scoring scoring, String path) {
     // The new columns are separated as the input's are, so the output reads back with the same --delimiter.
     char sep = schema.delimiter;
     StringBuilder h = new StringBuilder(files.headerLine()).append(sep).append("cluster");
@@ -100,25 +135,71 @@ public final class Assignments {
     if (scoring.flagOutliers()) {
       h.append(sep).append("outlier");
     }
-    String header = h.toString();
+    byte[] header = h.toString().getBytes(StandardCharsets.UTF_8);
+    String[] names = names(files);
     Broadcast<Mixture> b = jsc.broadcast(mixture);
     BadRowsAccumulator bad = new BadRowsAccumulator();
     jsc.sc().register(bad, "bad rows");
-    try {
-      List<JavaRDD<String>> parts = new ArrayList<>();
-      for (int i = 0; i < files.files().size(); i++) {
-        String file = files.files().get(i);
-        String name = files.name(i);
-        int index = i;
-        parts.add(lines(jsc, file, partitions).mapPartitions(it -> new Scored(it, schema, name, index, b.value(),
-            scoring, bad)));
-      }
-      union(jsc, parts).mapPartitions(it -> new Prepend(header, it)).saveAsTextFile(path);
+    LongAccumulator rows = jsc.sc().longAccumulator("assignment rows");
+    LongAccumulator bytes = jsc.sc().longAccumulator("assignment bytes");
+    LongAccumulator parts = jsc.sc().longAccumulator("assignment parts");
+    long t0 = System.nanoTime();
+    JavaRDD<TextSplits.Group> groups = text.rdd(jsc, layout);
+    JavaPairRDD<NullWritable, Text> out = blocks == null
+        ? groups.mapPartitionsToPair(it -> new Records(header,
+            new Scored(text, it.next(), at, schema, names, b.value(), scoring, bad, null), scoring, rows, bytes, parts))
+        : groups.zipPartitions(blocks, (it, cached) -> new Records(header,
+            new Scored(text, it.next(), at, schema, names, b.value(), scoring, bad, cached), scoring, rows, bytes, parts))
+            .mapToPair(t -> t);
+    try (Progress progress = new Progress(rows, bytes, parts, layout.size(), t0)) {
+      out.saveAsHadoopFile(path, NullWritable.class, Text.class, TextOutputFormat.class);
     } finally {
       b.destroy();
     }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    LOG.info(String.format(Locale.ROOT, "assignments: %d rows, %.1f MB written in %.1f s (%.0f MB/s)", rows.value(),
+        bytes.value() / 1e6, seconds, bytes.value() / 1e6 / seconds));
     failOnError(bad.value().errors());
     return bad.value().skipped();
+  }
+
+  private static String[] names(InputFiles files) {
+    String[] names = new String[files.files().size()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = files.name(i);
+    }
+    return names;
+  }
+
+  /**
+   * Logs the part files, rows and bytes written so far every {@link #EVERY_SECONDS} while a write runs
+   * (driver side; accumulators arrive as tasks end, so the figures are those of the finished part files,
+   * and each task logs its own progress too, see {@link Records}).
+   */
+  private static final class Progress implements AutoCloseable {
+    static final long EVERY_SECONDS = 10;
+    private final java.util.concurrent.ScheduledExecutorService timer;
+
+    Progress(LongAccumulator rows, LongAccumulator bytes, LongAccumulator parts, int total, long t0) {
+      timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "assignments-progress");
+        t.setDaemon(true);
+        return t;
+      });
+      timer.scheduleAtFixedRate(() -> {
+        if (parts.value() == 0) {
+          return; // nothing finished yet: the tasks' own lines say how far they are
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        LOG.info(String.format(Locale.ROOT, "assignments: %d of %d part files done (%d rows, %.1f MB) after %.0f s",
+            parts.value(), total, rows.value(), bytes.value() / 1e6, s));
+      }, EVERY_SECONDS, EVERY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+      timer.shutdownNow();
+    }
   }
 
   /** Throws the earliest (by row key) of the errors that tasks reported, if any. */
@@ -150,26 +231,22 @@ public final class Assignments {
   public static OutlierThreshold threshold(JavaSparkContext jsc, InputFiles files, InputSchema schema, Mixture mixture,
       Scoring scoring, int partitions, int depth, double q) {
     Broadcast<Mixture> b = jsc.broadcast(mixture);
-    List<JavaRDD<Densities>> parts = new ArrayList<>();
-    for (int i = 0; i < files.files().size(); i++) {
-      String file = files.files().get(i);
-      String name = files.name(i);
-      int index = i;
-      parts.add(lines(jsc, file, partitions).mapPartitions(it -> {
-        Scored s = new Scored(it, schema, name, index, b.value(), scoring, null);
-        double[] v = new double[64];
-        int n = 0;
-        while (s.hasNext()) {
-          s.next();
-          if (n == v.length) {
-            v = Arrays.copyOf(v, 2 * n);
-          }
-          v[n++] = s.logDensity();
+    TextSplits text = TextSplits.plan(jsc, files.files(), partitions);
+    LinePositions at = LinePositions.count(jsc, text, text.single());
+    String[] names = names(files);
+    JavaRDD<Densities> scoredRows = text.rdd(jsc, text.single()).map(g -> {
+      Scored s = new Scored(text, g, at, schema, names, b.value(), scoring, null, null);
+      double[] v = new double[64];
+      int n = 0;
+      while (s.next()) {
+        if (n == v.length) {
+          v = Arrays.copyOf(v, 2 * n);
         }
-        return List.of(new Densities(Arrays.copyOf(v, n), s.errors)).iterator();
-      }));
-    }
-    JavaRDD<Densities> scored = union(jsc, parts).persist(StorageLevel.MEMORY_AND_DISK());
+        v[n++] = s.logDensity();
+      }
+      return new Densities(Arrays.copyOf(v, n), s.errors);
+    });
+    JavaRDD<Densities> scored = scoredRows.persist(StorageLevel.MEMORY_AND_DISK());
     JavaRDD<double[]> dens = scored.map(Densities::values);
     try {
       // The first pass also parses: a bad row (--on-bad-row fail) stops here, before any selection pass.
@@ -215,6 +292,7 @@ public final class Assignments {
     } finally {
       scored.unpersist(false);
       b.destroy();
+      text.destroy();
     }
   }
 
@@ -231,75 +309,104 @@ public final class Assignments {
     return a;
   }
 
-  /** One file's lines with their 0-based line indices. */
-  private static JavaPairRDD<String, Long> lines(JavaSparkContext jsc, String file, int partitions) {
-    JavaRDD<String> text = partitions > 0 ? jsc.textFile(file, partitions) : jsc.textFile(file);
-    return text.zipWithIndex();
-  }
-
-  private static <T> JavaRDD<T> union(JavaSparkContext jsc, List<JavaRDD<T>> parts) {
-    @SuppressWarnings("unchecked")
-    JavaRDD<T>[] arr = parts.toArray(new JavaRDD[0]);
-    return arr.length == 1 ? arr[0] : jsc.union(arr);
-  }
-
-  /** Scores one file's lines lazily, so a partition never holds more than one row's output. */
-  private static final class Scored implements Iterator<String> {
-    private final Iterator<Tuple2<String, Long>> lines;
-    private final String file;
-    private final int fileIndex;
+  /**
+   * Scores the data rows of one partition's splits lazily, one at a time: after {@link #next} the row's
+   * cluster, probabilities and log-density, and its cleaned line as bytes ({@link #line}, {@link #length}).
+   */
+  private static final class Scored {
+    private final TextSplits text;
+    private final TextSplits.Group group;
+    private final LinePositions at;
+    private final InputSchema schema;
+    private final String[] names;
     private final BadRowsAccumulator report;
     private final BadRows skipped = new BadRows();
     /** The first error under --on-bad-row fail; the partition stops there. */
     BadRows errors;
     private boolean reported;
-    private final Mixture mixture;
     private final Scoring scoring;
-    private final RowParser parser;
     private final Posterior post;
     private final double[] x;
-    private String next;
-    private double logDensity;
+    private int split;
+    private TextSplits.Lines lines;
+    private RowParser parser;
+    private long lineNo;
+    private byte[] line;
+    private int length;
+    private int cluster;
+    /** The partition's cached rows (null: parse each line), the block being read and its next row. */
+    private final Iterator<DataBlock> blocks;
+    private DataBlock block;
+    private int row;
+    private long position;
 
-    /** {@code report}, when not null, receives the rows left out and the error once the partition ends. */
-    Scored(Iterator<Tuple2<String, Long>> lines, InputSchema schema, String file, int fileIndex, Mixture mixture,
-        Scoring scoring, BadRowsAccumulator report) {
-      this.lines = lines;
-      this.file = file;
-      this.fileIndex = fileIndex;
+    /**
+     * {@code report}, when not null, receives the rows left out and the error once the partition ends;
+     * {@code blocks}, when not null, are the group's rows as the load cached them.
+     */
+    Scored(TextSplits text, TextSplits.Group group, LinePositions at, InputSchema schema, String[] names,
+        Mixture mixture, Scoring scoring, BadRowsAccumulator report, Iterator<DataBlock> blocks) {
+      this.blocks = blocks;
+      this.text = text;
+      this.group = group;
+      this.at = at;
+      this.schema = schema;
+      this.names = names;
       this.report = report;
-      this.mixture = mixture;
       this.scoring = scoring;
-      this.parser = new RowParser(schema, file, Integer.MAX_VALUE);
       this.post = new Posterior(mixture);
       this.x = new double[schema.dimension()];
+      this.split = group.from() - 1;
+      org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+      if (task != null) {
+        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) t -> closeLines());
+      }
     }
 
-    @Override
-    public boolean hasNext() {
-      while (next == null && errors == null && lines.hasNext()) {
-        Tuple2<String, Long> t = lines.next();
-        long lineNo = t._2() + 1;
-        String line = CsvLine.clean(t._1());
-        if (lineNo == 1 || line.isBlank()) {
+    private void closeLines() {
+      if (lines != null) {
+        lines.close();
+        lines = null;
+      }
+    }
+
+    /** Moves to the next data row that scores; false at the end (reporting the partition's bad rows). */
+    boolean next() {
+      while (errors == null) {
+        if (lines == null) {
+          if (++split >= group.to()) {
+            break;
+          }
+          TextSplits.Split s = text.splits[split];
+          lines = text.open(s);
+          parser = new RowParser(schema, names[s.file()], Integer.MAX_VALUE);
+          lineNo = at.firstLine()[split];
+          position = at.firstRow()[split];
+        }
+        Text t = lines.next();
+        if (t == null) {
+          closeLines();
           continue;
         }
-        try {
-          if (!parser.plainFeatures(line, x, 0)) {
-            parser.features(parser.fields(line, lineNo), lineNo, x, 0);
+        if (++lineNo == 1 || LinePositions.blank(t)) {
+          continue;
+        }
+        byte[] b = t.getBytes();
+        int len = t.getLength();
+        String clean = null;
+        if (TextSplits.ascii(b, len)) {
+          if (len > 0 && b[len - 1] == '\r') {
+            len--; // CsvLine.clean of an ASCII line
           }
-          if (scoring.unitRows() && !Distance.normalise(x, 0, x.length)) {
-            throw InputException.at(file, lineNo, 0, "the row's features are all zero: it has no direction for"
-                + " the cosine distance");
-          }
-        } catch (InputException e) {
-          long key = DataBlock.rowKey(fileIndex, lineNo);
-          if (scoring.skipBadRows()) {
-            skipped.add(key, e.getMessage());
-          } else {
-            errors = new BadRows();
-            errors.add(key, e.getMessage());
-          }
+          line = b;
+          length = len;
+        } else {
+          clean = CsvLine.clean(t.toString());
+          line = clean.getBytes(StandardCharsets.UTF_8);
+          length = line.length;
+        }
+        long key = DataBlock.positionKey(position++);
+        if (blocks != null ? !cached(key) : !parse(clean)) {
           continue;
         }
         if (scoring.scale() != 1.0) {
@@ -307,69 +414,221 @@ public final class Assignments {
             x[i] *= scoring.scale();
           }
         }
-        int c = post.score(x, 0);
-        logDensity = post.logDensity();
-        StringBuilder s = new StringBuilder(line.length() + 24 * (mixture.k + 2));
-        char sep = parser.delimiter();
-        s.append(line).append(sep).append(c);
-        if (scoring.soft()) {
-          for (double p : post.probabilities()) {
-            s.append(sep).append(DecimalText.of(p));
-          }
-        }
-        if (scoring.density()) {
-          s.append(sep).append(DecimalText.of(logDensity));
-        }
-        if (scoring.flagOutliers()) {
-          s.append(sep).append(logDensity <= scoring.outlierBelow() ? '1' : '0');
-        }
-        next = s.toString();
+        cluster = post.score(x, 0);
+        return true;
       }
-      if (next == null && report != null && !reported) {
+      if (report != null && !reported) {
         reported = true;
         report.add(new BadRowsAccumulator.Report(skipped, errors == null ? new BadRows() : errors));
       }
-      return next != null;
+      return false;
     }
 
-    @Override
-    public String next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
+    /** The row's features into x; false for a bad row (recorded). {@code clean} is the line unless ASCII. */
+    private boolean parse(String clean) {
+      String file = names[text.splits[split].file()];
+      try {
+        boolean plain = clean == null ? parser.plainFeatures(line, length, x, 0) : parser.plainFeatures(clean, x, 0);
+        if (!plain) {
+          String s = clean != null ? clean : new String(line, 0, length, StandardCharsets.ISO_8859_1);
+          parser.features(parser.fields(s, lineNo), lineNo, x, 0);
+        }
+        if (scoring.unitRows() && !Distance.normalise(x, 0, x.length)) {
+          throw InputException.at(file, lineNo, 0, "the row's features are all zero: it has no direction for"
+              + " the cosine distance");
+        }
+        return true;
+      } catch (InputException e) {
+        long key = DataBlock.rowKey(text.splits[split].file(), lineNo);
+        if (scoring.skipBadRows()) {
+          skipped.add(key, e.getMessage());
+        } else {
+          errors = new BadRows();
+          errors.add(key, e.getMessage());
+        }
+        return false;
       }
-      String s = next;
-      next = null;
-      return s;
+    }
+
+    /** The features of the row with {@code key} from the cached blocks; false when the load left it out. */
+    private boolean cached(long key) {
+      while (block == null || row >= block.rows) {
+        if (!blocks.hasNext()) {
+          return false;
+        }
+        block = blocks.next();
+        row = 0;
+      }
+      // Keys rise through the partition and every cached row has a line: a larger key means this one is missing.
+      if (block.keys[row] != key) {
+        return false;
+      }
+      System.arraycopy(block.x, row * x.length, x, 0, x.length);
+      row++;
+      return true;
+    }
+
+    int cluster() {
+      return cluster;
+    }
+
+    double[] probabilities() {
+      return post.probabilities();
     }
 
     double logDensity() {
-      return logDensity;
+      return post.logDensity();
+    }
+
+    /** The row's cleaned line as bytes {@code line()[0..length())} (valid until the next call). */
+    byte[] line() {
+      return line;
+    }
+
+    int length() {
+      return length;
     }
   }
 
-  /** A header line followed by the partition's lines. */
-  private static final class Prepend implements Iterator<String> {
-    private final Iterator<String> rest;
-    private String first;
+  /**
+   * A partition's output records for Hadoop's text output: the header, then the scored rows as lines
+   * joined by newlines, up to {@link #RECORD_BYTES} to a record (the output format ends each record with
+   * a newline, so the file's bytes are those of one line per record). Reuses one {@link Text}.
+   */
+  private static final class Records implements Iterator<Tuple2<NullWritable, Text>> {
+    static final int RECORD_BYTES = 1 << 20;
+    private final Scored rows;
+    private final Scoring scoring;
+    private final byte[] sep;
+    private final LongAccumulator rowCount;
+    private final LongAccumulator byteCount;
+    private final LongAccumulator parts;
+    private final Text text = new Text();
+    private final long t0 = System.nanoTime();
+    private long lastLog = t0;
+    private long rowsDone;
+    private long bytesDone;
+    private byte[] buf = new byte[RECORD_BYTES + (1 << 16)];
+    private int n;
+    private byte[] header;
+    private boolean ended;
 
-    Prepend(String first, Iterator<String> rest) {
-      this.first = first;
-      this.rest = rest;
+    Records(byte[] header, Scored rows, Scoring scoring, LongAccumulator rowCount, LongAccumulator byteCount,
+        LongAccumulator parts) {
+      this.parts = parts;
+      this.header = header;
+      this.rows = rows;
+      this.scoring = scoring;
+      this.sep = String.valueOf(rows.schema.delimiter).getBytes(StandardCharsets.UTF_8);
+      this.rowCount = rowCount;
+      this.byteCount = byteCount;
     }
 
     @Override
     public boolean hasNext() {
-      return first != null || rest.hasNext();
+      return header != null || !ended;
     }
 
     @Override
-    public String next() {
-      if (first != null) {
-        String s = first;
-        first = null;
-        return s;
+    public Tuple2<NullWritable, Text> next() {
+      if (header != null) {
+        text.set(header);
+        byteCount.add(header.length + 1);
+        header = null;
+        if (!fill()) {
+          ended = true;
+          parts.add(1);
+        }
+        return new Tuple2<>(NullWritable.get(), text);
       }
-      return rest.next();
+      if (ended) {
+        throw new NoSuchElementException();
+      }
+      text.set(buf, 0, n);
+      byteCount.add(n + 1);
+      bytesDone += n + 1;
+      n = 0;
+      ended = !fill();
+      long now = System.nanoTime();
+      if (now - lastLog > Progress.EVERY_SECONDS * 1_000_000_000L) {
+        lastLog = now;
+        LOG.info(String.format(Locale.ROOT, "assignments part %d: %d rows, %.1f MB so far (%.0f MB/s)",
+            org.apache.spark.TaskContext.getPartitionId(), rowsDone, bytesDone / 1e6,
+            bytesDone / 1e3 / ((now - t0) / 1e6)));
+      }
+      if (ended) {
+        parts.add(1);
+      }
+      return new Tuple2<>(NullWritable.get(), text);
+    }
+
+    /**
+     * Formats rows into the buffer until it holds a record's worth; false when there were no rows left.
+     * Called after the previous record was handed out (the Text is written before the next call).
+     */
+    private boolean fill() {
+      n = 0;
+      long count = 0;
+      while (n < RECORD_BYTES && rows.next()) {
+        if (n > 0) {
+          put((byte) '\n');
+        }
+        append(rows.line(), rows.length());
+        append(sep, sep.length);
+        putInt(rows.cluster());
+        if (scoring.soft()) {
+          for (double p : rows.probabilities()) {
+            append(sep, sep.length);
+            putAscii(DecimalText.of(p));
+          }
+        }
+        if (scoring.density()) {
+          append(sep, sep.length);
+          putAscii(DecimalText.of(rows.logDensity()));
+        }
+        if (scoring.flagOutliers()) {
+          append(sep, sep.length);
+          put(rows.logDensity() <= scoring.outlierBelow() ? (byte) '1' : (byte) '0');
+        }
+        count++;
+      }
+      rowCount.add(count);
+      rowsDone += count;
+      return count > 0;
+    }
+
+    private void room(int more) {
+      if (n + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(2 * buf.length, n + more));
+      }
+    }
+
+    private void put(byte b) {
+      room(1);
+      buf[n++] = b;
+    }
+
+    private void append(byte[] b, int len) {
+      room(len);
+      System.arraycopy(b, 0, buf, n, len);
+      n += len;
+    }
+
+    /** A number's text (ASCII: digits, sign, point, exponent). */
+    @SuppressWarnings("deprecation")
+    private void putAscii(String s) {
+      int len = s.length();
+      room(len);
+      s.getBytes(0, len, buf, n);
+      n += len;
+    }
+
+    private void putInt(int v) {
+      if (v < 10 && v >= 0) {
+        put((byte) ('0' + v));
+      } else {
+        putAscii(Integer.toString(v));
+      }
     }
   }
 }

@@ -134,13 +134,31 @@ public final class Engines {
     return new Prepared(new BarrierDataPass(jsc, b, d, depth, engine.roundScans(), engine.roundSeconds()), c, own);
   }
 
+  /**
+   * The partitions the input should be read into for {@code specs}: the task slots when the barrier
+   * engine will run the scans (so the blocks are cached in place, with no move), else 0 (the input's own
+   * splits). Decided as {@link #open} will decide it; an engine that cannot run is left to open to report.
+   */
+  public static int loadPartitions(JavaSparkContext jsc, int d, Engine engine, List<FitSpec> specs) {
+    Facts f = facts(jsc, 0, d, specs);
+    try {
+      return choose(engine.kind(), f).kind() == Engine.Kind.BARRIER ? f.slots() : 0;
+    } catch (UsageException e) {
+      return 0;
+    }
+  }
+
   static Facts facts(JavaSparkContext jsc, JavaRDD<DataBlock> blocks, int d, List<FitSpec> specs) {
+    return facts(jsc, blocks.getNumPartitions(), d, specs);
+  }
+
+  private static Facts facts(JavaSparkContext jsc, int partitions, int d, List<FitSpec> specs) {
     org.apache.spark.SparkContext sc = jsc.sc();
     int slots = sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
     boolean dynamic = jsc.getConf().getBoolean("spark.dynamicAllocation.enabled", false);
     boolean encrypted = jsc.getConf().getBoolean("spark.authenticate", false)
         || jsc.getConf().getBoolean("spark.network.crypto.enabled", false);
-    return new Facts(slots, blocks.getNumPartitions(), dynamic, statsBytes(d, specs), encrypted);
+    return new Facts(slots, partitions, dynamic, statsBytes(d, specs), encrypted);
   }
 
   /**

@@ -23,8 +23,11 @@ abstract class FitInput implements AutoCloseable {
   /** The input files, as the model's provenance and checkpoints record them. */
   abstract List<String> files();
 
-  /** Reads, checks and caches the rows (once). */
-  abstract MixtureFit.Data load(FitOptions o);
+  /**
+   * Reads, checks and caches the rows (once); {@code slots} above 0 asks for that many partitions (the
+   * barrier engine's task slots) when the user did not set --partitions, 0 for the input's own split.
+   */
+  abstract MixtureFit.Data load(FitOptions o, int slots);
 
   /**
    * Every input row with its cluster (GMMs: and p0..p{K-1}) into {@code out}'s assignments folder, scored by
@@ -76,9 +79,9 @@ abstract class FitInput implements AutoCloseable {
     }
 
     @Override
-    MixtureFit.Data load(FitOptions o) {
+    MixtureFit.Data load(FitOptions o, int slots) {
       data = InputData.load(jsc, files, schema, o.k(), o.partitions(), o.aggregationDepth(),
-          o.distance() == Distance.COSINE, o.skipBadRows());
+          o.distance() == Distance.COSINE, o.skipBadRows(), o.partitions() > 0 ? 0 : slots);
       return new MixtureFit.Data(data.blocks, schema.dimension(), data.columns, data.skipped);
     }
 
@@ -90,7 +93,7 @@ abstract class FitInput implements AutoCloseable {
           .skippingBadRows(o.skipBadRows()).scaledBy(scaling.factor());
       if (o.outputFormat().equals("parquet")) {
         String csv = out.save(".assignments-csv", path -> {
-          Assignments.write(jsc, files, schema, mixture, scoring, o.partitions(), path);
+          writeCsv(jsc, mixture, scoring, o, path);
           return path;
         });
         out.save("assignments", path -> {
@@ -99,9 +102,19 @@ abstract class FitInput implements AutoCloseable {
         });
       } else {
         out.save("assignments", path -> {
-          Assignments.write(jsc, files, schema, mixture, scoring, o.partitions(), path);
+          writeCsv(jsc, mixture, scoring, o, path);
           return path;
         });
+      }
+    }
+
+    /** Beside the cached rows of the load (no line parsed twice), else reading the input anew. */
+    private void writeCsv(JavaSparkContext jsc, Mixture mixture, Assignments.Scoring scoring, FitOptions o,
+        String path) {
+      if (data != null) {
+        Assignments.write(jsc, data, mixture, scoring, path);
+      } else {
+        Assignments.write(jsc, files, schema, mixture, scoring, o.partitions(), path);
       }
     }
 
@@ -139,7 +152,7 @@ abstract class FitInput implements AutoCloseable {
     }
 
     @Override
-    MixtureFit.Data load(FitOptions o) {
+    MixtureFit.Data load(FitOptions o, int slots) {
       data = source.load(features, weight, label, o.k(), o.distance() == Distance.COSINE, o.skipBadRows(),
           o.partitions(), o.aggregationDepth());
       return new MixtureFit.Data(data.blocks, data.d, data.columns, data.skipped);

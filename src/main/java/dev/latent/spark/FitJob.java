@@ -52,7 +52,10 @@ public final class FitJob {
       MixtureFit.Settings settings = settings(conf, o, features);
       MixtureModel previous = o.alignTo() == null ? null : previousModel(conf, o, features);
       LOG.info("input {}: {} file(s), features {}", o.input(), input.files().size(), features);
-      MixtureFit.Data cached = input.load(o);
+      Phases phases = new Phases(t0);
+      MixtureFit.Data cached = input.load(o, Engines.loadPartitions(jsc, features.size(), settings.engine(),
+          MixtureFit.specs(settings)));
+      phases.end("load");
       VariationalOptions.checkData(o.priors(), o.covariance(), cached.columns(), features, o.input());
       long n = cached.columns().rows;
       CheckpointStore checkpoints = o.checkpoint() == null ? null
@@ -60,6 +63,7 @@ public final class FitJob {
       MixtureFit.Result fit = MixtureFit.fit(jsc, cached, settings, features, o.input(),
           checkpoints == null ? null : new MixtureFit.Checkpointing(
               specs -> resumeFrom(checkpoints, o, specs, cached.d()), checkpoints::save));
+      phases.end("fit");
       FitResult r = fit.best();
       SummaryJson.Selection selection = fit.sweep()
           ? new SummaryJson.Selection(o.criterion(), fit.table(), fit.chosen()) : null;
@@ -71,17 +75,26 @@ public final class FitJob {
       }
       StandardErrors standardErrors = StandardErrors.forFit(
           new SparkDataPass(jsc, cached.blocks(), cached.d(), o.aggregationDepth()), o.standardErrors(), r);
+      if (standardErrors != null) {
+        phases.end("standardErrors");
+      }
       MixtureModel model = MixtureFit.model(r, features, o.distance(), provenance(jsc, o, input.files(), n));
       out.writeText("model.json", ModelJson.write(model));
       if (o.assignments() != AssignmentColumns.NONE) {
         input.writeAssignments(jsc, o, model, fit.scaling(),
             r.kind().gaussian() && o.assignments() == AssignmentColumns.FULL, out);
+        phases.end("assignments");
       }
       ReportData report = o.htmlReport() ? ReportScan.run(jsc, cached.blocks(), model, o.seed(), cached.columns(),
           o.aggregationDepth()) : null;
+      if (report != null) {
+        phases.end("report");
+      }
       double seconds = (System.nanoTime() - t0) / 1e9;
+      LOG.info("phases (s): {}", phases.seconds);
       String summary = SummaryJson.write(r, features,
-          run(jsc, o, started, seconds, cached.blocks().getNumPartitions(), out, fit.from(), fit.engine()),
+          run(jsc, o, started, seconds, cached.blocks().getNumPartitions(), out, fit.from(), fit.engine(),
+              phases.seconds),
           selection, aligned,
           new SummaryJson.Skipped(o.skipBadRows(), cached.skipped()), standardErrors);
       out.writeText("summary.json", summary);
@@ -95,6 +108,27 @@ public final class FitJob {
         checkpoints.clear();
       }
       return new Outcome(out.target(), r, seconds, selection == null ? 1 : fit.table().size());
+    }
+  }
+
+  /**
+   * Wall seconds of the run's phases, in order, for summary.json's {@code run.phases}: {@code load}
+   * (start-up to cached input: listing, reading, parsing, caching), {@code fit} (every scan of the fit:
+   * seeding, K-means, EM), {@code standardErrors}, {@code assignments} (scoring and writing them) and
+   * {@code report} (its scan); the rest of {@code seconds} is writing the small files.
+   */
+  private static final class Phases {
+    final Map<String, Double> seconds = new LinkedHashMap<>();
+    private long last;
+
+    Phases(long t0) {
+      last = t0;
+    }
+
+    void end(String phase) {
+      long now = System.nanoTime();
+      seconds.put(phase, Math.round((now - last) / 1e6) / 1e3);
+      last = now;
     }
   }
 
@@ -146,10 +180,11 @@ public final class FitJob {
 
   /** How the run went, for summary.json's {@code run}. */
   private static Map<String, Object> run(JavaSparkContext jsc, FitOptions o, String started, double seconds,
-      int partitions, OutputDir out, EmState from, String engine) {
+      int partitions, OutputDir out, EmState from, String engine, Map<String, Double> phases) {
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("startedAt", started);
     run.put("seconds", seconds);
+    run.put("phases", phases);
     run.put("master", jsc.master());
     run.put("partitions", partitions);
     run.put("engine", engine);

@@ -7,9 +7,9 @@ import dev.latent.io.BlockBuilder;
 import dev.latent.io.InputException;
 import dev.latent.io.InputSchema;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.hadoop.io.Text;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -19,6 +19,7 @@ import org.apache.spark.storage.StorageLevel;
  * surfaces every parse error (or, when skipping, counts the rows left out), before any fitting starts.
  */
 public final class InputData implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InputData.class);
   public final InputFiles files;
   public final InputSchema schema;
   public final JavaRDD<DataBlock> blocks;
@@ -26,6 +27,11 @@ public final class InputData implements AutoCloseable {
   /** Rows left out under --on-bad-row skip (empty otherwise). */
   public final BadRows skipped;
   private final JavaRDD<Chunk> cached;
+  /** The input's splits and where each starts, for writing the assignments without counting again. */
+  final TextSplits text;
+  final LinePositions at;
+  /** The splits of each cached partition, in order. */
+  final List<TextSplits.Group> layout;
 
   /**
    * What one partition's parser emits: a block of rows, and at its end the rows it left out and its
@@ -35,7 +41,29 @@ public final class InputData implements AutoCloseable {
    * first scan, with the earliest bad line of the whole input whatever the partitioning, instead of
    * failing a task that Spark would retry spark.task.maxFailures times.
    */
-  private record Chunk(DataBlock block, BadRows skipped, BadRows errors) implements Serializable {}
+  private record Chunk(DataBlock block, BadRows skipped, BadRows errors, int split, long lines, long rows)
+      implements Serializable {
+    /** A full block of split {@code split} (its counts come with the split's last chunk). */
+    Chunk(DataBlock block, int split) {
+      this(block, null, null, split, -1, -1);
+    }
+
+    /** The chunk with its block's keys moved by {@code by} (a split's first row, once counted). */
+    Chunk shifted(long by) {
+      if (block == null || by == 0) {
+        return this;
+      }
+      long[] keys = new long[block.rows];
+      for (int r = 0; r < keys.length; r++) {
+        keys[r] = block.keys[r] + by;
+      }
+      return new Chunk(new DataBlock(block.rows, block.d, block.x, keys, block.weights, block.labels), skipped, errors,
+          split, lines, rows);
+    }
+  }
+
+  /** Where a split's lines are numbered from while its place in its file is not known yet (never line 1). */
+  static final long UNPLACED_LINE = 1L << 39;
 
   /** Column statistics and bad rows of the whole input, combined in one scan. */
   private static final class LoadStats implements Serializable {
@@ -43,12 +71,26 @@ public final class InputData implements AutoCloseable {
     final ColumnStats columns;
     final BadRows skipped = new BadRows();
     final BadRows errors = new BadRows();
+    /** Per split: its lines and data rows (complete for every split before the first that failed). */
+    final long[] lines;
+    final long[] rows;
+    /** The first split that failed, or -1. */
+    int failedSplit = -1;
 
-    LoadStats(int d) {
+    LoadStats(int d, int splits) {
       columns = new ColumnStats(d);
+      lines = new long[splits];
+      rows = new long[splits];
     }
 
     LoadStats add(Chunk c) {
+      if (c.lines() >= 0) {
+        lines[c.split()] = c.lines();
+        rows[c.split()] = c.rows();
+        if (c.errors() != null && (failedSplit < 0 || c.split() < failedSplit)) {
+          failedSplit = c.split();
+        }
+      }
       if (c.block() != null) {
         columns.add(c.block());
       }
@@ -62,6 +104,13 @@ public final class InputData implements AutoCloseable {
     }
 
     LoadStats merge(LoadStats o) {
+      for (int i = 0; i < lines.length; i++) {
+        lines[i] += o.lines[i];
+        rows[i] += o.rows[i];
+      }
+      if (o.failedSplit >= 0 && (failedSplit < 0 || o.failedSplit < failedSplit)) {
+        failedSplit = o.failedSplit;
+      }
       columns.merge(o.columns);
       skipped.merge(o.skipped);
       errors.merge(o.errors);
@@ -70,7 +119,10 @@ public final class InputData implements AutoCloseable {
   }
 
   private InputData(InputFiles files, InputSchema schema, JavaRDD<Chunk> cached, ColumnStats columns,
-      BadRows skipped) {
+      BadRows skipped, TextSplits text, LinePositions at, List<TextSplits.Group> layout) {
+    this.layout = layout;
+    this.text = text;
+    this.at = at;
     this.files = files;
     this.schema = schema;
     this.cached = cached;
@@ -91,44 +143,62 @@ public final class InputData implements AutoCloseable {
    */
   public static InputData load(JavaSparkContext jsc, InputFiles files, InputSchema schema, int k, int partitions,
       int depth, boolean unitRows, boolean skipBadRows) {
-    List<JavaRDD<String>> texts = new ArrayList<>();
-    List<Integer> fileOf = new ArrayList<>();
-    for (int i = 0; i < files.files().size(); i++) {
-      String file = files.files().get(i);
-      JavaRDD<String> lines = partitions > 0 ? jsc.textFile(file, partitions) : jsc.textFile(file);
-      texts.add(lines);
-      for (int p = 0; p < lines.getNumPartitions(); p++) {
-        fileOf.add(i);
-      }
-    }
-    @SuppressWarnings("unchecked")
-    JavaRDD<String> text = texts.size() == 1 ? texts.get(0) : jsc.union(texts.toArray(new JavaRDD[0]));
-    int[] file = fileOf.stream().mapToInt(Integer::intValue).toArray();
-    boolean[] firstOfFile = new boolean[file.length];
+    return load(jsc, files, schema, k, partitions, depth, unitRows, skipBadRows, 0);
+  }
+
+  /**
+   * As above, caching the blocks in {@code groups} partitions of consecutive input splits (0: one
+   * partition per split, as Spark's text input makes them): the barrier engine's one partition per task
+   * slot, read straight into place. The rows, keys and errors are the same whatever the grouping.
+   */
+  public static InputData load(JavaSparkContext jsc, InputFiles files, InputSchema schema, int k, int partitions,
+      int depth, boolean unitRows, boolean skipBadRows, int groups) {
+    TextSplits text = TextSplits.plan(jsc, files.files(), partitions);
     String[] fileNames = new String[files.files().size()];
-    for (int p = 0; p < file.length; p++) {
-      firstOfFile[p] = p == 0 || file[p] != file[p - 1];
-    }
     for (int i = 0; i < fileNames.length; i++) {
       fileNames[i] = files.name(i);
     }
+    List<TextSplits.Group> layout = groups > 0 ? text.grouped(groups) : text.single();
     // Row keys are positions in the whole input, the same rule as every other format (DataBlock.positionKey).
-    LinePositions at = LinePositions.count(text, firstOfFile);
-    JavaRDD<Chunk> all = text.mapPartitionsWithIndex((p, it) -> chunks(it, at.firstLine()[p], at.firstRow()[p],
-        schema, fileNames[file[p]], file[p], k, unitRows, skipBadRows), true);
-    all = all.persist(StorageLevel.MEMORY_AND_DISK());
+    // Under --on-bad-row fail (the default) the input is read once: each split is parsed with its keys and
+    // lines counted from its own start, the parse counts every split, and the keys are then moved into
+    // place in the cache (the earliest error, in the earliest failed split, is read again with its true
+    // line numbers). Skipping needs every skipped row's message right, so the lines are counted first, in
+    // small tasks, one per split, whatever the layout.
+    boolean once = !skipBadRows;
+    long t0 = System.nanoTime();
+    LinePositions counted = once ? null : LinePositions.count(jsc, text, text.single());
+    long t1 = System.nanoTime();
+    JavaRDD<Chunk> parsed = text.rdd(jsc, layout).flatMap(g -> new Chunks(text, g, counted, schema, fileNames, k,
+        unitRows, skipBadRows));
+    parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK());
     LoadStats stats;
     try {
       int d = schema.dimension();
-      stats = all.treeAggregate(new LoadStats(d), LoadStats::add, LoadStats::merge, depth);
+      stats = parsed.treeAggregate(new LoadStats(d, text.count()), LoadStats::add, LoadStats::merge, depth);
     } catch (RuntimeException e) {
-      all.unpersist(false);
+      parsed.unpersist(false);
       throw e;
     }
+    LinePositions at = counted != null ? counted : LinePositions.of(text, stats.lines, stats.rows);
     if (stats.errors.count() > 0) {
-      all.unpersist(false);
+      parsed.unpersist(false);
+      if (once) {
+        // Every split before the failed one was read to its end, so the failed split's place is known.
+        int s = stats.failedSplit;
+        throw new InputException(new Chunks(text, new TextSplits.Group(s, s + 1), at, schema, fileNames, k, unitRows,
+            false).firstError());
+      }
       // The first by row key: the earliest bad line of the input (file order, then line).
       throw new InputException(stats.errors.examples().get(0));
+    }
+    JavaRDD<Chunk> all = parsed;
+    if (once) {
+      long[] firstRow = at.firstRow();
+      all = parsed.map(c -> c.shifted(firstRow[c.split()])).persist(
+          StorageLevel.MEMORY_AND_DISK());
+      all.count();
+      parsed.unpersist(false);
     }
     if (stats.columns.rows == 0) {
       all.unpersist(false);
@@ -137,48 +207,121 @@ public final class InputData implements AutoCloseable {
       String names = files.files().size() == 1 ? files.name(0) : files.files().size() + " files from " + files.name(0);
       throw new InputException(names + ": no data rows after the header" + skipped);
     }
-    return new InputData(files, schema, all, stats.columns, stats.skipped);
+    long t2 = System.nanoTime();
+    double mb = text.bytes() / 1e6;
+    LOG.info(String.format(java.util.Locale.ROOT, "input: %.1f MB in %d splits%s, parsed and cached in %d partitions"
+        + " in %.2f s (%.0f MB/s)", mb, text.count(), once ? "" : String.format(java.util.Locale.ROOT,
+        ", lines counted in %.2f s (%.0f MB/s)", (t1 - t0) / 1e9, mb / ((t1 - t0) / 1e9)), layout.size(),
+        (t2 - t1) / 1e9, mb / ((t2 - t1) / 1e9)));
+    return new InputData(files, schema, all, stats.columns, stats.skipped, text, at, layout);
   }
 
-  /** A partition's lines, the first being line {@code firstLine + 1} of its file, its first data row at {@code firstRow}. */
-  private static Iterator<Chunk> chunks(Iterator<String> lines, long firstLine, long firstRow, InputSchema schema,
-      String file, int index, int k, boolean unitRows, boolean skipBadRows) {
-    BlockBuilder builder = new BlockBuilder(schema, file, index, k, unitRows, skipBadRows).from(firstRow)
-        .collectingErrors();
-    return new Iterator<>() {
-      private Chunk next;
-      private boolean flushed;
-      private long lineNo = firstLine;
+  /**
+   * The blocks of a group's splits, lazily (a partition is never held twice): each split's full blocks,
+   * then its last one with the rows it left out and its first error (after which it is not read further).
+   */
+  private static final class Chunks implements Iterator<Chunk> {
+    private final TextSplits text;
+    private final TextSplits.Group group;
+    private final LinePositions at;
+    private final InputSchema schema;
+    private final String[] fileNames;
+    private final int k;
+    private final boolean unitRows;
+    private final boolean skipBadRows;
+    private int split;
+    private TextSplits.Lines lines;
+    private BlockBuilder builder;
+    private long lineNo;
+    private long firstLine;
+    private long firstRow;
+    private Chunk next;
 
-      @Override
-      public boolean hasNext() {
-        while (next == null && !builder.failed() && lines.hasNext()) {
-          DataBlock b = builder.add(lines.next(), ++lineNo);
-          next = b == null ? null : new Chunk(b, null, null);
+    Chunks(TextSplits text, TextSplits.Group group, LinePositions at, InputSchema schema, String[] fileNames, int k,
+        boolean unitRows, boolean skipBadRows) {
+      this.text = text;
+      this.group = group;
+      this.at = at;
+      this.schema = schema;
+      this.fileNames = fileNames;
+      this.k = k;
+      this.unitRows = unitRows;
+      this.skipBadRows = skipBadRows;
+      this.split = group.from() - 1;
+      org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+      if (task != null) {
+        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) t -> closeLines());
+      }
+    }
+
+    private void closeLines() {
+      if (lines != null) {
+        lines.close();
+        lines = null;
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null) {
+        if (lines == null) {
+          if (++split >= group.to()) {
+            return false;
+          }
+          TextSplits.Split s = text.splits[split];
+          lines = text.open(s);
+          // Without the counts, a split is numbered from its own start (never as line 1 unless it is the
+          // file's first split, whose place is known): the keys are moved and the error re-read later.
+          firstRow = at == null ? 0 : at.firstRow()[split];
+          firstLine = at != null ? at.firstLine()[split] : s.firstOfFile() ? 0 : UNPLACED_LINE;
+          builder = new BlockBuilder(schema, fileNames[s.file()], s.file(), k, unitRows, skipBadRows)
+              .from(firstRow).collectingErrors();
+          lineNo = firstLine;
         }
-        if (next == null && !flushed) {
-          flushed = true;
-          DataBlock b = builder.failed() ? null : builder.flush();
+        Text line = builder.failed() ? null : lines.next();
+        if (line != null) {
+          byte[] b = line.getBytes();
+          int len = line.getLength();
+          DataBlock block = TextSplits.ascii(b, len) ? builder.add(b, len, ++lineNo)
+              : builder.add(line.toString(), ++lineNo);
+          next = block == null ? null : new Chunk(block, split);
+        } else {
+          closeLines();
+          DataBlock block = builder.failed() ? null : builder.flush();
           BadRows bad = builder.skipped().count() > 0 ? builder.skipped() : null;
-          next = b == null && bad == null && !builder.failed() ? null : new Chunk(b, bad, builder.errors());
+          // Always, for the split's counts (complete unless it failed).
+          next = new Chunk(block, bad, builder.errors(), split, lineNo - firstLine, builder.position() - firstRow);
         }
-        return next != null;
       }
+      return true;
+    }
 
-      @Override
-      public Chunk next() {
-        if (!hasNext()) {
-          throw new java.util.NoSuchElementException();
-        }
-        Chunk c = next;
-        next = null;
-        return c;
+    @Override
+    public Chunk next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
       }
-    };
+      Chunk c = next;
+      next = null;
+      return c;
+    }
+
+    /** The message of the group's first bad row (the group is known to have one). */
+    String firstError() {
+      while (hasNext()) {
+        Chunk c = next();
+        if (c.errors() != null) {
+          closeLines();
+          return c.errors().examples().get(0);
+        }
+      }
+      throw new IllegalStateException("the split read again has no bad row");
+    }
   }
 
   @Override
   public void close() {
     cached.unpersist(false);
+    text.destroy();
   }
 }

@@ -38,8 +38,14 @@ class PlainFeaturesTest {
       }
       // An overflow to infinity is an error, which the checking path reports.
       assertEquals(finite, p.plainFeatures(line, got, 0), line);
+      byte[] ascii = line.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      double[] fromBytes = new double[3];
+      assertEquals(finite, p.plainFeatures(ascii, ascii.length, fromBytes, 0), line);
       if (!finite) {
         continue;
+      }
+      for (int i = 0; i < 3; i++) {
+        assertEquals(Double.doubleToRawLongBits(got[i]), Double.doubleToRawLongBits(fromBytes[i]), line);
       }
       for (int i = 0; i < 3; i++) {
         assertEquals(Double.doubleToRawLongBits(Double.parseDouble(v[i])), Double.doubleToRawLongBits(got[i]),
@@ -98,9 +104,15 @@ class PlainFeaturesTest {
     double[] x = new double[3];
     for (String line : new String[] {"1,2,x", "1,2,x,3,4", "1,,x,3", "1, 2,x,3", "\"1\",2,x,3", "1,2,\"x,y\",3",
         "NaN,2,x,3", "1,Infinity,x,3", "1d,2,x,3", "0x1p3,2,x,3", "1e999,2,x,3", "1.2.3,2,x,3", "--1,2,x,3",
-        "e5,2,x,3", "1,2,x,-", ""}) {
+        "e5,2,x,3", "1,2,x,-", "", "1,2,x,3,", "1,2,x\"y,3", "1,2,x,3\"", ",2,x,3", "1,2,x,", "1\u00e9,2,x,3"}) {
       assertFalse(p.plainFeatures(line, x, 0), line);
+      byte[] b = (line + "trailing bytes").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      assertFalse(p.plainFeatures(b, line.length(), x, 0), line);
     }
+    // A byte that is not ASCII sends the line to be decoded first, even outside the features.
+    byte[] utf8 = "1,2,\u00e9,3".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertFalse(p.plainFeatures(utf8, utf8.length, x, 0));
+    assertTrue(p.plainFeatures("1,2,\u00e9,3", x, 0));
     assertTrue(p.plainFeatures("1,2,,3", x, 0), "an empty field outside the features");
     assertEquals(3.0, x[2]);
   }
