@@ -58,8 +58,10 @@ import org.apache.spark.storage.StorageLevel;
  * Run by {@code submit/bench}; see docs/benchmarks.md for what is measured and the latest figures.
  *
  * <p>Per-iteration time is the marginal cost: (time of a run of {@code iters} iterations - time of a run
- * of 2) / (iters - 2), each after a warm-up run, so start-up work of either library (MLlib converts and
- * caches its input inside every run) does not count as iterations. The machine is shared, so the two
+ * of 2) / (iters - 2), each after a warm-up run of {@code iters} iterations (long enough for the JIT to
+ * compile every kernel: after a 2-iteration warm-up Latent's first rounds ran 20-45% slow), so start-up
+ * work of either library (MLlib converts and caches its input inside every run) does not count as
+ * iterations. The machine is shared, so the two
  * libraries are measured in alternation, {@code repeats} rounds, and each keeps its best round; both
  * wall-clock time and the process's CPU time (which other processes' load barely changes) are reported.
  * Both start from the same parameters:
@@ -376,7 +378,7 @@ public final class Bench {
   private static void gmm(JavaSparkContext jsc, Options o, DataPass pass, ColumnStats cols,
       JavaRDD<Vector> vectors, StartParams start, Map<String, Object> out) {
     int it = o.iters();
-    latentGmm(pass, cols, start, 2);
+    latentGmm(pass, cols, start, it);
     Marginal latent = new Marginal();
     FitResult lastL = null;
     for (int round = 0; round < o.repeats(); round++) {
@@ -419,7 +421,7 @@ public final class Bench {
 
   /** Latent's K-means per iteration from {@code centres} (no peer), for K = 64. */
   private static Marginal latentKmeansAlone(Options o, DataPass pass, ColumnStats cols, double[][] centres) {
-    latentKmeans(pass, cols, centres, 2);
+    latentKmeans(pass, cols, centres, o.iters());
     Marginal latent = new Marginal();
     FitResult last = null;
     for (int round = 0; round < o.repeats(); round++) {
@@ -437,7 +439,7 @@ public final class Bench {
       c[j] = Vectors.dense(centres[j].clone());
     }
     KMeansModel init = new KMeansModel(c);
-    mllibKmeans(data, init, o, 2);
+    mllibKmeans(data, init, o, o.iters());
     Marginal m = new Marginal();
     KMeansModel last = null;
     for (int round = 0; round < o.repeats(); round++) {
@@ -456,9 +458,9 @@ public final class Bench {
       c[j] = Vectors.dense(centres[j].clone());
     }
     KMeansModel init = new KMeansModel(c);
-    latentKmeans(pass, cols, centres, 2);
+    latentKmeans(pass, cols, centres, it);
     if (vectors != null) {
-      mllibKmeans(vectors.rdd(), init, o, 2);
+      mllibKmeans(vectors.rdd(), init, o, it);
     }
     Marginal latent = new Marginal();
     Marginal mllib = new Marginal();
@@ -541,7 +543,7 @@ public final class Bench {
           o.depth());
       Engines.Prepared scans = engine(jsc, blocks, o);
       DataPass pass = scans.pass();
-      latentGmm(pass, cols, start, 2);
+      latentGmm(pass, cols, start, o.iters());
       double[][] centres = start.means();
       Marginal g = new Marginal();
       Marginal km = new Marginal();

@@ -71,7 +71,7 @@ final class Peers {
   static Map<String, Object> mlApi(Dataset<Row> df, Bench.Options o, String prefix) {
     Map<String, Object> out = new LinkedHashMap<>();
     int it = o.iters();
-    mlGmm(df, o, 2);
+    mlGmm(df, o, it);
     Bench.Marginal g = new Bench.Marginal();
     GaussianMixtureModel lastG = null;
     for (int round = 0; round < o.repeats(); round++) {
@@ -85,7 +85,7 @@ final class Peers {
     out.put("gmm_iters", lastG.summary().numIter());
     out.put("gmm_loglik", meanLl);
     for (String solver : new String[] {"row", "block"}) {
-      mlKmeans(df, o, 2, solver);
+      mlKmeans(df, o, it, solver);
       Bench.Marginal km = new Bench.Marginal();
       KMeansModel last = null;
       for (int round = 0; round < o.repeats(); round++) {
