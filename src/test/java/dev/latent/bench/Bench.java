@@ -59,7 +59,7 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Per-iteration time is the marginal cost: (time of a run of {@code iters} iterations - time of a run
  * of 2) / (iters - 2), each after a warm-up run of {@code iters} iterations (long enough for the JIT to
- * compile every kernel: after a 2-iteration warm-up Latent's first rounds ran 20-45% slow), so start-up
+ * compile every kernel: after a 2-iteration warm-up Latent's first rounds ran 39-45% slow), so start-up
  * work of either library (MLlib converts and caches its input inside every run) does not count as
  * iterations. The machine is shared, so the two
  * libraries are measured in alternation, {@code repeats} rounds, and each keeps its best round; both
