@@ -314,8 +314,6 @@ public final class Assignments {
    * cluster, probabilities and log-density, and its cleaned line as bytes ({@link #line}, {@link #length}).
    */
   private static final class Scored {
-    private final TextSplits text;
-    private final TextSplits.Group group;
     private final LinePositions at;
     private final InputSchema schema;
     private final String[] names;
@@ -327,8 +325,7 @@ public final class Assignments {
     private final Scoring scoring;
     private final Posterior post;
     private final double[] x;
-    private int split;
-    private TextSplits.Lines lines;
+    private final TextSplits.GroupLines lines;
     private RowParser parser;
     private long lineNo;
     private byte[] line;
@@ -347,8 +344,6 @@ public final class Assignments {
     Scored(TextSplits text, TextSplits.Group group, LinePositions at, InputSchema schema, String[] names,
         Mixture mixture, Scoring scoring, BadRowsAccumulator report, Iterator<DataBlock> blocks) {
       this.blocks = blocks;
-      this.text = text;
-      this.group = group;
       this.at = at;
       this.schema = schema;
       this.names = names;
@@ -356,36 +351,22 @@ public final class Assignments {
       this.scoring = scoring;
       this.post = new Posterior(mixture);
       this.x = new double[schema.dimension()];
-      this.split = group.from() - 1;
-      org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
-      if (task != null) {
-        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) t -> closeLines());
-      }
-    }
-
-    private void closeLines() {
-      if (lines != null) {
-        lines.close();
-        lines = null;
-      }
+      this.lines = new TextSplits.GroupLines(text, group);
     }
 
     /** Moves to the next data row that scores; false at the end (reporting the partition's bad rows). */
     boolean next() {
       while (errors == null) {
-        if (lines == null) {
-          if (++split >= group.to()) {
+        if (!lines.inSplit()) {
+          if (!lines.nextSplit()) {
             break;
           }
-          TextSplits.Split s = text.splits[split];
-          lines = text.open(s);
-          parser = new RowParser(schema, names[s.file()], Integer.MAX_VALUE);
-          lineNo = at.firstLine()[split];
-          position = at.firstRow()[split];
+          parser = new RowParser(schema, names[lines.current().file()], Integer.MAX_VALUE);
+          lineNo = at.firstLine()[lines.split()];
+          position = at.firstRow()[lines.split()];
         }
         Text t = lines.next();
         if (t == null) {
-          closeLines();
           continue;
         }
         if (++lineNo == 1 || LinePositions.blank(t)) {
@@ -426,7 +407,7 @@ public final class Assignments {
 
     /** The row's features into x; false for a bad row (recorded). {@code clean} is the line unless ASCII. */
     private boolean parse(String clean) {
-      String file = names[text.splits[split].file()];
+      String file = names[lines.current().file()];
       try {
         boolean plain = clean == null ? parser.plainFeatures(line, length, x, 0) : parser.plainFeatures(clean, x, 0);
         if (!plain) {
@@ -439,7 +420,7 @@ public final class Assignments {
         }
         return true;
       } catch (InputException e) {
-        long key = DataBlock.rowKey(text.splits[split].file(), lineNo);
+        long key = DataBlock.rowKey(lines.current().file(), lineNo);
         if (scoring.skipBadRows()) {
           skipped.add(key, e.getMessage());
         } else {

@@ -221,16 +221,13 @@ public final class InputData implements AutoCloseable {
    * then its last one with the rows it left out and its first error (after which it is not read further).
    */
   private static final class Chunks implements Iterator<Chunk> {
-    private final TextSplits text;
-    private final TextSplits.Group group;
+    private final TextSplits.GroupLines lines;
     private final LinePositions at;
     private final InputSchema schema;
     private final String[] fileNames;
     private final int k;
     private final boolean unitRows;
     private final boolean skipBadRows;
-    private int split;
-    private TextSplits.Lines lines;
     private BlockBuilder builder;
     private long lineNo;
     private long firstLine;
@@ -239,37 +236,24 @@ public final class InputData implements AutoCloseable {
 
     Chunks(TextSplits text, TextSplits.Group group, LinePositions at, InputSchema schema, String[] fileNames, int k,
         boolean unitRows, boolean skipBadRows) {
-      this.text = text;
-      this.group = group;
+      this.lines = new TextSplits.GroupLines(text, group);
       this.at = at;
       this.schema = schema;
       this.fileNames = fileNames;
       this.k = k;
       this.unitRows = unitRows;
       this.skipBadRows = skipBadRows;
-      this.split = group.from() - 1;
-      org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
-      if (task != null) {
-        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) t -> closeLines());
-      }
-    }
-
-    private void closeLines() {
-      if (lines != null) {
-        lines.close();
-        lines = null;
-      }
     }
 
     @Override
     public boolean hasNext() {
       while (next == null) {
-        if (lines == null) {
-          if (++split >= group.to()) {
+        if (!lines.inSplit()) {
+          if (!lines.nextSplit()) {
             return false;
           }
-          TextSplits.Split s = text.splits[split];
-          lines = text.open(s);
+          int split = lines.split();
+          TextSplits.Split s = lines.current();
           // Without the counts, a split is numbered from its own start (never as line 1 unless it is the
           // file's first split, whose place is known): the keys are moved and the error re-read later.
           firstRow = at == null ? 0 : at.firstRow()[split];
@@ -284,13 +268,13 @@ public final class InputData implements AutoCloseable {
           int len = line.getLength();
           DataBlock block = TextSplits.ascii(b, len) ? builder.add(b, len, ++lineNo)
               : builder.add(line.toString(), ++lineNo);
-          next = block == null ? null : new Chunk(block, split);
+          next = block == null ? null : new Chunk(block, lines.split());
         } else {
-          closeLines();
+          lines.close();
           DataBlock block = builder.failed() ? null : builder.flush();
           BadRows bad = builder.skipped().count() > 0 ? builder.skipped() : null;
           // Always, for the split's counts (complete unless it failed).
-          next = new Chunk(block, bad, builder.errors(), split, lineNo - firstLine, builder.position() - firstRow);
+          next = new Chunk(block, bad, builder.errors(), lines.split(), lineNo - firstLine, builder.position() - firstRow);
         }
       }
       return true;
@@ -311,7 +295,7 @@ public final class InputData implements AutoCloseable {
       while (hasNext()) {
         Chunk c = next();
         if (c.errors() != null) {
-          closeLines();
+          lines.close();
           return c.errors().examples().get(0);
         }
       }

@@ -203,6 +203,68 @@ final class TextSplits implements Serializable {
     }
   }
 
+  /**
+   * The lines of a group's splits, split after split: each opened when reached and closed at its end, or
+   * with the task when the partition's iterator is left unfinished.
+   */
+  static final class GroupLines {
+    private final TextSplits text;
+    private final Group group;
+    private int split;
+    private Lines lines;
+
+    GroupLines(TextSplits text, Group group) {
+      this.text = text;
+      this.group = group;
+      this.split = group.from() - 1;
+      org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+      if (task != null) {
+        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) t -> close());
+      }
+    }
+
+    /** True while a split is open (else {@link #nextSplit} opens the next one). */
+    boolean inSplit() {
+      return lines != null;
+    }
+
+    /** Opens the group's next split; false after its last. */
+    boolean nextSplit() {
+      if (++split >= group.to()) {
+        return false;
+      }
+      lines = text.open(text.splits[split]);
+      return true;
+    }
+
+    /** The open split's index in the splits. */
+    int split() {
+      return split;
+    }
+
+    /** The open split. */
+    Split current() {
+      return text.splits[split];
+    }
+
+    /** The open split's next line (valid until the next call), or null at its end, which closes it. */
+    Text next() {
+      Text t = lines.next();
+      if (t == null) {
+        close();
+      }
+      return t;
+    }
+
+    /** Closes the open split, if any. */
+    void close() {
+      if (lines != null) {
+        lines.close();
+        lines = null;
+      }
+    }
+  }
+
   /** Unpersists the broadcast configuration. */
   void destroy() {
     conf.destroy();
