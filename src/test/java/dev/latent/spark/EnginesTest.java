@@ -63,7 +63,16 @@ class EnginesTest extends SharedSpark {
   void autoChoosesBarrierHere() {
     Path out = tmp.resolve("auto");
     Runs.ok(jsc, cmd(new String[] {"--k", "3"}, "--output", out.toString()));
-    assertEquals("barrier", Runs.json(out.resolve("summary.json")).path("run").path("engine").asText());
+    JsonNode run = Runs.json(out.resolve("summary.json")).path("run");
+    assertEquals("barrier", run.path("engine").asText());
+    JsonNode scans = run.path("barrierScans");
+    assertTrue(scans.path("scans").asInt() > 0, run.toString());
+    assertTrue(scans.path("slowestTaskMs").asDouble() <= scans.path("scanMs").asDouble()
+        && scans.path("fastestTaskMs").asDouble() <= scans.path("slowestTaskMs").asDouble(), run.toString());
+    Path agg = tmp.resolve("aggregate");
+    Runs.ok(jsc, cmd(new String[] {"--k", "3"}, "--engine", "aggregate", "--output", agg.toString()));
+    assertTrue(Runs.json(agg.resolve("summary.json")).path("run").path("barrierScans").isMissingNode(),
+        "no barrier account without the barrier engine");
   }
 
   @Test
