@@ -34,9 +34,6 @@ public final class VariationalOptions {
       throw new UsageException("--model vbgmm fits one K and one covariance type (K is an upper bound: the"
           + " components the data do not need get weights near zero), not a range or --covariance all");
     }
-    if (s.string("checkpoint", null) != null) {
-      throw new UsageException("--checkpoint is not supported with --model vbgmm yet");
-    }
     if (s.string("align-to", null) != null) {
       throw new UsageException("--align-to cannot renumber a vbgmm: its Dirichlet-process weights depend on the"
           + " order of the components");

@@ -156,7 +156,6 @@ class VbCliTest extends CliTestBase {
             "--degrees-of-freedom must be greater than d - 1 = 1 for 2 feature(s), got 1.0"),
         Arguments.of(List.of("--k", "2..5"), "--model vbgmm fits one K and one covariance type"),
         Arguments.of(List.of("--covariance", "all"), "--model vbgmm fits one K and one covariance type"),
-        Arguments.of(List.of("--checkpoint", "ck"), "--checkpoint is not supported with --model vbgmm"),
         Arguments.of(List.of("--align-to", "m.json"), "--align-to cannot renumber a vbgmm"));
   }
 
@@ -202,6 +201,26 @@ class VbCliTest extends CliTestBase {
       assertEquals(e, r.get(i).asDouble(), 1e-9 * Math.abs(e), "iteration " + (9 + i));
     }
     assertEquals("model", Runs.json(rest.resolve("summary.json")).get("init").asText());
+  }
+
+  /** --checkpoint saves the posterior after every scan: the fit is the one without, and DIR is emptied. */
+  @Test
+  void checkpointsLeaveTheFitAsItIs() throws IOException {
+    String[] common = {"fit", "--input", Refs.dataFile("faithful").toString(), "--k", "5", "--model", "vbgmm",
+        "--restarts", "2"};
+    Path plain = tmp.resolve("plain");
+    Runs.ok(jsc, concat(common, "--output", plain.toString()));
+    Path ck = tmp.resolve("ck");
+    Path with = tmp.resolve("with");
+    Runs.ok(jsc, concat(common, "--checkpoint", ck.toString(), "--resume", "--output", with.toString()));
+    assertEquals(Runs.json(plain.resolve("summary.json")).get("elboTrace"),
+        Runs.json(with.resolve("summary.json")).get("elboTrace"));
+    assertEquals(Runs.json(plain.resolve("model.json")).get("variational"),
+        Runs.json(with.resolve("model.json")).get("variational"));
+    try (Stream<Path> left = Files.list(ck)) {
+      assertEquals(0, left.filter(f -> f.getFileName().toString().startsWith("state-")).count(),
+          "the committed fit clears its checkpoint");
+    }
   }
 
   /** The default start (K-means labels), restarts in the same scans, and the summary's keys. */
