@@ -1,5 +1,6 @@
 package dev.latent.ml;
 
+import dev.latent.config.VariationalOptions;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.Criterion;
 import dev.latent.em.Distance;
@@ -11,6 +12,7 @@ import dev.latent.model.MixtureModel;
 import dev.latent.spark.FrameInput;
 import dev.latent.spark.MixtureFit;
 import dev.latent.spark.Versions;
+import dev.latent.vb.PriorSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,12 @@ final class Fitting {
 
   static Fitted run(Dataset<?> dataset, MixtureParams p, ModelKind kind, CovarianceType type, Distance distance,
       double regCovar, LatentModel initial) {
+    return run(dataset, p, kind, type, distance, regCovar, initial, null);
+  }
+
+  /** As above; {@code priors} for a variational mixture (checked against d and the data as the CLI does). */
+  static Fitted run(Dataset<?> dataset, MixtureParams p, ModelKind kind, CovarianceType type, Distance distance,
+      double regCovar, LatentModel initial, PriorSettings priors) {
     Dataset<Row> df = dataset.toDF();
     List<String> cols = Features.columns(p);
     Features.validate(df.schema(), cols);
@@ -51,11 +59,13 @@ final class Fitting {
     }
     String weight = p.getWeightCol().isEmpty() ? null : p.getWeightCol();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
+    VariationalOptions.checkDimension(priors, d);
     MixtureFit.Settings s = new MixtureFit.Settings(kind, List.of(type), k, k, p.getMaxIter(), p.getTol(), regCovar,
-        p.getSeed(), init, start, p.getRestarts(), distance, Criterion.BIC, p.getAggregationDepth());
+        p.getSeed(), init, start, p.getRestarts(), distance, Criterion.BIC, p.getAggregationDepth(), priors);
     try (FrameInput in = FrameInput.load(jsc, List.of(new FrameInput.Part(df, null)),
         new FrameInput.Columns(cols, weight, null), d, k, distance == Distance.COSINE,
         p.getHandleInvalid().equals("skip"), 0, p.getAggregationDepth())) {
+      VariationalOptions.checkData(priors, type, in.columns, names, "the DataFrame");
       MixtureFit.Result r = MixtureFit.fit(jsc, new MixtureFit.Data(in.blocks, d, in.columns, in.skipped), s, names,
           "the DataFrame", null);
       return new Fitted(MixtureFit.model(r.best(), names, distance, provenance(p, jsc, in.columns.rows)), r.best(),

@@ -32,7 +32,7 @@ import org.apache.spark.sql.types.StructType;
  * {@link #transform} adds the prediction (int), the probabilities (an ML Vector) and, when
  * {@code logDensityCol} is set, log p(x). Saved as a folder holding Spark's metadata and Latent's
  * {@code model.json}, which the CLI's {@code --init}, {@code --align-to} and {@code predict --model}
- * also read.
+ * also read. A {@link BayesianGaussianMixture} gives one too, scoring rows by its posterior.
  */
 public class GaussianMixtureModel extends Model<GaussianMixtureModel>
     implements GaussianMixtureParams, MLWritable, LatentModel {
@@ -58,7 +58,7 @@ public class GaussianMixtureModel extends Model<GaussianMixtureModel>
   }
 
   GaussianMixtureModel(String uid, MixtureModel fitted, GaussianMixtureSummary summary) {
-    if (fitted != null && fitted.kind() != ModelKind.GMM) {
+    if (fitted != null && !fitted.kind().gaussian()) {
       throw new IllegalArgumentException("a " + fitted.kind().key() + " model is not a Gaussian mixture");
     }
     this.uid = uid;
@@ -116,9 +116,12 @@ public class GaussianMixtureModel extends Model<GaussianMixtureModel>
     return latentModel().weights().clone();
   }
 
-  /** The components as mllib-local Gaussians (full covariance matrices, whatever the covariance type). */
+  /**
+   * The components as mllib-local Gaussians (full covariance matrices, whatever the covariance type); of a
+   * variational mixture its posterior's means and covariances (scikit-learn's means_, covariances_).
+   */
   public MultivariateGaussian[] gaussians() {
-    Mixture m = mixture();
+    Mixture m = parameters();
     MultivariateGaussian[] g = new MultivariateGaussian[m.k];
     for (int j = 0; j < m.k; j++) {
       // Symmetric, so the row-major values are also the column-major ones DenseMatrix expects.
@@ -169,6 +172,20 @@ public class GaussianMixtureModel extends Model<GaussianMixtureModel>
     return summary;
   }
 
+  /** The weights, means and covariances as a mixture (a vbgmm scores rows by another: {@link #mixture}). */
+  private Mixture parameters() {
+    MixtureModel v = latentModel();
+    if (v.kind() != ModelKind.VBGMM) {
+      return mixture();
+    }
+    try {
+      return Mixture.of(v.covariance(), v.weights(), v.means(), v.covariances());
+    } catch (Mixture.DegenerateComponentException e) {
+      throw new IllegalStateException("the model's covariances are not usable: " + e.getMessage(), e);
+    }
+  }
+
+  /** The mixture that scores rows (a vbgmm: its expected log-weights and precisions, as predict_proba). */
   private Mixture mixture() {
     try {
       return latentModel().toMixture();

@@ -31,6 +31,10 @@ final class ParamSet {
   final Param<String> covarianceType;
   final DoubleParam regCovar;
   final Param<String> distanceMeasure;
+  final Param<String> weightPrior;
+  final DoubleParam weightConcentration;
+  final DoubleParam meanPrecision;
+  final DoubleParam degreesOfFreedom;
   final InitialModelParam<GaussianMixtureModel> gmmInitialModel;
   final InitialModelParam<KMeansModel> kmeansInitialModel;
 
@@ -66,6 +70,15 @@ final class ParamSet {
         ParamValidators.gtEq(0));
     distanceMeasure = new Param<>(parent, "distanceMeasure", "euclidean or cosine (spherical K-means: rows"
         + " and centres scaled to unit length)", ParamValidators.inArray(new String[] {"euclidean", "cosine"}));
+    weightPrior = new Param<>(parent, "weightPrior", "the weights' prior: dirichlet-process (stick-breaking) or"
+        + " dirichlet-distribution (scikit-learn's weight_concentration_prior_type)",
+        ParamValidators.inArray(new String[] {"dirichlet-process", "dirichlet-distribution"}));
+    weightConcentration = new DoubleParam(parent, "weightConcentration", "the weights' concentration prior"
+        + " gamma_0 (> 0; 0, the default, for 1/k as scikit-learn)", ParamValidators.gtEq(0));
+    meanPrecision = new DoubleParam(parent, "meanPrecision", "the means' precision prior beta_0 (> 0)",
+        ParamValidators.gt(0));
+    degreesOfFreedom = new DoubleParam(parent, "degreesOfFreedom", "the Wishart degrees of freedom nu_0 (> d - 1;"
+        + " 0, the default, for d)", ParamValidators.gtEq(0));
     gmmInitialModel = new InitialModelParam<>(parent, GaussianMixtureModel::new);
     kmeansInitialModel = new InitialModelParam<>(parent, KMeansModel::new);
   }
@@ -92,6 +105,15 @@ final class ParamSet {
     stage.setDefault(logDensityCol, "");
     stage.setDefault(covarianceType, "full");
     stage.setDefault(regCovar, 1e-6);
+  }
+
+  /** A variational mixture's: the GMM's, with scikit-learn's BayesianGaussianMixture priors. */
+  void vbDefaults(Params stage) {
+    gmmDefaults(stage);
+    stage.setDefault(weightPrior, "dirichlet-process");
+    stage.setDefault(weightConcentration, 0.0);
+    stage.setDefault(meanPrecision, 1.0);
+    stage.setDefault(degreesOfFreedom, 0.0);
   }
 
   void kmeansDefaults(Params stage) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latent.em.ModelKind;
 import dev.latent.io.ModelJson;
 import dev.latent.model.MixtureModel;
 import dev.latent.testing.Models;
@@ -22,6 +23,7 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -127,6 +129,77 @@ class EstimatorTest extends SharedSession {
     Path refit = tmp.resolve("refit-" + kind);
     Runs.ok(jsc, "fit", "--input", Refs.dataFile("iris").toString(), "--k", "3", "--exclude", "label", "--model", kind,
         "--covariance", "diag", "--init", stage.toString(), "--align-to", stage.toString(), "--output", refit.toString());
+  }
+
+  /**
+   * The variational mixture as an estimator: the CLI's vbgmm fit (model, posterior, lower bound), its
+   * predict_proba and score_samples in transform, a model folder the CLI reads, and its priors' checks.
+   */
+  @Test
+  void bayesianMixtureMatchesTheCli() throws Exception {
+    List<String> names = List.of("eruptions", "waiting");
+    Dataset<Row> df = frame(Refs.features("faithful"), names, 3);
+    BayesianGaussianMixture est = new BayesianGaussianMixture().setFeaturesCols(names.toArray(String[]::new))
+        .setK(6).setSeed(3).setCovarianceType("diag").setWeightPrior("dirichlet-distribution")
+        .setWeightConcentration(0.5).setLogDensityCol("logDensity");
+    GaussianMixtureModel m = est.fit(df);
+    Path cli = tmp.resolve("cli-vbgmm");
+    Runs.ok(jsc, "fit", "--input", Refs.dataFile("faithful").toString(), "--k", "6", "--seed", "3", "--model",
+        "vbgmm", "--covariance", "diag", "--weight-prior", "dirichlet-distribution", "--weight-concentration",
+        "0.5", "--output", cli.toString());
+    Path ours = tmp.resolve("est-vbgmm.json");
+    Files.writeString(ours, ModelJson.write(m.latentModel()));
+    Models.assertSameModel(cli.resolve("model.json"), ours, 1e-9);
+    for (String f : new String[] {"weightConcentration", "meanPrecision", "degreesOfFreedom"}) {
+      double[] a = Models.flatten(Runs.json(cli.resolve("model.json")).path("variational").path(f));
+      double[] b = Models.flatten(Runs.json(ours).path("variational").path(f));
+      assertEquals(6, a.length, f);
+      assertArrayEquals(a, b, 1e-9 * Arrays.stream(a).map(Math::abs).max().orElseThrow(), f);
+    }
+    JsonNode s = Runs.json(cli.resolve("summary.json"));
+    assertEquals(s.get("elbo").asDouble(), m.summary().lowerBound(), 1e-9 * Math.abs(s.get("elbo").asDouble()));
+    assertEquals(s.get("elboTrace").size(), m.summary().lowerBoundTrace().length);
+    assertEquals(s.get("iterations").asInt(), m.summary().numIter());
+    // transform: predict_proba and score_samples, as latent predict writes them.
+    Path pred = tmp.resolve("predict-vbgmm");
+    Runs.ok(jsc, "predict", "--model", cli.resolve("model.json").toString(), "--input",
+        Refs.dataFile("faithful").toString(), "--output", pred.toString());
+    List<String[]> cliRows = Runs.assignments(pred);
+    List<Row> rows = m.transform(df).select("prediction", "probability", "logDensity").collectAsList();
+    assertEquals(cliRows.size(), rows.size());
+    for (int r = 0; r < rows.size(); r += 17) {
+      String[] c = cliRows.get(r);
+      assertEquals(Integer.parseInt(c[2]), rows.get(r).getInt(0), "row " + r);
+      Vector p = rows.get(r).getAs(1);
+      for (int j = 0; j < 6; j++) {
+        assertEquals(Double.parseDouble(c[3 + j]), p.apply(j), 1e-9, "row " + r + ", p" + j);
+      }
+      assertEquals(Double.parseDouble(c[9]), rows.get(r).getDouble(2), 1e-9, "row " + r);
+    }
+    // gaussians(): the posterior's means_ and covariances_ (not the scoring mixture's).
+    for (int j = 0; j < 6; j++) {
+      assertArrayEquals(m.latentModel().means()[j], m.gaussians()[j].mean().toArray(), 0.0);
+      assertEquals(m.latentModel().covariances()[j][1], m.gaussians()[j].cov().apply(1, 1), 1e-12);
+    }
+    // A model folder: loads back as a vbgmm and is the CLI's --model; the estimator keeps its priors.
+    Path saved = tmp.resolve("vbgmm-model");
+    m.write().save(saved.toString());
+    GaussianMixtureModel back = GaussianMixtureModel.load(saved.toString());
+    assertEquals(ModelKind.VBGMM, back.latentModel().kind());
+    assertEquals(rows.get(5).getDouble(2), back.logDensity(Vectors.dense(Refs.features("faithful")[5])), 1e-12);
+    Runs.ok(jsc, "predict", "--model", saved.toString(), "--input", Refs.dataFile("faithful").toString(),
+        "--output", tmp.resolve("predict-saved").toString());
+    Path estSaved = tmp.resolve("vbgmm-estimator");
+    est.write().save(estSaved.toString());
+    BayesianGaussianMixture estBack = BayesianGaussianMixture.load(estSaved.toString());
+    assertEquals("dirichlet-distribution", estBack.getWeightPrior());
+    assertEquals(0.5, estBack.getWeightConcentration(), 0.0);
+    // Priors are checked as the CLI checks them.
+    Exception e = assertThrows(Exception.class, () -> new BayesianGaussianMixture()
+        .setFeaturesCols(names.toArray(String[]::new)).setDegreesOfFreedom(0.5).fit(df));
+    assertTrue(e.getMessage().contains("--degrees-of-freedom must be greater than d - 1 = 1"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new BayesianGaussianMixture().setWeightPrior("pitman-yor"));
+    assertThrows(IllegalArgumentException.class, () -> new BayesianGaussianMixture().setMeanPrecision(0.0));
   }
 
   /** The scikit-learn reference fits from their stored initial parameters, through the estimator. */
