@@ -404,12 +404,14 @@ public final class EStep {
     int per = s.partialsPerComponent;
     for (int j = 0; j < k; j++) {
       int a0 = j * per * TileKernels.PAD;
+      if (task.scatter == EStepTask.Scatter.FULL) {
+        kernels.centredWeightedGram(s.xt, TILE, np, d, task.shifts[j], s.resp[j], s.diff, s.wd, acc, a0);
+        continue;
+      }
       kernels.centredWeightedSums(s.xt, TILE, np, d, task.shifts[j], s.resp[j], s.diff, s.wd, acc, a0);
       int q0 = a0 + (1 + d) * TileKernels.PAD;
-      switch (task.scatter) {
-        case FULL -> kernels.weightedGramUpper(s.wd, s.diff, TILE, np, d, acc, q0);
-        case DIAG -> kernels.weightedSquares(s.wd, s.diff, TILE, np, d, acc, q0);
-        default -> { }
+      if (task.scatter == EStepTask.Scatter.DIAG) {
+        kernels.weightedSquares(s.wd, s.diff, TILE, np, d, acc, q0);
       }
     }
   }
