@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Against the plain loops this keeps each row's running values in registers instead of in the scratch
  * arrays (a row's projection onto every factor row, its distance), sums over rows lane by lane into
- * per-lane partial sums (the soft statistics, in register blocks of the Gram matrix; reduced once per
- * block, see {@link TileKernels#addPartials}), and takes the exponentials and logarithms of a whole
+ * per-lane partial sums (the soft statistics, in register blocks of the Gram matrix that centre and weigh
+ * their own columns; reduced once per block, see {@link TileKernels#addPartials}), and takes the exponentials and logarithms of a whole
  * vector at once with its own exp and log from exact lane operations (SVML's differ from the fallback's
  * in the last bit). The hard path's norms use separate multiply and add, as the row path does, so they
  * stay bitwise equal to it; the soft path's norms and the statistics use fused multiply-add.
