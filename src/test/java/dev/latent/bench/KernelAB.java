@@ -12,19 +12,19 @@ import java.util.Locale;
 /**
  * Two builds' {@link EStepKernelBench} in one JVM, each in its own class loader, timed round by round in
  * turn (A, B, A, B, ...), so that a loaded machine disturbs both alike: the fastest and the median of the
- * rounds after a warm-up quarter, per build, in ns per row, and each build's log-likelihood bits. A build
+ * rounds after a warm-up quarter, per build, in ns per row, and a hash of each build's statistics' bits. A build
  * is a folder holding its {@code classes} and {@code test-classes}; the other jars come from this JVM's
  * class path (the same for both).
  *
  * <p>Usage: {@code java [conf/jvm-flags] -cp target/classes:target/test-classes:DEPS
- * dev.latent.bench.KernelAB BUILD_A BUILD_B [model=gmm] [k=8] [rounds=60]}.
+ * dev.latent.bench.KernelAB BUILD_A BUILD_B [MODEL, default gmm] [K, default 8] [ROUNDS, default 60]}.
  */
 public final class KernelAB {
   private KernelAB() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
-      System.out.println("usage: KernelAB BUILD_A BUILD_B [model=gmm] [k=8] [rounds=60]");
+      System.out.println("usage: KernelAB BUILD_A BUILD_B [MODEL, default gmm] [K, default 8] [ROUNDS, default 60]");
       return;
     }
     String model = args.length > 2 ? args[2] : "gmm";
