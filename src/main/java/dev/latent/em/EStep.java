@@ -19,8 +19,9 @@ import java.util.Arrays;
  */
 public final class EStep {
   /**
-   * Rows per tile: for d = 10 the tile's columns, centred copy and weighted copy (3 x d x 128 doubles)
-   * stay in the 48 KiB L1 cache while the Gram matrix reads them (256-row tiles timed slower).
+   * Rows per tile: for d = 10 the tile's columns (d x 128 doubles; diagonal statistics also store a
+   * centred and a weighted copy) stay in the L1 cache while the Gram matrix reads them (256-row tiles
+   * timed slower).
    */
   static final int TILE = 128;
 
@@ -339,8 +340,9 @@ public final class EStep {
 
   /**
    * Responsibilities by log-sum-exp per row (the kernel's posteriors), then per component the weighted
-   * sums and scatter of the tile about the component's shift, as one weighted Gram matrix, into the
-   * scratch's partial sums ({@link TileKernels#addPartials}; {@link #addSoftPartials} after the block).
+   * sums and scatter of the tile about the component's shift, as one weighted Gram matrix
+   * ({@link TileKernels#centredWeightedGram}), into the scratch's partial sums
+   * ({@link TileKernels#addPartials}; {@link #addSoftPartials} after the block).
    */
   private static void soft(EStepTask task, DataBlock block, int row0, int n, int np, Scratch s, SuffStats stats,
       TileKernels kernels) {
@@ -404,12 +406,14 @@ public final class EStep {
     int per = s.partialsPerComponent;
     for (int j = 0; j < k; j++) {
       int a0 = j * per * TileKernels.PAD;
+      if (task.scatter == EStepTask.Scatter.FULL) {
+        kernels.centredWeightedGram(s.xt, TILE, np, d, task.shifts[j], s.resp[j], s.diff, s.wd, acc, a0);
+        continue;
+      }
       kernels.centredWeightedSums(s.xt, TILE, np, d, task.shifts[j], s.resp[j], s.diff, s.wd, acc, a0);
       int q0 = a0 + (1 + d) * TileKernels.PAD;
-      switch (task.scatter) {
-        case FULL -> kernels.weightedGramUpper(s.wd, s.diff, TILE, np, d, acc, q0);
-        case DIAG -> kernels.weightedSquares(s.wd, s.diff, TILE, np, d, acc, q0);
-        default -> { }
+      if (task.scatter == EStepTask.Scatter.DIAG) {
+        kernels.weightedSquares(s.wd, s.diff, TILE, np, d, acc, q0);
       }
     }
   }

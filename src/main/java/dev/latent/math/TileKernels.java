@@ -77,6 +77,19 @@ public interface TileKernels {
    */
   void weightedGramUpper(double[] wd, double[] diff, int stride, int n, int d, double[] acc, int a0);
 
+  /**
+   * {@link #centredWeightedSums} then {@link #weightedGramUpper} into the partial sums from {@code a0}: the
+   * total of w, the sums of the weighted centred columns (statistics 1 .. d) and the upper triangle of
+   * their Gram matrix (from statistic 1 + d). The Vector API kernels centre and weigh the columns inside
+   * each register block of the Gram matrix and never store them (the same operations on every entry, so
+   * the same bits); {@code diff} and {@code wd} (d columns each) are scratch for the others.
+   */
+  default void centredWeightedGram(double[] xt, int stride, int n, int d, double[] shift, double[] w,
+      double[] diff, double[] wd, double[] acc, int a0) {
+    centredWeightedSums(xt, stride, n, d, shift, w, diff, wd, acc, a0);
+    weightedGramUpper(wd, diff, stride, n, d, acc, a0 + (1 + d) * PAD);
+  }
+
   /** Index of entry (i, p), i <= p, of a d x d upper triangle stored row by row. */
   static int upper(int i, int p, int d) {
     return i * d - i * (i - 1) / 2 + (p - i);

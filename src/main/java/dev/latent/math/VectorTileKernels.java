@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Against the plain loops this keeps each row's running values in registers instead of in the scratch
  * arrays (a row's projection onto every factor row, its distance), sums over rows lane by lane into
- * per-lane partial sums (the soft statistics, in register blocks of the Gram matrix; reduced once per
- * block, see {@link TileKernels#addPartials}), and takes the exponentials and logarithms of a whole
+ * per-lane partial sums (the soft statistics, in register blocks of the Gram matrix that centre and weigh
+ * their own columns; reduced once per block, see {@link TileKernels#addPartials}), and takes the exponentials and logarithms of a whole
  * vector at once with its own exp and log from exact lane operations (SVML's differ from the fallback's
  * in the last bit). The hard path's norms use separate multiply and add, as the row path does, so they
  * stay bitwise equal to it; the soft path's norms and the statistics use fused multiply-add.
@@ -754,6 +754,357 @@ public final class VectorTileKernels implements TileKernels {
     s1.intoArray(acc, e1);
     s2.intoArray(acc, e2);
     s3.intoArray(acc, e3);
+  }
+
+  @Override
+  public void centredWeightedGram(double[] xt, int stride, int n, int d, double[] shift, double[] w,
+      double[] diff, double[] wd, double[] acc, int a0) {
+    // The blocks of weightedGramUpper, each centring and weighing the columns it reads straight from xt
+    // (the column sums in the diagonal blocks): no column is stored, where storing and reloading them
+    // cost about as much as the Gram matrix itself. A column is centred again in every block that reads
+    // it, which EStepKernelBench.gmmFlopsPerRow counts. Per entry the operations are those of
+    // centredWeightedSums then weightedGramUpper, in the same order, so the bits are theirs.
+    DoubleVector tw = DoubleVector.fromArray(S, acc, a0);
+    for (int r = 0; r < n; r += L) {
+      tw = tw.add(DoubleVector.fromArray(S, w, r));
+    }
+    tw.intoArray(acc, a0);
+    int g = d - d % 4;
+    for (int i0 = 0; i0 < g; i0 += 4) {
+      fusedDiagonal4(xt, stride, n, d, shift, w, i0, acc, a0);
+      for (int p0 = i0 + 4; p0 < g; p0 += 4) {
+        fused4x4(xt, stride, n, d, shift, w, i0, p0, acc, a0);
+      }
+      int p = g;
+      for (; p + 2 <= d; p += 2) {
+        fused4x2(xt, stride, n, d, shift, w, i0, p, acc, a0);
+      }
+      if (p < d) {
+        fused4x1(xt, stride, n, d, shift, w, i0, p, acc, a0);
+      }
+    }
+    // The last d % 4 columns among themselves.
+    switch (d - g) {
+      case 1 -> fusedDiagonal1(xt, stride, n, d, shift, w, g, acc, a0);
+      case 2 -> fusedDiagonal2(xt, stride, n, d, shift, w, g, acc, a0);
+      case 3 -> {
+        fusedDiagonal2(xt, stride, n, d, shift, w, g, acc, a0);
+        fused2x1(xt, stride, n, d, shift, w, g, g + 2, acc, a0);
+        fusedDiagonal1(xt, stride, n, d, shift, w, g + 2, acc, a0);
+      }
+      default -> { }
+    }
+  }
+
+  /** Offset in the partial sums of Gram entry (i, p), i <= p (the Gram matrix follows the d column sums). */
+  private static int gramAt(int a0, int i, int p, int d) {
+    return a0 + (1 + d + TileKernels.upper(i, p, d)) * PAD;
+  }
+
+  /** Columns i0 .. i0 + 3: their sums and the Gram entries among them (fourteen running sums). */
+  private static void fusedDiagonal4(double[] xt, int stride, int n, int d, double[] shift, double[] w, int i0,
+      double[] acc, int a0) {
+    int c = a0 + (1 + i0) * PAD;
+    int e0 = gramAt(a0, i0, i0, d);
+    int e1 = gramAt(a0, i0 + 1, i0 + 1, d);
+    int e2 = gramAt(a0, i0 + 2, i0 + 2, d);
+    int e3 = gramAt(a0, i0 + 3, i0 + 3, d);
+    DoubleVector t0 = DoubleVector.fromArray(S, acc, c);
+    DoubleVector t1 = DoubleVector.fromArray(S, acc, c + PAD);
+    DoubleVector t2 = DoubleVector.fromArray(S, acc, c + 2 * PAD);
+    DoubleVector t3 = DoubleVector.fromArray(S, acc, c + 3 * PAD);
+    DoubleVector s00 = DoubleVector.fromArray(S, acc, e0);
+    DoubleVector s01 = DoubleVector.fromArray(S, acc, e0 + PAD);
+    DoubleVector s02 = DoubleVector.fromArray(S, acc, e0 + 2 * PAD);
+    DoubleVector s03 = DoubleVector.fromArray(S, acc, e0 + 3 * PAD);
+    DoubleVector s11 = DoubleVector.fromArray(S, acc, e1);
+    DoubleVector s12 = DoubleVector.fromArray(S, acc, e1 + PAD);
+    DoubleVector s13 = DoubleVector.fromArray(S, acc, e1 + 2 * PAD);
+    DoubleVector s22 = DoubleVector.fromArray(S, acc, e2);
+    DoubleVector s23 = DoubleVector.fromArray(S, acc, e2 + PAD);
+    DoubleVector s33 = DoubleVector.fromArray(S, acc, e3);
+    DoubleVector m0 = DoubleVector.broadcast(S, shift[i0]);
+    DoubleVector m1 = DoubleVector.broadcast(S, shift[i0 + 1]);
+    DoubleVector m2 = DoubleVector.broadcast(S, shift[i0 + 2]);
+    DoubleVector m3 = DoubleVector.broadcast(S, shift[i0 + 3]);
+    int o0 = i0 * stride;
+    int o1 = o0 + stride;
+    int o2 = o1 + stride;
+    int o3 = o2 + stride;
+    for (int r = 0; r < n; r += L) {
+      DoubleVector v = DoubleVector.fromArray(S, w, r);
+      DoubleVector x0 = DoubleVector.fromArray(S, xt, o0 + r).sub(m0);
+      DoubleVector w0 = v.mul(x0);
+      t0 = t0.add(w0);
+      s00 = w0.fma(x0, s00);
+      DoubleVector x1 = DoubleVector.fromArray(S, xt, o1 + r).sub(m1);
+      DoubleVector w1 = v.mul(x1);
+      t1 = t1.add(w1);
+      s01 = w0.fma(x1, s01);
+      s11 = w1.fma(x1, s11);
+      DoubleVector x2 = DoubleVector.fromArray(S, xt, o2 + r).sub(m2);
+      DoubleVector w2 = v.mul(x2);
+      t2 = t2.add(w2);
+      s02 = w0.fma(x2, s02);
+      s12 = w1.fma(x2, s12);
+      s22 = w2.fma(x2, s22);
+      DoubleVector x3 = DoubleVector.fromArray(S, xt, o3 + r).sub(m3);
+      DoubleVector w3 = v.mul(x3);
+      t3 = t3.add(w3);
+      s03 = w0.fma(x3, s03);
+      s13 = w1.fma(x3, s13);
+      s23 = w2.fma(x3, s23);
+      s33 = w3.fma(x3, s33);
+    }
+    t0.intoArray(acc, c);
+    t1.intoArray(acc, c + PAD);
+    t2.intoArray(acc, c + 2 * PAD);
+    t3.intoArray(acc, c + 3 * PAD);
+    s00.intoArray(acc, e0);
+    s01.intoArray(acc, e0 + PAD);
+    s02.intoArray(acc, e0 + 2 * PAD);
+    s03.intoArray(acc, e0 + 3 * PAD);
+    s11.intoArray(acc, e1);
+    s12.intoArray(acc, e1 + PAD);
+    s13.intoArray(acc, e1 + 2 * PAD);
+    s22.intoArray(acc, e2);
+    s23.intoArray(acc, e2 + PAD);
+    s33.intoArray(acc, e3);
+  }
+
+  /** Gram entries (i0 + a, p0 + b) for a, b < 4, p0 >= i0 + 4: sixteen running sums. */
+  private static void fused4x4(double[] xt, int stride, int n, int d, double[] shift, double[] w, int i0, int p0,
+      double[] acc, int a0) {
+    int e0 = gramAt(a0, i0, p0, d);
+    int e1 = gramAt(a0, i0 + 1, p0, d);
+    int e2 = gramAt(a0, i0 + 2, p0, d);
+    int e3 = gramAt(a0, i0 + 3, p0, d);
+    DoubleVector s00 = DoubleVector.fromArray(S, acc, e0);
+    DoubleVector s01 = DoubleVector.fromArray(S, acc, e0 + PAD);
+    DoubleVector s02 = DoubleVector.fromArray(S, acc, e0 + 2 * PAD);
+    DoubleVector s03 = DoubleVector.fromArray(S, acc, e0 + 3 * PAD);
+    DoubleVector s10 = DoubleVector.fromArray(S, acc, e1);
+    DoubleVector s11 = DoubleVector.fromArray(S, acc, e1 + PAD);
+    DoubleVector s12 = DoubleVector.fromArray(S, acc, e1 + 2 * PAD);
+    DoubleVector s13 = DoubleVector.fromArray(S, acc, e1 + 3 * PAD);
+    DoubleVector s20 = DoubleVector.fromArray(S, acc, e2);
+    DoubleVector s21 = DoubleVector.fromArray(S, acc, e2 + PAD);
+    DoubleVector s22 = DoubleVector.fromArray(S, acc, e2 + 2 * PAD);
+    DoubleVector s23 = DoubleVector.fromArray(S, acc, e2 + 3 * PAD);
+    DoubleVector s30 = DoubleVector.fromArray(S, acc, e3);
+    DoubleVector s31 = DoubleVector.fromArray(S, acc, e3 + PAD);
+    DoubleVector s32 = DoubleVector.fromArray(S, acc, e3 + 2 * PAD);
+    DoubleVector s33 = DoubleVector.fromArray(S, acc, e3 + 3 * PAD);
+    double mi0 = shift[i0];
+    double mi1 = shift[i0 + 1];
+    double mi2 = shift[i0 + 2];
+    double mi3 = shift[i0 + 3];
+    double mp0 = shift[p0];
+    double mp1 = shift[p0 + 1];
+    double mp2 = shift[p0 + 2];
+    double mp3 = shift[p0 + 3];
+    int o0 = i0 * stride;
+    int q0 = p0 * stride;
+    for (int r = 0; r < n; r += L) {
+      DoubleVector v = DoubleVector.fromArray(S, w, r);
+      DoubleVector w0 = v.mul(DoubleVector.fromArray(S, xt, o0 + r).sub(mi0));
+      DoubleVector w1 = v.mul(DoubleVector.fromArray(S, xt, o0 + stride + r).sub(mi1));
+      DoubleVector w2 = v.mul(DoubleVector.fromArray(S, xt, o0 + 2 * stride + r).sub(mi2));
+      DoubleVector w3 = v.mul(DoubleVector.fromArray(S, xt, o0 + 3 * stride + r).sub(mi3));
+      DoubleVector x = DoubleVector.fromArray(S, xt, q0 + r).sub(mp0);
+      s00 = w0.fma(x, s00);
+      s10 = w1.fma(x, s10);
+      s20 = w2.fma(x, s20);
+      s30 = w3.fma(x, s30);
+      x = DoubleVector.fromArray(S, xt, q0 + stride + r).sub(mp1);
+      s01 = w0.fma(x, s01);
+      s11 = w1.fma(x, s11);
+      s21 = w2.fma(x, s21);
+      s31 = w3.fma(x, s31);
+      x = DoubleVector.fromArray(S, xt, q0 + 2 * stride + r).sub(mp2);
+      s02 = w0.fma(x, s02);
+      s12 = w1.fma(x, s12);
+      s22 = w2.fma(x, s22);
+      s32 = w3.fma(x, s32);
+      x = DoubleVector.fromArray(S, xt, q0 + 3 * stride + r).sub(mp3);
+      s03 = w0.fma(x, s03);
+      s13 = w1.fma(x, s13);
+      s23 = w2.fma(x, s23);
+      s33 = w3.fma(x, s33);
+    }
+    s00.intoArray(acc, e0);
+    s01.intoArray(acc, e0 + PAD);
+    s02.intoArray(acc, e0 + 2 * PAD);
+    s03.intoArray(acc, e0 + 3 * PAD);
+    s10.intoArray(acc, e1);
+    s11.intoArray(acc, e1 + PAD);
+    s12.intoArray(acc, e1 + 2 * PAD);
+    s13.intoArray(acc, e1 + 3 * PAD);
+    s20.intoArray(acc, e2);
+    s21.intoArray(acc, e2 + PAD);
+    s22.intoArray(acc, e2 + 2 * PAD);
+    s23.intoArray(acc, e2 + 3 * PAD);
+    s30.intoArray(acc, e3);
+    s31.intoArray(acc, e3 + PAD);
+    s32.intoArray(acc, e3 + 2 * PAD);
+    s33.intoArray(acc, e3 + 3 * PAD);
+  }
+
+  /** Gram entries (i0 + a, p) and (i0 + a, p + 1) for a < 4, p >= i0 + 4: eight running sums. */
+  private static void fused4x2(double[] xt, int stride, int n, int d, double[] shift, double[] w, int i0, int p,
+      double[] acc, int a0) {
+    int e0 = gramAt(a0, i0, p, d);
+    int e1 = gramAt(a0, i0 + 1, p, d);
+    int e2 = gramAt(a0, i0 + 2, p, d);
+    int e3 = gramAt(a0, i0 + 3, p, d);
+    DoubleVector s00 = DoubleVector.fromArray(S, acc, e0);
+    DoubleVector s01 = DoubleVector.fromArray(S, acc, e0 + PAD);
+    DoubleVector s10 = DoubleVector.fromArray(S, acc, e1);
+    DoubleVector s11 = DoubleVector.fromArray(S, acc, e1 + PAD);
+    DoubleVector s20 = DoubleVector.fromArray(S, acc, e2);
+    DoubleVector s21 = DoubleVector.fromArray(S, acc, e2 + PAD);
+    DoubleVector s30 = DoubleVector.fromArray(S, acc, e3);
+    DoubleVector s31 = DoubleVector.fromArray(S, acc, e3 + PAD);
+    double mi0 = shift[i0];
+    double mi1 = shift[i0 + 1];
+    double mi2 = shift[i0 + 2];
+    double mi3 = shift[i0 + 3];
+    double mp0 = shift[p];
+    double mp1 = shift[p + 1];
+    int o0 = i0 * stride;
+    int q0 = p * stride;
+    for (int r = 0; r < n; r += L) {
+      DoubleVector v = DoubleVector.fromArray(S, w, r);
+      DoubleVector w0 = v.mul(DoubleVector.fromArray(S, xt, o0 + r).sub(mi0));
+      DoubleVector w1 = v.mul(DoubleVector.fromArray(S, xt, o0 + stride + r).sub(mi1));
+      DoubleVector w2 = v.mul(DoubleVector.fromArray(S, xt, o0 + 2 * stride + r).sub(mi2));
+      DoubleVector w3 = v.mul(DoubleVector.fromArray(S, xt, o0 + 3 * stride + r).sub(mi3));
+      DoubleVector x = DoubleVector.fromArray(S, xt, q0 + r).sub(mp0);
+      DoubleVector y = DoubleVector.fromArray(S, xt, q0 + stride + r).sub(mp1);
+      s00 = w0.fma(x, s00);
+      s10 = w1.fma(x, s10);
+      s20 = w2.fma(x, s20);
+      s30 = w3.fma(x, s30);
+      s01 = w0.fma(y, s01);
+      s11 = w1.fma(y, s11);
+      s21 = w2.fma(y, s21);
+      s31 = w3.fma(y, s31);
+    }
+    s00.intoArray(acc, e0);
+    s01.intoArray(acc, e0 + PAD);
+    s10.intoArray(acc, e1);
+    s11.intoArray(acc, e1 + PAD);
+    s20.intoArray(acc, e2);
+    s21.intoArray(acc, e2 + PAD);
+    s30.intoArray(acc, e3);
+    s31.intoArray(acc, e3 + PAD);
+  }
+
+  /** Gram entries (i0 + a, p) for a < 4, p >= i0 + 4: four running sums. */
+  private static void fused4x1(double[] xt, int stride, int n, int d, double[] shift, double[] w, int i0, int p,
+      double[] acc, int a0) {
+    int e0 = gramAt(a0, i0, p, d);
+    int e1 = gramAt(a0, i0 + 1, p, d);
+    int e2 = gramAt(a0, i0 + 2, p, d);
+    int e3 = gramAt(a0, i0 + 3, p, d);
+    DoubleVector s0 = DoubleVector.fromArray(S, acc, e0);
+    DoubleVector s1 = DoubleVector.fromArray(S, acc, e1);
+    DoubleVector s2 = DoubleVector.fromArray(S, acc, e2);
+    DoubleVector s3 = DoubleVector.fromArray(S, acc, e3);
+    double mi0 = shift[i0];
+    double mi1 = shift[i0 + 1];
+    double mi2 = shift[i0 + 2];
+    double mi3 = shift[i0 + 3];
+    double mp = shift[p];
+    int o0 = i0 * stride;
+    int q = p * stride;
+    for (int r = 0; r < n; r += L) {
+      DoubleVector v = DoubleVector.fromArray(S, w, r);
+      DoubleVector x = DoubleVector.fromArray(S, xt, q + r).sub(mp);
+      s0 = v.mul(DoubleVector.fromArray(S, xt, o0 + r).sub(mi0)).fma(x, s0);
+      s1 = v.mul(DoubleVector.fromArray(S, xt, o0 + stride + r).sub(mi1)).fma(x, s1);
+      s2 = v.mul(DoubleVector.fromArray(S, xt, o0 + 2 * stride + r).sub(mi2)).fma(x, s2);
+      s3 = v.mul(DoubleVector.fromArray(S, xt, o0 + 3 * stride + r).sub(mi3)).fma(x, s3);
+    }
+    s0.intoArray(acc, e0);
+    s1.intoArray(acc, e1);
+    s2.intoArray(acc, e2);
+    s3.intoArray(acc, e3);
+  }
+
+  /** Columns i and i + 1: their sums and the Gram entries (i, i), (i, i + 1), (i + 1, i + 1). */
+  private static void fusedDiagonal2(double[] xt, int stride, int n, int d, double[] shift, double[] w, int i,
+      double[] acc, int a0) {
+    int c = a0 + (1 + i) * PAD;
+    int e0 = gramAt(a0, i, i, d);
+    int e1 = gramAt(a0, i + 1, i + 1, d);
+    DoubleVector t0 = DoubleVector.fromArray(S, acc, c);
+    DoubleVector t1 = DoubleVector.fromArray(S, acc, c + PAD);
+    DoubleVector s00 = DoubleVector.fromArray(S, acc, e0);
+    DoubleVector s01 = DoubleVector.fromArray(S, acc, e0 + PAD);
+    DoubleVector s11 = DoubleVector.fromArray(S, acc, e1);
+    double m0 = shift[i];
+    double m1 = shift[i + 1];
+    int o0 = i * stride;
+    int o1 = o0 + stride;
+    for (int r = 0; r < n; r += L) {
+      DoubleVector v = DoubleVector.fromArray(S, w, r);
+      DoubleVector x0 = DoubleVector.fromArray(S, xt, o0 + r).sub(m0);
+      DoubleVector w0 = v.mul(x0);
+      t0 = t0.add(w0);
+      s00 = w0.fma(x0, s00);
+      DoubleVector x1 = DoubleVector.fromArray(S, xt, o1 + r).sub(m1);
+      DoubleVector w1 = v.mul(x1);
+      t1 = t1.add(w1);
+      s01 = w0.fma(x1, s01);
+      s11 = w1.fma(x1, s11);
+    }
+    t0.intoArray(acc, c);
+    t1.intoArray(acc, c + PAD);
+    s00.intoArray(acc, e0);
+    s01.intoArray(acc, e0 + PAD);
+    s11.intoArray(acc, e1);
+  }
+
+  /** Gram entries (i, p) and (i + 1, p) for p >= i + 2. */
+  private static void fused2x1(double[] xt, int stride, int n, int d, double[] shift, double[] w, int i, int p,
+      double[] acc, int a0) {
+    int e0 = gramAt(a0, i, p, d);
+    int e1 = gramAt(a0, i + 1, p, d);
+    DoubleVector s0 = DoubleVector.fromArray(S, acc, e0);
+    DoubleVector s1 = DoubleVector.fromArray(S, acc, e1);
+    double mi0 = shift[i];
+    double mi1 = shift[i + 1];
+    double mp = shift[p];
+    int o0 = i * stride;
+    int q = p * stride;
+    for (int r = 0; r < n; r += L) {
+      DoubleVector v = DoubleVector.fromArray(S, w, r);
+      DoubleVector x = DoubleVector.fromArray(S, xt, q + r).sub(mp);
+      s0 = v.mul(DoubleVector.fromArray(S, xt, o0 + r).sub(mi0)).fma(x, s0);
+      s1 = v.mul(DoubleVector.fromArray(S, xt, o0 + stride + r).sub(mi1)).fma(x, s1);
+    }
+    s0.intoArray(acc, e0);
+    s1.intoArray(acc, e1);
+  }
+
+  /** Column i: its sum and the Gram entry (i, i). */
+  private static void fusedDiagonal1(double[] xt, int stride, int n, int d, double[] shift, double[] w, int i,
+      double[] acc, int a0) {
+    int c = a0 + (1 + i) * PAD;
+    int e = gramAt(a0, i, i, d);
+    DoubleVector t = DoubleVector.fromArray(S, acc, c);
+    DoubleVector s = DoubleVector.fromArray(S, acc, e);
+    double m = shift[i];
+    int o = i * stride;
+    for (int r = 0; r < n; r += L) {
+      DoubleVector x = DoubleVector.fromArray(S, xt, o + r).sub(m);
+      DoubleVector wx = DoubleVector.fromArray(S, w, r).mul(x);
+      t = t.add(wx);
+      s = wx.fma(x, s);
+    }
+    t.intoArray(acc, c);
+    s.intoArray(acc, e);
   }
 
   /**

@@ -1,0 +1,100 @@
+package dev.latent.bench;
+
+import java.io.File;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Two builds' {@link EStepKernelBench} in one JVM, each in its own class loader, timed round by round in
+ * turn (A, B, A, B, ...), so that a loaded machine disturbs both alike: the fastest and the median of the
+ * rounds after a warm-up quarter, per build, in ns per row, and a hash of each build's statistics' bits. A build
+ * is a folder holding its {@code classes} and {@code test-classes}; the other jars come from this JVM's
+ * class path (the same for both).
+ *
+ * <p>Usage: {@code java [conf/jvm-flags] -cp target/classes:target/test-classes:DEPS
+ * dev.latent.bench.KernelAB BUILD_A BUILD_B [MODEL, default gmm] [K, default 8] [ROUNDS, default 60]}.
+ */
+public final class KernelAB {
+  private KernelAB() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 2) {
+      System.out.println("usage: KernelAB BUILD_A BUILD_B [MODEL, default gmm] [K, default 8] [ROUNDS, default 60]");
+      return;
+    }
+    String model = args.length > 2 ? args[2] : "gmm";
+    int k = args.length > 3 ? Integer.parseInt(args[3]) : 8;
+    int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 60;
+    String[] builds = {args[0], args[1]};
+    Object[] bench = new Object[2];
+    Method[] estep = new Method[2];
+    for (int b = 0; b < 2; b++) {
+      ClassLoader loader = loader(builds[b]);
+      Class<?> c = Class.forName("dev.latent.bench.EStepKernelBench", true, loader);
+      Object o = c.getDeclaredConstructor().newInstance();
+      set(c, o, "path", "vector");
+      set(c, o, "model", model);
+      set(c, o, "d", 10);
+      set(c, o, "k", k);
+      c.getMethod("setUp").invoke(o);
+      bench[b] = o;
+      estep[b] = c.getMethod("estep");
+    }
+    int n = EStepKernelBench.N;
+    List<List<Double>> times = List.of(new ArrayList<>(), new ArrayList<>());
+    Object[] last = new Object[2];
+    for (int round = 0; round < rounds; round++) {
+      for (int b = 0; b < 2; b++) {
+        long t0 = System.nanoTime();
+        last[b] = estep[b].invoke(bench[b]);
+        double ns = (System.nanoTime() - t0) / (double) n;
+        if (round >= rounds / 4) {
+          times.get(b).add(ns);
+        }
+      }
+    }
+    for (int b = 0; b < 2; b++) {
+      double[] t = times.get(b).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      System.out.println(String.format(Locale.ROOT, "%s  %s K=%d: fastest %.1f ns per row, median %.1f (%d rounds)"
+          + "  statistics' bits %016x", b == 0 ? "A" : "B", model, k, t[0], t[t.length / 2], t.length, bits(last[b], k)));
+    }
+  }
+
+  /** A hash of the bits of the log-likelihood and of every component's weight, sums and scatter. */
+  private static long bits(Object stats, int k) throws ReflectiveOperationException {
+    Class<?> c = stats.getClass();
+    long h = Double.doubleToRawLongBits(c.getField("logLik").getDouble(stats));
+    for (int j = 0; j < k; j++) {
+      h = h * 31 + Double.doubleToRawLongBits((double) c.getMethod("resp", int.class).invoke(stats, j));
+      for (String m : new String[] {"sumOf", "scatterOf"}) {
+        for (double v : (double[]) c.getMethod(m, int.class).invoke(stats, j)) {
+          h = h * 31 + Double.doubleToRawLongBits(v);
+        }
+      }
+    }
+    return h;
+  }
+
+  private static void set(Class<?> c, Object o, String name, Object value) throws ReflectiveOperationException {
+    Field f = c.getField(name);
+    f.set(o, value);
+  }
+
+  /** The build's classes first, then every entry of this JVM's class path except its own classes. */
+  private static ClassLoader loader(String build) throws Exception {
+    List<URL> urls = new ArrayList<>();
+    urls.add(new File(build, "classes").toURI().toURL());
+    urls.add(new File(build, "test-classes").toURI().toURL());
+    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!e.endsWith("classes") && !e.endsWith("classes/")) {
+        urls.add(new File(e).toURI().toURL());
+      }
+    }
+    return new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+  }
+}
