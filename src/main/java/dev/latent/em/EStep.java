@@ -219,7 +219,7 @@ public final class EStep {
         s.recomputed++;
       }
     }
-    kernels.bestDistances(s.xt, TILE, np, d, s.means, s.best, s.offsets, s.bestMaha);
+    kernels.bestDistances(s.xt, TILE, np, d, s.means, s.meansByCoordinate, k, s.best, s.offsets, s.bestMaha);
     boolean sumsOnly = task.scatter == EStepTask.Scatter.NONE;
     if (sumsOnly) {
       kernels.addToLabels(x, row0, n, d, s.w, s.best, s.flatShifts(task.shifts), stats.sum);
@@ -534,6 +534,8 @@ public final class EStep {
     // K-means: the centres shifted by their mean, their squared norms, and per row the products' results.
     final double[] shift;
     final double[] means;
+    /** The means coordinate by coordinate, TileKernels.PAD per coordinate (filled when k <= PAD). */
+    final double[] meansByCoordinate;
     final int[] offsets;
     final double[] centres;
     final double[] cc;
@@ -577,6 +579,7 @@ public final class EStep {
       resp = new double[k][tile];
       shift = new double[d];
       means = new double[k * d];
+      meansByCoordinate = new double[d * TileKernels.PAD];
       offsets = new int[tile];
       centres = new double[k * d];
       cc = new double[k];
@@ -627,6 +630,9 @@ public final class EStep {
         for (int i = 0; i < d; i++) {
           double v = mu[i] - shift[i];
           means[j * d + i] = mu[i];
+          if (k <= TileKernels.PAD) {
+            meansByCoordinate[i * TileKernels.PAD + j] = mu[i];
+          }
           centres[j * d + i] = v;
           t += v * v;
         }

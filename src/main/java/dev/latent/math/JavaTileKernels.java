@@ -276,8 +276,8 @@ public final class JavaTileKernels implements TileKernels {
   }
 
   @Override
-  public void bestDistances(double[] xt, int stride, int n, int d, double[] c, int[] best, int[] offsets,
-      double[] dist) {
+  public void bestDistances(double[] xt, int stride, int n, int d, double[] c, double[] byCoordinate, int k,
+      int[] best, int[] offsets, double[] dist) {
     for (int r = 0; r < n; r++) {
       int o = best[r] * d;
       double m2 = 0.0;

@@ -115,9 +115,12 @@ public interface TileKernels {
   /**
    * dist[r] = sum_i (xt_ri - c_best[r],i)^2 for the centres c (k x d, row-major), the terms added from i = 0
    * upward and separately rounded, as the row path does, so bitwise its squared distance to that centre.
-   * {@code offsets} is scratch of at least n.
+   * When k <= {@link #PAD}, {@code byCoordinate} holds the same centres coordinate by coordinate,
+   * {@code byCoordinate[i * PAD + j] = c[j * d + i]} (a vector kernel permutes them instead of gathering);
+   * otherwise it is not read. {@code offsets} is scratch of at least n.
    */
-  void bestDistances(double[] xt, int stride, int n, int d, double[] c, int[] best, int[] offsets, double[] dist);
+  void bestDistances(double[] xt, int stride, int n, int d, double[] c, double[] byCoordinate, int k, int[] best,
+      int[] offsets, double[] dist);
 
   /**
    * K-means' sums: for every row r of nonzero weight, rows in order, sum[q + i] += w[r] (x_ri - shift[q + i])
