@@ -222,7 +222,8 @@ public final class EStep {
     kernels.bestDistances(s.xt, TILE, np, d, s.means, s.meansByCoordinate, k, s.best, s.offsets, s.bestMaha);
     boolean sumsOnly = task.scatter == EStepTask.Scatter.NONE;
     if (sumsOnly) {
-      kernels.addToLabels(x, row0, n, d, s.w, s.best, s.flatShifts(task.shifts), stats.sum);
+      double[] w = block.weights == null ? null : s.w;
+      kernels.addToLabels(x, row0, n, d, w, s.best, s.flatShifts(task.shifts), stats.sum);
     }
     // Every component's logNorm is the same (unitSpheres): the row path's logit of the distance.
     double logNorm = m.logNorm(0);

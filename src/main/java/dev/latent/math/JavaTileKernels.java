@@ -293,7 +293,7 @@ public final class JavaTileKernels implements TileKernels {
   public void addToLabels(double[] x, int row0, int n, int d, double[] w, int[] label, double[] shift,
       double[] sum) {
     for (int r = 0; r < n; r++) {
-      double wr = w[r];
+      double wr = w == null ? 1.0 : w[r];
       if (wr == 0.0) {
         continue;
       }

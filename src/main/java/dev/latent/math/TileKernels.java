@@ -126,6 +126,7 @@ public interface TileKernels {
    * K-means' sums: for every row r of nonzero weight, rows in order, sum[q + i] += w[r] (x_ri - shift[q + i])
    * with q = label[r] d, each product and sum separately rounded: the row path's additions to its sums,
    * bitwise. The rows are row-major in {@code x} from row {@code row0}; {@code shift} is k x d row-major.
+   * {@code w} null means every row weighs 1 (then w (x - shift) is x - shift exactly).
    */
   void addToLabels(double[] x, int row0, int n, int d, double[] w, int[] label, double[] shift, double[] sum);
 

@@ -1049,6 +1049,10 @@ public final class VectorTileKernels implements TileKernels {
   @Override
   public void addToLabels(double[] x, int row0, int n, int d, double[] w, int[] label, double[] shift,
       double[] sum) {
+    if (w == null) {
+      addToLabelsUnweighted(x, row0, n, d, label, shift, sum);
+      return;
+    }
     // One vector spans L coordinates of a row: each coordinate still adds the rows in order.
     for (int r = 0; r < n; r++) {
       double wr = w[r];
@@ -1067,4 +1071,22 @@ public final class VectorTileKernels implements TileKernels {
       }
     }
   }
+
+  /** {@link #addToLabels} with every weight 1, where 1 (x - shift) is x - shift exactly: no multiply. */
+  private static void addToLabelsUnweighted(double[] x, int row0, int n, int d, int[] label, double[] shift,
+      double[] sum) {
+    for (int r = 0; r < n; r++) {
+      int o = (row0 + r) * d;
+      int q = label[r] * d;
+      int i = 0;
+      for (; i + L <= d; i += L) {
+        DoubleVector t = DoubleVector.fromArray(S, x, o + i).sub(DoubleVector.fromArray(S, shift, q + i));
+        DoubleVector.fromArray(S, sum, q + i).add(t).intoArray(sum, q + i);
+      }
+      for (; i < d; i++) {
+        sum[q + i] += x[o + i] - shift[q + i];
+      }
+    }
+  }
+
 }
