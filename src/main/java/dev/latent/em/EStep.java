@@ -62,7 +62,6 @@ public final class EStep {
         for (int i = 0; i < d; i++) {
           Arrays.fill(s.xt, i * TILE + n, i * TILE + np, 0.0);
         }
-        kernels.centre(s.xt, TILE, np, d, s.shift, s.diff);
         weights(block, row0, n, np, s.w);
         nearest(task, block, row0, n, np, s, stats, kernels);
       }
@@ -208,7 +207,8 @@ public final class EStep {
     int k = task.k;
     int d = task.d;
     double[] x = block.x;
-    kernels.nearestByProducts(s.diff, TILE, np, d, s.centres, s.cc, k, s.best, s.gap, s.xx, s.work);
+    kernels.nearestByProducts(s.xt, TILE, np, d, s.shift, s.diff, s.centres, s.cc, s.centresByCoordinate, k,
+        s.best, s.gap, s.xx, s.work);
     // Labels: the products' unless a near tie, then the row path's own.
     double perNorm = 0x1p-50 * (d + 8);
     double tol0 = perNorm * s.ccMax + 0x1p-50 * (Math.abs(m.logNorm(0)) + 1.0);
@@ -539,6 +539,8 @@ public final class EStep {
     final double[] meansByCoordinate;
     final int[] offsets;
     final double[] centres;
+    /** The shifted centres coordinate by coordinate, TileKernels.PAD per coordinate (when k <= PAD). */
+    final double[] centresByCoordinate;
     final double[] cc;
     double ccMax;
     final double[] gap;
@@ -583,10 +585,11 @@ public final class EStep {
       meansByCoordinate = new double[d * TileKernels.PAD];
       offsets = new int[tile];
       centres = new double[k * d];
+      centresByCoordinate = new double[d * TileKernels.PAD];
       cc = new double[k];
       gap = new double[tile];
       xx = new double[tile];
-      work = new double[2 * tile];
+      work = new double[9 * tile];
       rowMaha = new double[k];
       rowLogit = new double[k];
       shifts = new double[k * d];
@@ -633,6 +636,7 @@ public final class EStep {
           means[j * d + i] = mu[i];
           if (k <= TileKernels.PAD) {
             meansByCoordinate[i * TileKernels.PAD + j] = mu[i];
+            centresByCoordinate[i * TileKernels.PAD + j] = v;
           }
           centres[j * d + i] = v;
           t += v * v;

@@ -231,8 +231,11 @@ public final class JavaTileKernels implements TileKernels {
   }
 
   @Override
-  public void nearestByProducts(double[] xt, int stride, int n, int d, double[] c, double[] cc, int k,
-      int[] best, double[] gap, double[] xx, double[] work) {
+  public void nearestByProducts(double[] xt0, int stride, int n, int d, double[] shift, double[] diff,
+      double[] c, double[] cc, double[] byCoordinate, int k, int[] best, double[] gap, double[] xx,
+      double[] work) {
+    centre(xt0, stride, n, d, shift, diff);
+    double[] xt = diff;
     // work[0..n) holds the products x.c_j, work[n..2n) the second smallest e; gap the smallest until the end.
     double[] m1 = gap;
     for (int r = 0; r < n; r++) {
