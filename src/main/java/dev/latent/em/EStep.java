@@ -235,14 +235,21 @@ public final class EStep {
       // Every weight 1: w x = x exactly, and the weights' sums count rows (see addOnes).
       int[] count = s.count;
       Arrays.fill(count, 0);
+      long[] hash = stats.assignHash;
+      long[] keys = block.keys;
+      // The tile's lowest logit on the way, for offerRowsOfTile (every weight is 1 here).
+      double lowest = Double.POSITIVE_INFINITY;
       for (int r = 0; r < n; r++) {
         int j = s.best[r];
         double m2 = s.bestMaha[r];
         double logit = logNorm - 0.5 * m2;
         s.max[r] = logit;
+        if (logit < lowest) {
+          lowest = logit;
+        }
         logLik += logit;
         hardDist += m2;
-        stats.assignHash[j] += RowRandom.mix(block.keys[row0 + r]);
+        hash[j] += RowRandom.mix(keys[row0 + r]);
         count[j]++;
       }
       stats.rows = rows + n;
@@ -255,7 +262,9 @@ public final class EStep {
           stats.resp[j] = addOnes(stats.resp[j], count[j]);
         }
       }
-      offerWorstOfTile(stats, block, row0, n, s.w, s.max);
+      if (stats.worst.accepts(-lowest, Long.MIN_VALUE)) {
+        offerRowsOfTile(stats, block, row0, n, s.w, s.max);
+      }
       return;
     }
     for (int r = 0; r < n; r++) {
@@ -328,9 +337,14 @@ public final class EStep {
         lowest = objective[r];
       }
     }
-    if (!stats.worst.accepts(-lowest, Long.MIN_VALUE)) {
-      return;
+    if (stats.worst.accepts(-lowest, Long.MIN_VALUE)) {
+      offerRowsOfTile(stats, block, row0, n, w, objective);
     }
+  }
+
+  /** Offers every row of the tile of nonzero weight (score -objective[r]), once the tile's worst is accepted. */
+  private static void offerRowsOfTile(SuffStats stats, DataBlock block, int row0, int n, double[] w,
+      double[] objective) {
     for (int r = 0; r < n; r++) {
       if (w[r] != 0.0) {
         RowEStep.offerWorst(stats, -objective[r], block.keys[row0 + r], block.x, (row0 + r) * block.d);
