@@ -193,11 +193,14 @@ public final class EStep {
    *
    * <p>Labels and distances equal the row path's exactly. The expanded form ||x||^2 - 2 x.c + ||c||^2
    * of the shifted row and centres (x - s, c - s, s the mean of the centres) differs from the row path's
-   * rounded sum of (x_i - c_i)^2 by at most about (4d + 14) u (||x - s||^2 + max ||c - s||^2), u = 2^-53
-   * (Higham 2002, eq. 3.5, for the inner products; the shift's own rounding; the row path's sum), and
-   * the logits' rounding adds 4u |log w - d/2 log 2 pi|. A row whose two smallest e differ by more than
-   * {@code tol} below (twice that bound) has the row path's label; the others, near ties, are recomputed
-   * exactly by the row path's own operations. The best centre's distance is always recomputed exactly
+   * rounded sum of (x_i - c_i)^2 by at most about (5d + 6) u (||x - s||^2 + max ||c - s||^2), u = 2^-53:
+   * the kernels' chains of d fused multiply-adds start at -||c - s||^2 / 2, so by Higham 2002, eq. 3.5,
+   * their error is at most gamma_d (||c - s||^2 + 2 |x - s| |c - s|) <= gamma_d (||x - s||^2 + 2 ||c - s||^2),
+   * ||c - s||^2 adds gamma_d ||c - s||^2, the shift's own rounding about 4u, the row path's sum gamma_d
+   * of a distance below 2 (||x - s||^2 + ||c - s||^2); the logits' rounding adds 4u |log w - d/2 log 2 pi|.
+   * A row whose two smallest e differ by more than {@code tol} below (more than twice the bound for two
+   * centres) has the row path's label; the others, near ties, are recomputed exactly by the row path's
+   * own operations. The best centre's distance is always recomputed exactly
    * ({@link TileKernels#bestDistances}, d operations per row), so inertia and the log-likelihood are the
    * row path's to the bit.
    */
@@ -210,7 +213,7 @@ public final class EStep {
     kernels.nearestByProducts(s.xt, TILE, np, d, s.shift, s.diff, s.centres, s.cc, s.centresByCoordinate, k,
         s.best, s.gap, s.xx, s.work);
     // Labels: the products' unless a near tie, then the row path's own.
-    double perNorm = 0x1p-50 * (d + 8);
+    double perNorm = 0x1p-50 * (1.5 * d + 8);
     double tol0 = perNorm * s.ccMax + 0x1p-50 * (Math.abs(m.logNorm(0)) + 1.0);
     for (int r = 0; r < n; r++) {
       if (s.w[r] != 0.0 && !(s.gap[r] > tol0 + perNorm * s.xx[r])) {
