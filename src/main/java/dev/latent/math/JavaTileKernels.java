@@ -231,11 +231,12 @@ public final class JavaTileKernels implements TileKernels {
   }
 
   @Override
-  public void nearestByProducts(double[] xt0, int stride, int n, int d, double[] shift, double[] diff,
+  public void nearestByProducts(double[] xt, int stride, int n, int d, double[] shift, double[] diff,
       double[] c, double[] cc, double[] byCoordinate, int k, int[] best, double[] gap, double[] xx,
       double[] work) {
-    centre(xt0, stride, n, d, shift, diff);
-    double[] xt = diff;
+    // The shifted rows u into diff first; byCoordinate is for the vector kernels.
+    centre(xt, stride, n, d, shift, diff);
+    double[] u = diff;
     // work[0..n) holds the products x.c_j, work[n..2n) the second smallest e; gap the smallest until the end.
     double[] m1 = gap;
     for (int r = 0; r < n; r++) {
@@ -247,7 +248,7 @@ public final class JavaTileKernels implements TileKernels {
     for (int i = 0; i < d; i++) {
       int o = i * stride;
       for (int r = 0; r < n; r++) {
-        xx[r] += xt[o + r] * xt[o + r];
+        xx[r] += u[o + r] * u[o + r];
       }
     }
     for (int j = 0; j < k; j++) {
@@ -258,7 +259,7 @@ public final class JavaTileKernels implements TileKernels {
         int o = i * stride;
         double cj = c[j * d + i];
         for (int r = 0; r < n; r++) {
-          work[r] += xt[o + r] * cj;
+          work[r] += u[o + r] * cj;
         }
       }
       double ccj = cc[j];
