@@ -60,6 +60,17 @@ public final class BadRows implements Serializable {
     return count;
   }
 
+  /** These examples, with {@code total} rows left out in all (at least the examples' own rows). */
+  public BadRows counting(long total) {
+    if (total < keys.length) {
+      throw new IllegalArgumentException(total + " rows left out but " + keys.length + " examples");
+    }
+    BadRows b = new BadRows();
+    b.merge(this);
+    b.count = total;
+    return b;
+  }
+
   /** The messages of the first rows left out ({@code file:line:column: what is wrong}), in input order. */
   public List<String> examples() {
     return new ArrayList<>(Arrays.asList(messages));

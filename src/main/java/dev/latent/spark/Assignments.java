@@ -251,49 +251,57 @@ public final class Assignments {
     try {
       // The first pass also parses: a bad row (--on-bad-row fail) stops here, before any selection pass.
       failOnError(scored.map(p -> p.error() == null ? new BadRows() : p.error()).reduce(BadRows::merge));
-      RankSelect.Result r = RankSelect.select(n -> (long) Math.floor(q * n),
-          bins -> dens.treeAggregate(new long[bins.count()], (acc, part) -> {
-            for (double v : part) {
-              int i = bins.bin(v);
-              if (i >= 0) {
-                acc[i]++;
-              }
-            }
-            return acc;
-          }, Assignments::add, depth),
-          (lo, hi) -> {
-            List<double[]> got = dens.map(part -> {
-              double[] out = new double[part.length];
-              int n = 0;
-              for (double v : part) {
-                long key = RankSelect.key(v);
-                if (key >= lo && key <= hi) {
-                  out[n++] = v;
-                }
-              }
-              return Arrays.copyOf(out, n);
-            }).collect();
-            return got.stream().flatMapToDouble(Arrays::stream).toArray();
-          }, FETCH_LIMIT);
-      long flagged = 0;
-      if (r.rank() > 0) {
-        double t = r.value();
-        flagged = dens.map(part -> {
-          long c = 0;
-          for (double v : part) {
-            if (v <= t) {
-              c++;
-            }
-          }
-          return c;
-        }).reduce(Long::sum);
-      }
-      return new OutlierThreshold(q, r.value(), r.rank(), r.n(), flagged, r.passes() + (r.rank() > 0 ? 1 : 0));
+      return select(dens, q, depth);
     } finally {
       scored.unpersist(false);
       b.destroy();
       text.destroy();
     }
+  }
+
+  /**
+   * The outlier threshold of the log-densities {@code dens} (one array per partition, cached by the
+   * caller: it is read once per selection pass, see README), for quantile {@code q}.
+   */
+  static OutlierThreshold select(JavaRDD<double[]> dens, double q, int depth) {
+    RankSelect.Result r = RankSelect.select(n -> (long) Math.floor(q * n),
+        bins -> dens.treeAggregate(new long[bins.count()], (acc, part) -> {
+          for (double v : part) {
+            int i = bins.bin(v);
+            if (i >= 0) {
+              acc[i]++;
+            }
+          }
+          return acc;
+        }, Assignments::add, depth),
+        (lo, hi) -> {
+          List<double[]> got = dens.map(part -> {
+            double[] out = new double[part.length];
+            int n = 0;
+            for (double v : part) {
+              long key = RankSelect.key(v);
+              if (key >= lo && key <= hi) {
+                out[n++] = v;
+              }
+            }
+            return Arrays.copyOf(out, n);
+          }).collect();
+          return got.stream().flatMapToDouble(Arrays::stream).toArray();
+        }, FETCH_LIMIT);
+    long flagged = 0;
+    if (r.rank() > 0) {
+      double t = r.value();
+      flagged = dens.map(part -> {
+        long c = 0;
+        for (double v : part) {
+          if (v <= t) {
+            c++;
+          }
+        }
+        return c;
+      }).reduce(Long::sum);
+    }
+    return new OutlierThreshold(q, r.value(), r.rank(), r.n(), flagged, r.passes() + (r.rank() > 0 ? 1 : 0));
   }
 
   /** Writes with the rows at or below {@code t.value()} flagged (none when the rank is 0). */

@@ -74,6 +74,8 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
   private final ServerSocket server;
   private final String host;
   private Round round;
+  private Profile profile = Profile.NONE;
+  private long lastScanEnd;
 
   /** {@code blocks}: cached, at most as many partitions as task slots; {@code depth} fixes the merge order. */
   public BarrierDataPass(JavaSparkContext jsc, JavaRDD<DataBlock> blocks, int d, int depth, int roundScans,
@@ -132,6 +134,67 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
     RoundFailed(String why, Throwable cause) {
       super(why, cause);
     }
+  }
+
+  /**
+   * Where the scans' wall time went, summed over the scans since the engine opened or was last reset: the
+   * driver's wall time from sending a scan's tasks to having its merged statistics, the slowest and the
+   * fastest task's own work in each scan (reading the tasks, scanning its blocks, writing its statistics),
+   * and the driver's time between two scans of a round (the M-steps, the log, the next tasks).
+   */
+  public record Profile(int scans, long wallNanos, long slowestNanos, long fastestNanos, long betweenNanos,
+      int betweens) {
+    static final Profile NONE = new Profile(0, 0, 0, 0, 0, 0);
+
+    Profile plus(long wall, long slowest, long fastest, long between) {
+      return new Profile(scans + 1, wallNanos + wall, slowestNanos + slowest, fastestNanos + fastest,
+          betweenNanos + Math.max(between, 0), betweens + (between >= 0 ? 1 : 0));
+    }
+
+    /** Milliseconds per scan from sending the tasks to having the merged statistics. */
+    public double wallMs() {
+      return scans == 0 ? 0.0 : wallNanos / 1e6 / scans;
+    }
+
+    /** Milliseconds per scan of the slowest task's own work. */
+    public double slowestMs() {
+      return scans == 0 ? 0.0 : slowestNanos / 1e6 / scans;
+    }
+
+    /** Milliseconds per scan of the fastest task's own work. */
+    public double fastestMs() {
+      return scans == 0 ? 0.0 : fastestNanos / 1e6 / scans;
+    }
+
+    /** Milliseconds per scan the exchange and merge add to the slowest task's work. */
+    public double exchangeMs() {
+      return wallMs() - slowestMs();
+    }
+
+    /** Milliseconds the driver spends between two scans of a round. */
+    public double betweenMs() {
+      return betweens == 0 ? 0.0 : betweenNanos / 1e6 / betweens;
+    }
+
+    @Override
+    public String toString() {
+      if (scans == 0) {
+        return "no barrier scans";
+      }
+      return String.format(Locale.ROOT, "%d barrier scans, per scan %.2f ms: the slowest task works %.2f ms"
+          + " (the fastest %.2f), the exchange and merge add %.2f ms; the driver spends %.2f ms between scans",
+          scans, wallMs(), slowestMs(), fastestMs(), exchangeMs(), betweenMs());
+    }
+  }
+
+  /** The scans' time so far (see {@link Profile}). */
+  public Profile profile() {
+    return profile;
+  }
+
+  /** Starts the {@link Profile} afresh. */
+  public void resetProfile() {
+    profile = Profile.NONE;
   }
 
   /** One barrier stage and its P connections. */
@@ -193,6 +256,7 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
 
     /** One scan: the tasks to every partition, then their statistics merged in partition order. */
     SuffStats[] scan(EStepTask[] tasks) throws IOException, RoundFailed {
+      long t0 = System.nanoTime();
       byte[] msg = Serial.bytes(tasks);
       for (DataOutputStream o : out) {
         o.writeInt(SCAN);
@@ -201,10 +265,33 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
         o.flush();
       }
       List<SuffStats[]> parts = new ArrayList<>(Arrays.asList(new SuffStats[partitions][]));
+      long slowest = 0;
+      long fastest = Long.MAX_VALUE;
       for (int p = 0; p < partitions; p++) {
+        long work = readLong(in[p]);
+        slowest = Math.max(slowest, work);
+        fastest = Math.min(fastest, work);
         parts.set(p, Serial.read(readBytes(in[p])));
       }
-      return OrderedMerge.merge(parts, fanIn);
+      SuffStats[] merged = OrderedMerge.merge(parts, fanIn);
+      long t1 = System.nanoTime();
+      profile = profile.plus(t1 - t0, slowest, fastest, scans == 0 ? -1 : t0 - lastScanEnd);
+      lastScanEnd = t1;
+      return merged;
+    }
+
+    /**
+     * Reads the first word of a task's reply (its working time), waiting as long as the round's job is
+     * alive; the word comes in one write with the rest, so a timeout falls between messages.
+     */
+    private long readLong(DataInputStream i) throws IOException, RoundFailed {
+      while (true) {
+        try {
+          return i.readLong();
+        } catch (SocketTimeoutException e) {
+          alive();
+        }
+      }
     }
 
     /** Reads one length-prefixed message, waiting as long as the round's job is alive. */
@@ -262,8 +349,8 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
       } finally {
         closeSockets();
       }
-      LOG.debug(String.format(Locale.ROOT, "barrier round of %d scans in %.3f s", scans,
-          (System.nanoTime() - started) / 1e9));
+      LOG.debug(String.format(Locale.ROOT, "barrier round of %d scans in %.3f s; so far %s", scans,
+          (System.nanoTime() - started) / 1e9, profile));
     }
 
     void abandon() {
@@ -305,8 +392,10 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
       while (in.readInt() == SCAN) {
         byte[] msg = new byte[in.readInt()];
         in.readFully(msg);
+        long t0 = System.nanoTime();
         EStepTask[] tasks = Serial.read(msg);
         byte[] stats = Serial.bytes(OrderedMerge.partition(tasks, mine.iterator()));
+        out.writeLong(System.nanoTime() - t0);
         out.writeInt(stats.length);
         out.write(stats);
         out.flush();

@@ -165,7 +165,7 @@ abstract class FitInput implements AutoCloseable {
       Mixture mixture = scoring(model, Scaling.NONE);
       out.save("assignments", path -> {
         source.writeAssignments(mixture, features, new SourceInput.Scoring(soft, false,
-            o.distance() == Distance.COSINE, o.skipBadRows()), o.outputFormat(), path);
+            o.distance() == Distance.COSINE, o.skipBadRows()), null, o.outputFormat(), path);
         return path;
       });
     }

@@ -94,7 +94,7 @@ public final class FitJob {
       LOG.info("phases (s): {}", phases.seconds);
       String summary = SummaryJson.write(r, features,
           run(jsc, o, started, seconds, cached.blocks().getNumPartitions(), out, fit.from(), fit.engine(),
-              phases.seconds),
+              fit.barrierScans(), phases.seconds),
           selection, aligned,
           new SummaryJson.Skipped(o.skipBadRows(), cached.skipped()), standardErrors);
       out.writeText("summary.json", summary);
@@ -180,7 +180,8 @@ public final class FitJob {
 
   /** How the run went, for summary.json's {@code run}. */
   private static Map<String, Object> run(JavaSparkContext jsc, FitOptions o, String started, double seconds,
-      int partitions, OutputDir out, EmState from, String engine, Map<String, Double> phases) {
+      int partitions, OutputDir out, EmState from, String engine, BarrierDataPass.Profile scans,
+      Map<String, Double> phases) {
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("startedAt", started);
     run.put("seconds", seconds);
@@ -188,12 +189,35 @@ public final class FitJob {
     run.put("master", jsc.master());
     run.put("partitions", partitions);
     run.put("engine", engine);
+    if (scans != null) {
+      run.put("barrierScans", barrierScans(scans));
+    }
     run.put("input", o.input());
     run.put("output", out.target());
     if (from != null) {
       run.put("resumedAfterScan", from.scans());
     }
     return run;
+  }
+
+  /**
+   * Where the barrier engine's scans spent their time, per scan in milliseconds: the slowest and the
+   * fastest task's own work (a large gap is skew between partitions or a slow executor), the exchange with
+   * the driver and the merge, and the driver's own work between scans.
+   */
+  private static Map<String, Object> barrierScans(BarrierDataPass.Profile p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("scans", p.scans());
+    m.put("scanMs", round3(p.wallMs()));
+    m.put("slowestTaskMs", round3(p.slowestMs()));
+    m.put("fastestTaskMs", round3(p.fastestMs()));
+    m.put("exchangeMs", round3(p.exchangeMs()));
+    m.put("driverBetweenScansMs", round3(p.betweenMs()));
+    return m;
+  }
+
+  private static double round3(double v) {
+    return Math.round(v * 1e3) / 1e3;
   }
 
   /**

@@ -76,6 +76,8 @@ public final class InputData implements AutoCloseable {
     final long[] rows;
     /** The first split that failed, or -1. */
     int failedSplit = -1;
+    /** The first splits (at most {@link BadRows#EXAMPLES}) that left rows out: they hold the first examples. */
+    int[] skippingSplits = new int[0];
 
     LoadStats(int d, int splits) {
       columns = new ColumnStats(d);
@@ -96,11 +98,18 @@ public final class InputData implements AutoCloseable {
       }
       if (c.skipped() != null) {
         skipped.merge(c.skipped());
+        skippingSplits = firstSplits(skippingSplits, new int[] {c.split()});
       }
       if (c.errors() != null) {
         errors.merge(c.errors());
       }
       return this;
+    }
+
+    /** The smallest {@link BadRows#EXAMPLES} distinct split indices of both, in order. */
+    private static int[] firstSplits(int[] a, int[] b) {
+      return java.util.stream.IntStream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).distinct()
+          .sorted().limit(BadRows.EXAMPLES).toArray();
     }
 
     LoadStats merge(LoadStats o) {
@@ -113,6 +122,7 @@ public final class InputData implements AutoCloseable {
       }
       columns.merge(o.columns);
       skipped.merge(o.skipped);
+      skippingSplits = firstSplits(skippingSplits, o.skippingSplits);
       errors.merge(o.errors);
       return this;
     }
@@ -153,6 +163,12 @@ public final class InputData implements AutoCloseable {
    */
   public static InputData load(JavaSparkContext jsc, InputFiles files, InputSchema schema, int k, int partitions,
       int depth, boolean unitRows, boolean skipBadRows, int groups) {
+    return load(jsc, files, schema, k, partitions, depth, unitRows, skipBadRows, groups, false);
+  }
+
+  /** As above, counting every split's lines first when {@code countFirst} (see the comment inside). */
+  static InputData load(JavaSparkContext jsc, InputFiles files, InputSchema schema, int k, int partitions,
+      int depth, boolean unitRows, boolean skipBadRows, int groups, boolean countFirst) {
     TextSplits text = TextSplits.plan(jsc, files.files(), partitions);
     String[] fileNames = new String[files.files().size()];
     for (int i = 0; i < fileNames.length; i++) {
@@ -160,12 +176,12 @@ public final class InputData implements AutoCloseable {
     }
     List<TextSplits.Group> layout = groups > 0 ? text.grouped(groups) : text.single();
     // Row keys are positions in the whole input, the same rule as every other format (DataBlock.positionKey).
-    // Under --on-bad-row fail (the default) the input is read once: each split is parsed with its keys and
-    // lines counted from its own start, the parse counts every split, and the keys are then moved into
-    // place in the cache (the earliest error, in the earliest failed split, is read again with its true
-    // line numbers). Skipping needs every skipped row's message right, so the lines are counted first, in
-    // small tasks, one per split, whatever the layout.
-    boolean once = !skipBadRows;
+    // The input is read once: each split is parsed with its keys and lines counted from its own start, the
+    // parse counts every split, and the keys are then moved into place in the cache. The earliest error
+    // (--on-bad-row fail), in the earliest failed split, is read again with its true line numbers; so are
+    // the few splits whose rows left out are the first examples (--on-bad-row skip). {@code countFirst}
+    // counts the lines first instead, in small tasks, one per split (the reference the tests compare to).
+    boolean once = !countFirst;
     long t0 = System.nanoTime();
     LinePositions counted = once ? null : LinePositions.count(jsc, text, text.single());
     long t1 = System.nanoTime();
@@ -192,6 +208,12 @@ public final class InputData implements AutoCloseable {
       // The first by row key: the earliest bad line of the input (file order, then line).
       throw new InputException(stats.errors.examples().get(0));
     }
+    BadRows skipped = stats.skipped;
+    if (once && skipped.count() > 0) {
+      // The examples read while the splits' places were unknown name lines from the splits' starts.
+      skipped = firstSkipped(jsc, text, stats.skippingSplits, at, schema, fileNames, k, unitRows)
+          .counting(skipped.count());
+    }
     JavaRDD<Chunk> all = parsed;
     if (once) {
       long[] firstRow = at.firstRow();
@@ -202,10 +224,10 @@ public final class InputData implements AutoCloseable {
     }
     if (stats.columns.rows == 0) {
       all.unpersist(false);
-      String skipped = stats.skipped.count() == 0 ? ""
-          : " (" + stats.skipped.count() + " bad rows were skipped; the first: " + stats.skipped.examples().get(0) + ")";
+      String why = skipped.count() == 0 ? ""
+          : " (" + skipped.count() + " bad rows were skipped; the first: " + skipped.examples().get(0) + ")";
       String names = files.files().size() == 1 ? files.name(0) : files.files().size() + " files from " + files.name(0);
-      throw new InputException(names + ": no data rows after the header" + skipped);
+      throw new InputException(names + ": no data rows after the header" + why);
     }
     long t2 = System.nanoTime();
     double mb = text.bytes() / 1e6;
@@ -213,7 +235,18 @@ public final class InputData implements AutoCloseable {
         + " in %.2f s (%.0f MB/s)", mb, text.count(), once ? "" : String.format(java.util.Locale.ROOT,
         ", lines counted in %.2f s (%.0f MB/s)", (t1 - t0) / 1e9, mb / ((t1 - t0) / 1e9)), layout.size(),
         (t2 - t1) / 1e9, mb / ((t2 - t1) / 1e9)));
-    return new InputData(files, schema, all, stats.columns, stats.skipped, text, at, layout);
+    return new InputData(files, schema, all, stats.columns, skipped, text, at, layout);
+  }
+
+  /** The rows left out of {@code splits}, read again (in parallel) now that their places are known. */
+  private static BadRows firstSkipped(JavaSparkContext jsc, TextSplits text, int[] splits, LinePositions at,
+      InputSchema schema, String[] fileNames, int k, boolean unitRows) {
+    List<TextSplits.Group> groups = new java.util.ArrayList<>();
+    for (int s : splits) {
+      groups.add(new TextSplits.Group(s, s + 1));
+    }
+    return text.rdd(jsc, groups).map(g -> new Chunks(text, g, at, schema, fileNames, k, unitRows, true)
+        .skippedRows()).reduce(BadRows::merge);
   }
 
   /**
@@ -288,6 +321,18 @@ public final class InputData implements AutoCloseable {
       Chunk c = next;
       next = null;
       return c;
+    }
+
+    /** The rows the group leaves out (under --on-bad-row skip). */
+    BadRows skippedRows() {
+      BadRows all = new BadRows();
+      while (hasNext()) {
+        Chunk c = next();
+        if (c.skipped() != null) {
+          all.merge(c.skipped());
+        }
+      }
+      return all;
     }
 
     /** The message of the group's first bad row (the group is known to have one). */

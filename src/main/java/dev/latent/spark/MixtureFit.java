@@ -99,10 +99,11 @@ public final class MixtureFit {
    * The outcome: every fit ({@code table}, in spec order), the index of the kept one and the kept fit
    * itself with the data's warnings ahead of its own; {@code from} is the state resumed from, or null;
    * {@code scaling} the units the fit ran in (results are in the data's units; see {@link Scaling});
-   * {@code engine} the engine that ran the scans ({@link Engines}).
+   * {@code engine} the engine that ran the scans ({@link Engines}); {@code barrierScans} where the barrier
+   * engine's scans spent their time, or null for the aggregate engine.
    */
   public record Result(List<FitSpec> specs, List<FitResult> table, int chosen, FitResult best, EmState from,
-      Scaling scaling, String engine) {
+      Scaling scaling, String engine, BarrierDataPass.Profile barrierScans) {
     public boolean sweep() {
       return specs.size() > 1;
     }
@@ -119,16 +120,23 @@ public final class MixtureFit {
       List<FitSpec> specs = specs(inUnits(s, scaling));
       EmState from = checkpointing == null ? null : checkpointing.resume().apply(specs);
       Engines.Choice[] engine = new Engines.Choice[1];
+      BarrierDataPass.Profile[] profile = new BarrierDataPass.Profile[1];
       List<FitResult> table = FitUnits.original(scaling, () -> {
         try (Engines.Prepared scans = Engines.open(jsc, scaled.data.blocks(), scaled.data.d(), s.aggregationDepth(),
             s.engine(), specs)) {
           engine[0] = scans.choice();
-          return sweep(scans.pass(), scaled.data, specs, from, checkpointing == null ? null : checkpointing.save());
+          List<FitResult> fits = sweep(scans.pass(), scaled.data, specs, from,
+              checkpointing == null ? null : checkpointing.save());
+          if (scans.pass() instanceof BarrierDataPass b && b.profile().scans() > 0) {
+            profile[0] = b.profile();
+            LOG.info("{}", profile[0]);
+          }
+          return fits;
         }
       }, data.columns(), features, input);
       int chosen = select(s.criterion(), specs, table);
       return new Result(specs, table, chosen, table.get(chosen).withWarningsFirst(dataWarnings), from, scaling,
-          engine[0].kind().key());
+          engine[0].kind().key(), profile[0]);
     }
   }
 

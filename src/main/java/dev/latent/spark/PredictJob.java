@@ -3,7 +3,6 @@ package dev.latent.spark;
 import dev.latent.config.PredictOptions;
 import dev.latent.em.Distance;
 import dev.latent.em.Mixture;
-import dev.latent.em.ModelKind;
 import dev.latent.em.OutlierThreshold;
 import dev.latent.io.BadRows;
 import dev.latent.io.InputException;
@@ -15,7 +14,9 @@ import dev.latent.io.UsageException;
 import dev.latent.model.MixtureModel;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,12 +96,13 @@ public final class PredictJob {
     }
   }
 
-  /** Parquet, ORC or JSON input: every row with cluster (GMMs: p0..p{K-1}, logDensity), in the input's order. */
+  /**
+   * Parquet, ORC or JSON input: every row with cluster (GMMs: p0..p{K-1}, logDensity), in the input's
+   * order; with --outlier-quantile the threshold is selected as for CSV from the log-densities cached
+   * once, then the rows are scored again as they are written.
+   */
   private static Outcome fromSource(JavaSparkContext jsc, PredictOptions o, MixtureModel model, Mixture mixture,
       String format, OutputDir out) {
-    if (o.flagOutliers()) {
-      throw new UsageException("--outlier-quantile reads CSV input only for now; " + o.input() + " is " + format);
-    }
     SourceInput source = SourceInput.open(jsc, o.input(), format);
     List<String> columns = List.of(source.schema.fieldNames());
     for (String f : model.features()) {
@@ -110,11 +112,23 @@ public final class PredictJob {
       }
     }
     source.features(model.features(), List.of(), null, null);
-    boolean gmm = model.kind() == ModelKind.GMM;
-    source.writeAssignments(mixture, model.features(), new SourceInput.Scoring(gmm, gmm,
-        model.distance() == Distance.COSINE, false), o.outputFormat(), out.staged("assignments"));
-    out.writeText("summary.json", SummaryJson.predict(o.model(), o.input(), null));
+    boolean gmm = model.kind().gaussian();
+    SourceInput.Scoring scoring = new SourceInput.Scoring(gmm, gmm, model.distance() == Distance.COSINE, false);
+    OutlierThreshold t = null;
+    if (o.flagOutliers()) {
+      JavaRDD<double[]> dens = source.logDensities(mixture, model.features(), scoring)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        t = Assignments.select(dens, o.outlierQuantile(), o.aggregationDepth());
+      } finally {
+        dens.unpersist(false);
+      }
+      LOG.info("outlier threshold: log-density {} (rank {} of {} rows, {} passes); {} rows flagged",
+          t.value(), t.rank(), t.rows(), t.passes(), t.flagged());
+    }
+    source.writeAssignments(mixture, model.features(), scoring, t, o.outputFormat(), out.staged("assignments"));
+    out.writeText("summary.json", SummaryJson.predict(o.model(), o.input(), t));
     out.commit();
-    return new Outcome(out.target(), null);
+    return new Outcome(out.target(), t);
   }
 }

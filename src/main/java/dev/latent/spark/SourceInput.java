@@ -2,6 +2,7 @@ package dev.latent.spark;
 
 import dev.latent.em.Distance;
 import dev.latent.em.Mixture;
+import dev.latent.em.OutlierThreshold;
 import dev.latent.em.Posterior;
 import dev.latent.io.InputException;
 import dev.latent.io.UsageException;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -175,10 +177,60 @@ public final class SourceInput {
 
   /**
    * Writes every input row (every column as it was) with {@code cluster}, then p0..p{k-1} and logDensity
-   * as {@code scoring} says, as CSV part files with a header or as Parquet, in the input's order.
+   * as {@code scoring} says, and with {@code outliers} (null for none) {@code outlier}: 1 at or below its
+   * log-density threshold, else 0; as CSV part files with a header or as Parquet, in the input's order.
    */
-  public void writeAssignments(Mixture mixture, List<String> features, Scoring scoring, String outputFormat,
-      String path) {
+  public void writeAssignments(Mixture mixture, List<String> features, Scoring scoring, OutlierThreshold outliers,
+      String outputFormat, String path) {
+    Dataset<Row> scored = scored(mixture, features, scoring);
+    List<Column> out = new ArrayList<>();
+    for (String c : schema.fieldNames()) {
+      out.add(functions.col(FrameInput.quote(c)));
+    }
+    out.add(functions.col(SCORES + ".cluster").as("cluster"));
+    if (scoring.soft()) {
+      for (int j = 0; j < mixture.k; j++) {
+        out.add(functions.col(SCORES + ".p").getItem(j).as("p" + j));
+      }
+    }
+    if (scoring.density()) {
+      out.add(functions.col(SCORES + ".logDensity").as("logDensity"));
+    }
+    if (outliers != null) {
+      // No threshold (rank 0) flags nothing; Spark's SQL would order a NaN threshold above every value.
+      Column flag = outliers.rank() > 0
+          ? functions.when(functions.col(SCORES + ".logDensity").leq(outliers.value()), 1).otherwise(0)
+          : functions.lit(0);
+      out.add(flag.as("outlier"));
+    }
+    Dataset<Row> result = scored.select(out.toArray(Column[]::new));
+    if (outputFormat.equals("parquet")) {
+      result.write().parquet(path);
+    } else {
+      result.write().option("header", "true").csv(path);
+    }
+  }
+
+  /** Every row's log-density under {@code mixture}, one array per partition, in the input's order. */
+  public JavaRDD<double[]> logDensities(Mixture mixture, List<String> features, Scoring scoring) {
+    return scored(mixture, features, scoring).select(functions.col(SCORES + ".logDensity")).javaRDD()
+        .mapPartitions(rows -> {
+          double[] v = new double[64];
+          int n = 0;
+          while (rows.hasNext()) {
+            if (n == v.length) {
+              v = Arrays.copyOf(v, 2 * n);
+            }
+            v[n++] = rows.next().getDouble(0);
+          }
+          return List.of(Arrays.copyOf(v, n)).iterator();
+        });
+  }
+
+  private static final String SCORES = "__latent_scores";
+
+  /** The input's rows with the struct column {@link #SCORES}: cluster, p and logDensity. */
+  private Dataset<Row> scored(Mixture mixture, List<String> features, Scoring scoring) {
     Dataset<Row> all = null;
     for (FrameInput.Part p : parts()) {
       all = all == null ? p.frame() : all.union(p.frame());
@@ -192,30 +244,11 @@ public final class SourceInput {
     for (int i = 0; i < x.length; i++) {
       x[i] = functions.col(FrameInput.quote(features.get(i))).cast(DataTypes.DoubleType);
     }
-    String s = "__latent_scores";
-    Dataset<Row> scored = all.withColumn(s, f.apply(functions.array(x)));
+    Dataset<Row> scored = all.withColumn(SCORES, f.apply(functions.array(x)));
     if (scoring.skipBadRows()) {
-      scored = scored.filter(functions.col(s).isNotNull());
+      scored = scored.filter(functions.col(SCORES).isNotNull());
     }
-    List<Column> out = new ArrayList<>();
-    for (String c : schema.fieldNames()) {
-      out.add(functions.col(FrameInput.quote(c)));
-    }
-    out.add(functions.col(s + ".cluster").as("cluster"));
-    if (scoring.soft()) {
-      for (int j = 0; j < mixture.k; j++) {
-        out.add(functions.col(s + ".p").getItem(j).as("p" + j));
-      }
-    }
-    if (scoring.density()) {
-      out.add(functions.col(s + ".logDensity").as("logDensity"));
-    }
-    Dataset<Row> result = scored.select(out.toArray(Column[]::new));
-    if (outputFormat.equals("parquet")) {
-      result.write().parquet(path);
-    } else {
-      result.write().option("header", "true").csv(path);
-    }
+    return scored;
   }
 
   /**
@@ -252,6 +285,7 @@ public final class SourceInput {
       throw new IllegalStateException("cannot remove " + csvDir + ": " + e.getMessage(), e);
     }
   }
+
 
   /** Scores one row of features; a null, NaN or infinite feature gives null when skipping, else an error. */
   static final class RowScorer implements Serializable {

@@ -1,10 +1,13 @@
 package dev.latent.spark;
 
+import dev.latent.io.InputException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
@@ -164,7 +167,7 @@ final class TextSplits implements Serializable {
     format.configure(job);
     FileSplit split = new FileSplit(new Path(s.path()), s.start(), s.length(), (String[]) null);
     try {
-      return new Lines(format.getRecordReader(split, job, Reporter.NULL), s.path());
+      return new Lines(format.getRecordReader(split, job, Reporter.NULL), s.path(), s.start() == 0);
     } catch (IOException e) {
       throw new UncheckedIOException(s.path() + ": " + e.getMessage(), e);
     }
@@ -174,12 +177,16 @@ final class TextSplits implements Serializable {
   static final class Lines implements AutoCloseable {
     private final RecordReader<LongWritable, Text> reader;
     private final String path;
+    private final boolean fromStart;
     private final LongWritable key;
     private final Text value;
+    private long lines;
 
-    Lines(RecordReader<LongWritable, Text> reader, String path) {
+    /** {@code fromStart}: the split starts the file, so the lines read so far are the file's line numbers. */
+    Lines(RecordReader<LongWritable, Text> reader, String path, boolean fromStart) {
       this.reader = reader;
       this.path = path;
+      this.fromStart = fromStart;
       this.key = reader.createKey();
       this.value = reader.createValue();
     }
@@ -187,7 +194,15 @@ final class TextSplits implements Serializable {
     /** The next line (valid until the next call), or null at the end of the split. */
     Text next() {
       try {
-        return reader.next(key, value) ? value : null;
+        if (!reader.next(key, value)) {
+          return null;
+        }
+        lines++;
+        return value;
+      } catch (EOFException | ZipException e) {
+        // The data stop mid-stream or do not decompress: bad input (exit 3), not a failure of the job.
+        throw InputException.at(InputFiles.display(path), fromStart ? lines + 1 : 0, 0, "the data end early or are corrupt"
+            + " (a truncated or damaged compressed file?): " + e.getMessage());
       } catch (IOException e) {
         throw new UncheckedIOException(path + ": " + e.getMessage(), e);
       }

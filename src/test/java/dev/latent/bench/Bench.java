@@ -20,6 +20,7 @@ import dev.latent.em.TopRows;
 import dev.latent.math.Kernels;
 import dev.latent.config.Engine;
 import dev.latent.em.DataPass;
+import dev.latent.spark.BarrierDataPass;
 import dev.latent.spark.Engines;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -252,7 +253,7 @@ public final class Bench {
     double[][] centres64 = centres(pass, o.seed(), 64);
     gmm(jsc, o, pass, cols, vectors, gmmStart, out);
     kmeans(o, pass, cols, vectors, centres, out);
-    Marginal km64 = latentKmeansAlone(o, pass, cols, centres64);
+    Marginal km64 = latentKmeansAlone(o, pass, cols, centres64, out);
     out.put("kmeans64_sec_per_iter_latent", km64.wall);
     out.put("kmeans64_cpu_sec_per_iter_latent", km64.cpu);
 
@@ -379,6 +380,7 @@ public final class Bench {
       JavaRDD<Vector> vectors, StartParams start, Map<String, Object> out) {
     int it = o.iters();
     latentGmm(pass, cols, start, it);
+    scanProfile(pass, null, null);
     Marginal latent = new Marginal();
     FitResult lastL = null;
     for (int round = 0; round < o.repeats(); round++) {
@@ -389,6 +391,7 @@ public final class Bench {
     double lastChange = trace[trace.length - 1] - trace[trace.length - 2];
     say("GMM full  Latent: %s; mean log-likelihood %.6f (change in the last iteration %.3g)", latent, llL,
         lastChange);
+    scanProfile(pass, "gmm", out);
     out.put("gmm_last_change_latent", lastChange);
     out.put("gmm_sec_per_iter_latent", latent.wall);
     out.put("gmm_cpu_sec_per_iter_latent", latent.cpu);
@@ -408,6 +411,31 @@ public final class Bench {
     out.put("gmm_sec_per_iter_mllib_rdd_whole_run", m.seconds / it);
   }
 
+  /**
+   * Where the barrier scans since the last call spent their time (per scan: the slowest and fastest
+   * task's own work, the exchange, the driver between scans), said and put in {@code out} under
+   * {@code key} (with a null key only restarted); nothing for the aggregate engine.
+   */
+  private static void scanProfile(DataPass pass, String key, Map<String, Object> out) {
+    if (!(pass instanceof BarrierDataPass b)) {
+      return;
+    }
+    BarrierDataPass.Profile p = b.profile();
+    b.resetProfile();
+    if (key == null) {
+      return;
+    }
+    say("          %s", p);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("scans", p.scans());
+    m.put("scan_ms", p.wallMs());
+    m.put("slowest_task_ms", p.slowestMs());
+    m.put("fastest_task_ms", p.fastestMs());
+    m.put("exchange_ms", p.exchangeMs());
+    m.put("driver_between_ms", p.betweenMs());
+    out.put(key + "_barrier_scans", m);
+  }
+
   /** k distinct rows drawn by the seeded random keys: the K-means start of every library. */
   static double[][] centres(DataPass pass, long seed, int k) {
     TopRows rows = pass.sample(new SampleTask[] {new SampleTask(new double[0][], seed, 0, k)})[0];
@@ -420,8 +448,10 @@ public final class Bench {
   }
 
   /** Latent's K-means per iteration from {@code centres} (no peer), for K = 64. */
-  private static Marginal latentKmeansAlone(Options o, DataPass pass, ColumnStats cols, double[][] centres) {
+  private static Marginal latentKmeansAlone(Options o, DataPass pass, ColumnStats cols, double[][] centres,
+      Map<String, Object> out) {
     latentKmeans(pass, cols, centres, o.iters());
+    scanProfile(pass, null, null);
     Marginal latent = new Marginal();
     FitResult last = null;
     for (int round = 0; round < o.repeats(); round++) {
@@ -429,6 +459,7 @@ public final class Bench {
     }
     say("K-means   Latent K=%d: %s (%d passes); cost %.6e", centres.length, latent, last.iterations(),
         inertia(pass, last.means()));
+    scanProfile(pass, "kmeans" + centres.length, out);
     return latent;
   }
 
@@ -462,6 +493,7 @@ public final class Bench {
     if (vectors != null) {
       mllibKmeans(vectors.rdd(), init, o, it);
     }
+    scanProfile(pass, null, null);
     Marginal latent = new Marginal();
     Marginal mllib = new Marginal();
     FitResult lastL = null;
@@ -474,6 +506,7 @@ public final class Bench {
     }
     double costL = inertia(pass, lastL.means());
     say("K-means   Latent: %s (%d passes); cost %.6e", latent, lastL.iterations(), costL);
+    scanProfile(pass, "kmeans", out);
     out.put("kmeans_sec_per_iter_latent", latent.wall);
     out.put("kmeans_cpu_sec_per_iter_latent", latent.cpu);
     out.put("kmeans_iters_latent", lastL.iterations());

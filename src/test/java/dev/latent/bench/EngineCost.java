@@ -12,9 +12,13 @@ import dev.latent.em.LocalData;
 import dev.latent.em.Mixture;
 import dev.latent.em.ModelKind;
 import dev.latent.em.StartParams;
+import dev.latent.spark.BarrierDataPass;
 import dev.latent.spark.Engines;
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -77,8 +81,8 @@ public final class EngineCost {
     warmUp(jsc, data);
     for (int r = 0; r < reps; r++) {
       for (Engine.Kind kind : order(r)) {
-        double a = seconds(jsc, data, kind, 20);
-        double b = seconds(jsc, data, kind, 220);
+        double a = seconds(jsc, data, kind, 20).seconds();
+        double b = seconds(jsc, data, kind, 220).seconds();
         say("fixed  %-9s rep %d: %.2f ms per iteration ((t(220) - t(20)) / 200; t(20) %.3f s, t(220) %.3f s),"
             + " load %.2f", kind.key(), r, (b - a) / 200 * 1e3, a, b, load());
       }
@@ -86,22 +90,45 @@ public final class EngineCost {
     data.close();
   }
 
-  /** d = 10, K = 8 at 250k, 1M and 2M rows: seconds per iteration and nanoseconds per row. */
+  /**
+   * d = 10, K = 8 at 250k, 1M and 2M rows: seconds per iteration ((t(25) - t(5)) / 20) and nanoseconds per
+   * row, then per engine the best of the repeats at each size and their spread (largest / smallest - 1):
+   * flat time per row means the fixed cost is small against the scan even at 250k rows.
+   */
   private static void rows(JavaSparkContext jsc, int slots, int reps) {
-    for (long n : new long[] {250_000, 1_000_000, 2_000_000}) {
+    long[] sizes = {250_000, 1_000_000, 2_000_000};
+    Map<Engine.Kind, double[]> best = new EnumMap<>(Engine.Kind.class);
+    for (int i = 0; i < sizes.length; i++) {
+      long n = sizes[i];
       Data data = Data.of(jsc, n, 10, 8, slots);
       warmUp(jsc, data);
       for (int r = 0; r < reps; r++) {
         for (Engine.Kind kind : order(r)) {
-          double a = seconds(jsc, data, kind, 3);
-          double b = seconds(jsc, data, kind, 9);
-          double per = (b - a) / 6;
-          say("rows   %-9s n %7d rep %d: %.4f s per iteration, %.1f ns per row, load %.2f", kind.key(), n, r, per,
-              per / n * 1e9, load());
+          double a = seconds(jsc, data, kind, 5).seconds();
+          Timed b = seconds(jsc, data, kind, 25);
+          double per = (b.seconds() - a) / 20;
+          double[] bestOf = best.computeIfAbsent(kind, x -> filled(sizes.length, Double.POSITIVE_INFINITY));
+          bestOf[i] = Math.min(bestOf[i], per / n * 1e9);
+          say("rows   %-9s n %7d rep %d: %.4f s per iteration, %.1f ns per row, load %.2f%s", kind.key(), n, r, per,
+              per / n * 1e9, load(), b.profile() == null ? "" : String.format(Locale.ROOT, "; slowest task %.1f ns"
+              + " per row of its partition, %s", b.profile().slowestMs() * 1e6 / (n / slots), b.profile()));
         }
       }
       data.close();
     }
+    for (Map.Entry<Engine.Kind, double[]> e : best.entrySet()) {
+      double[] v = e.getValue();
+      double lo = Arrays.stream(v).min().orElseThrow();
+      double hi = Arrays.stream(v).max().orElseThrow();
+      say("rows   %-9s best ns per row: 250k %.1f, 1M %.1f, 2M %.1f; spread %.1f%% (largest / smallest - 1)",
+          e.getKey().key(), v[0], v[1], v[2], (hi / lo - 1) * 100);
+    }
+  }
+
+  private static double[] filled(int n, double v) {
+    double[] a = new double[n];
+    Arrays.fill(a, v);
+    return a;
   }
 
   /** K = 100, d = 50 on 400 rows: each engine against the same fit on the driver alone. */
@@ -121,8 +148,8 @@ public final class EngineCost {
       say("size   no-spark  rep %d: %.2f ms per iteration (E-step on 400 rows and M-step, one JVM)", r,
           localPer * 1e3);
       for (Engine.Kind kind : order(r)) {
-        double x = seconds(jsc, data, kind, 3);
-        double y = seconds(jsc, data, kind, 9);
+        double x = seconds(jsc, data, kind, 3).seconds();
+        double y = seconds(jsc, data, kind, 9).seconds();
         double per = (y - x) / 6;
         say("size   %-9s rep %d: %.2f ms per iteration, %.2f ms more than without Spark, load %.2f", kind.key(), r,
             per * 1e3, (per - localPer) * 1e3, load());
@@ -148,14 +175,18 @@ public final class EngineCost {
         start, 1);
   }
 
-  /** Wall-clock seconds of one fit of {@code iters} iterations (tol 0) with the engine; setup excluded. */
-  private static double seconds(JavaSparkContext jsc, Data data, Engine.Kind kind, int iters) {
+  /** A fit's wall-clock seconds, and the barrier engine's account of its scans (null for aggregate). */
+  private record Timed(double seconds, BarrierDataPass.Profile profile) {}
+
+  /** One fit of {@code iters} iterations (tol 0) with the engine, timed; setup excluded. */
+  private static Timed seconds(JavaSparkContext jsc, Data data, Engine.Kind kind, int iters) {
     FitSpec spec = spec(data.start, iters);
     try (Engines.Prepared p = Engines.open(jsc, data.blocks, data.d, 2, Engine.DEFAULT.as(kind), List.of(spec))) {
       DataPass pass = p.pass();
       long t0 = System.nanoTime();
       EmLoop.fit(pass, spec, data.cols);
-      return (System.nanoTime() - t0) / 1e9;
+      double t = (System.nanoTime() - t0) / 1e9;
+      return new Timed(t, pass instanceof BarrierDataPass b ? b.profile() : null);
     }
   }
 

@@ -7,12 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latent.testing.Project;
 import dev.latent.testing.Runs;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.io.compress.BZip2Codec;
@@ -113,6 +118,25 @@ class InputFormatsTest extends CliTestBase {
     Runs.Result r = run("fit", "--input", badGz.toString(), "--k", "2", "--output", tmp.resolve("x").toString());
     assertEquals(3, r.code(), r.toString());
     assertTrue(r.err().contains("bad-lines.csv.gz:6:2: 'x' in column 'y' is not a number"), r.toString());
+    // A .gz cut short is bad input naming the file and the line where the data stop, not a failed job.
+    StringBuilder many = new StringBuilder("a,b\n");
+    java.util.Random rnd = new java.util.Random(7);
+    for (int i = 0; i < 50000; i++) {
+      many.append(rnd.nextGaussian()).append(',').append(rnd.nextGaussian()).append('\n');
+    }
+    ByteArrayOutputStream whole = new ByteArrayOutputStream();
+    try (OutputStream o = new GZIPOutputStream(whole)) {
+      o.write(many.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    Path cut = tmp.resolve("cut.csv.gz");
+    Files.write(cut, Arrays.copyOf(whole.toByteArray(), whole.size() / 2));
+    Runs.Result t = run("fit", "--input", cut.toString(), "--k", "2", "--output", tmp.resolve("t").toString());
+    assertEquals(3, t.code(), t.toString());
+    Matcher m = Pattern.compile("cut\\.csv\\.gz:(\\d+): the data end early or are corrupt").matcher(t.err());
+    assertTrue(m.find(), t.toString());
+    long line = Long.parseLong(m.group(1));
+    assertTrue(line > 100 && line < 50001, "the line where the data stop: " + line);
+    assertFalse(Files.exists(tmp.resolve("t")), "no output from a failed run");
   }
 
   /**

@@ -109,6 +109,43 @@ class SourceFormatTest extends SharedSession {
     assertEquals(39.1, df.first().getDouble(0));
   }
 
+  @Test
+  void predictFlagsTheSameOutliersInParquetAsInCsv() throws java.io.IOException {
+    Path model = fit("csv-gmm", Refs.dataFile("penguins").toString());
+    Path fromCsv = tmp.resolve("outliers-csv");
+    Path fromParquet = tmp.resolve("outliers-parquet");
+    Runs.ok(jsc, "predict", "--model", model.toString(), "--input", Refs.dataFile("penguins").toString(),
+        "--outlier-quantile", "0.05", "--output", fromCsv.toString());
+    Runs.ok(jsc, "predict", "--model", model.toString(), "--input", write("parquet", 3).toString(),
+        "--outlier-quantile", "0.05", "--output", fromParquet.toString());
+    JsonNode a = Runs.json(fromCsv.resolve("summary.json")).path("outliers");
+    JsonNode b = Runs.json(fromParquet.resolve("summary.json")).path("outliers");
+    assertEquals(17, a.path("rank").asInt(), a.toString()); // floor(0.05 * 342)
+    assertEquals(a, b);
+    int csvCol = List.of(Runs.assignmentsHeader(fromCsv).split(",")).indexOf("outlier");
+    String firstPart;
+    try (var files = java.nio.file.Files.list(fromParquet.resolve("assignments"))) {
+      firstPart = files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().findFirst()
+          .map(f -> {
+            try {
+              return java.nio.file.Files.readAllLines(f).get(0);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }).orElseThrow();
+    }
+    int pqCol = List.of(firstPart.split(",")).indexOf("outlier");
+    List<String[]> x = Runs.assignments(fromCsv);
+    List<String[]> y = Runs.assignments(fromParquet);
+    assertEquals(x.size(), y.size());
+    int flagged = 0;
+    for (int r = 0; r < x.size(); r++) {
+      assertEquals(x.get(r)[csvCol], y.get(r)[pqCol], "row " + r);
+      flagged += y.get(r)[pqCol].equals("1") ? 1 : 0;
+    }
+    assertEquals(a.path("flagged").asInt(), flagged);
+  }
+
   /** A Parquet folder's part files in name order (reading the folder at once orders splits by size). */
   private org.apache.spark.sql.Dataset<Row> inOrder(Path dir) {
     try (var files = java.nio.file.Files.list(dir)) {

@@ -1,6 +1,7 @@
 package dev.latent.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.latent.em.DataBlock;
 import java.util.List;
@@ -27,5 +28,17 @@ class BadRowsTest {
     assertEquals(expected, right.examples());
     assertEquals(16, left.count());
     assertEquals(16, right.count());
+  }
+
+  @Test
+  void countingKeepsTheExamplesAndSetsTheTotal() {
+    BadRows a = new BadRows();
+    a.add(DataBlock.rowKey(0, 5), "f0:5");
+    a.add(DataBlock.rowKey(0, 3), "f0:3");
+    BadRows all = a.counting(40);
+    assertEquals(List.of("f0:3", "f0:5"), all.examples());
+    assertEquals(40, all.count());
+    assertEquals(2, a.count(), "the original is left as it was");
+    assertThrows(IllegalArgumentException.class, () -> a.counting(1));
   }
 }

@@ -8,7 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latent.config.Engine;
+import dev.latent.em.ColumnStats;
+import dev.latent.em.CovarianceType;
 import dev.latent.em.DataBlock;
+import dev.latent.em.EmLoop;
+import dev.latent.em.FitResult;
+import dev.latent.em.FitSpec;
+import dev.latent.em.InitMethod;
+import dev.latent.em.ModelKind;
+import dev.latent.em.StartParams;
 import dev.latent.io.UsageException;
 import dev.latent.testing.Models;
 import dev.latent.testing.Project;
@@ -55,7 +63,16 @@ class EnginesTest extends SharedSpark {
   void autoChoosesBarrierHere() {
     Path out = tmp.resolve("auto");
     Runs.ok(jsc, cmd(new String[] {"--k", "3"}, "--output", out.toString()));
-    assertEquals("barrier", Runs.json(out.resolve("summary.json")).path("run").path("engine").asText());
+    JsonNode run = Runs.json(out.resolve("summary.json")).path("run");
+    assertEquals("barrier", run.path("engine").asText());
+    JsonNode scans = run.path("barrierScans");
+    assertTrue(scans.path("scans").asInt() > 0, run.toString());
+    assertTrue(scans.path("slowestTaskMs").asDouble() <= scans.path("scanMs").asDouble()
+        && scans.path("fastestTaskMs").asDouble() <= scans.path("slowestTaskMs").asDouble(), run.toString());
+    Path agg = tmp.resolve("aggregate");
+    Runs.ok(jsc, cmd(new String[] {"--k", "3"}, "--engine", "aggregate", "--output", agg.toString()));
+    assertTrue(Runs.json(agg.resolve("summary.json")).path("run").path("barrierScans").isMissingNode(),
+        "no barrier account without the barrier engine");
   }
 
   @Test
@@ -99,6 +116,44 @@ class EnginesTest extends SharedSpark {
     assertTrue(Engines.onePartitionCount(moved.rdd(), 3), "the stage after the shuffle has one partition count");
     assertFalse(Engines.onePartitionCount(blocks.union(blocks).rdd(), 10), "a union is not barrier material");
     assertFalse(Engines.onePartitionCount(blocks.coalesce(2).rdd(), 2), "nor a coalesce");
+  }
+
+  @Test
+  void theBarrierEngineAccountsForEveryScan() {
+    List<Integer> ints = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      ints.add(i);
+    }
+    // 40 blocks of 50 rows in 2 partitions (the 2 task slots of local[2]): two groups around 0 and 10.
+    JavaRDD<DataBlock> blocks = jsc.parallelize(ints, 2).map(i -> {
+      double[] x = new double[50 * 2];
+      long[] keys = new long[50];
+      for (int r = 0; r < 50; r++) {
+        x[2 * r] = (i % 2) * 10 + Math.sin(i * 50 + r);
+        x[2 * r + 1] = Math.cos(i * 50 + r);
+        keys[r] = DataBlock.rowKey(0, i * 50L + r + 2);
+      }
+      return new DataBlock(50, 2, x, keys, null, null);
+    }).cache();
+    ColumnStats cols = blocks.treeAggregate(new ColumnStats(2), ColumnStats::add, ColumnStats::merge, 2);
+    double[][] centres = {{0.5, 0.0}, {9.0, 0.0}};
+    StartParams start = new StartParams(ModelKind.KMEANS, null, new double[2], centres, null);
+    FitSpec spec = new FitSpec(ModelKind.KMEANS, CovarianceType.FULL, 2, 7, 0.0, 1e-6, 0, InitMethod.MODEL, start, 1);
+    try (Engines.Prepared p = Engines.open(jsc, blocks, 2, 2, Engine.DEFAULT.as(Engine.Kind.BARRIER),
+        List.of(spec))) {
+      BarrierDataPass pass = (BarrierDataPass) p.pass();
+      FitResult fit = EmLoop.fit(pass, spec, cols);
+      BarrierDataPass.Profile prof = pass.profile();
+      // Each iteration is a scan, and one more scores the final centres.
+      assertEquals(fit.iterations() + 1, prof.scans(), prof.toString());
+      assertTrue(prof.fastestMs() > 0 && prof.fastestMs() <= prof.slowestMs() && prof.slowestMs() <= prof.wallMs(),
+          prof.toString());
+      assertTrue(prof.betweenMs() > 0, prof.toString());
+      pass.resetProfile();
+      assertEquals(0, pass.profile().scans());
+    } finally {
+      blocks.unpersist();
+    }
   }
 
   @Test

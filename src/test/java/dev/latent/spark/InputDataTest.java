@@ -60,8 +60,10 @@ class InputDataTest extends SharedSpark {
     List<long[]> keys = new ArrayList<>();
     List<double[]> xs = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
-    for (int groups : new int[] {0, 1, 2, 5}) {
-      try (InputData d = InputData.load(jsc, files, schema, 3, 6, 2, false, true, groups)) {
+    // Counting every split's lines first is the reference; the default reads the input once.
+    for (int groups : new int[] {-1, 0, 1, 2, 5}) {
+      try (InputData d = groups < 0 ? InputData.load(jsc, files, schema, 3, 6, 2, false, true, 0, true)
+          : InputData.load(jsc, files, schema, 3, 6, 2, false, true, groups)) {
         List<DataBlock> blocks = d.blocks.collect();
         long[] k = blocks.stream().flatMapToLong(b -> java.util.Arrays.stream(b.keys)).toArray();
         double[] x = blocks.stream().flatMapToDouble(b -> java.util.Arrays.stream(b.x)).toArray();
@@ -76,6 +78,12 @@ class InputDataTest extends SharedSpark {
       assertArrayEquals(xs.get(0), xs.get(i));
       assertEquals(skipped.get(0), skipped.get(i));
     }
+    // Rows 99, 1099 and 2099 of every file are bad; row r is line r + 2 (files 0 and 2 have no blank lines);
+    // the second and third lie in the files' second split, whose place the single read learns last.
+    String p0 = dir.resolve("part-0").toString();
+    assertEquals("9 [" + p0 + ":101:2: 'oops' in column 'b' is not a number, " + p0 + ":1101:2: 'oops' in column"
+        + " 'b' is not a number, " + p0 + ":2101:2: 'oops' in column 'b' is not a number, ", skipped.get(0)
+        .substring(0, skipped.get(0).indexOf(dir.resolve("part-1").toString())));
     // Under --on-bad-row fail the error is the earliest bad line, whatever the grouping.
     for (int groups : new int[] {0, 1, 2}) {
       InputException e = assertThrows(InputException.class,
@@ -87,7 +95,7 @@ class InputDataTest extends SharedSpark {
   /**
    * Read once (no count first), a split's place is known only after the parse: an error deep in a later
    * file, after blank lines and CRLF ends, must still name its true line, whatever the grouping, and the
-   * keys moved into place must be those of counting first (--on-bad-row skip counts first).
+   * keys moved into place must be those of counting first.
    */
   @Test
   void readOnceNamesTheTrueLineAndGivesTheCountedKeys() throws IOException {
@@ -104,9 +112,9 @@ class InputDataTest extends SharedSpark {
     InputFiles files = InputFiles.resolve(jsc.hadoopConfiguration(), dir.toString());
     InputSchema schema = InputSchema.resolve(files.name(0), files.header(), List.of(), List.of("name"), null, null,
         ',');
-    // Good input: the same keys read once (fail) as counted first (skip, nothing to skip).
+    // Good input: the same keys read once as counted first.
     long[] counted;
-    try (InputData d = InputData.load(jsc, files, schema, 3, 6, 2, false, true, 0)) {
+    try (InputData d = InputData.load(jsc, files, schema, 3, 6, 2, false, true, 0, true)) {
       counted = d.blocks.collect().stream().flatMapToLong(b -> java.util.Arrays.stream(b.keys)).toArray();
     }
     for (int groups : new int[] {0, 2}) {
