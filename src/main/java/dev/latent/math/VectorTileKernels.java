@@ -996,10 +996,10 @@ public final class VectorTileKernels implements TileKernels {
   /**
    * {@link #nearestByProducts} for k <= 8 centres, given coordinate by coordinate ({@code c[i * PAD + j]})
    * and taken as eight (the missing ones with zero coordinates and a chain starting at -infinity, so
-   * they never win and never come second unless k = 1): two
-   * vectors of rows against all eight centres in one pass over the columns, each column loaded and
-   * shifted (in registers, no shifted copy written) once for sixteen chains of fused multiply-adds;
-   * then the largest h, its index and the second largest by a tournament of compares and blends (a
+   * they never win and never come second unless k = 1): two vectors of rows against all eight centres
+   * in one pass over the columns, each column loaded and shifted (in registers, no shifted copy
+   * written) once for sixteen chains of fused multiply-adds, whose ends h_j go to work[j n + r]; then
+   * the largest h, its index and the second largest by a tournament of compares and blends (a
    * depth-three tree instead of a chain of eight updates, in its own method: one method of all of it is
    * more than C2 inlines, and what it leaves out runs boxed, several times slower). {@code work} is
    * scratch of at least 9n.
