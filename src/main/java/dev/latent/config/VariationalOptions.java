@@ -34,18 +34,15 @@ public final class VariationalOptions {
       throw new UsageException("--model vbgmm fits one K and one covariance type (K is an upper bound: the"
           + " components the data do not need get weights near zero), not a range or --covariance all");
     }
-    if (s.string("checkpoint", null) != null) {
-      throw new UsageException("--checkpoint is not supported with --model vbgmm yet");
-    }
-    if (s.string("align-to", null) != null) {
-      throw new UsageException("--align-to cannot renumber a vbgmm: its Dirichlet-process weights depend on the"
-          + " order of the components");
-    }
     WeightPrior prior;
     try {
       prior = WeightPrior.parse(s.string("weight-prior", WeightPrior.DIRICHLET_PROCESS.key()));
     } catch (IllegalArgumentException e) {
       throw new UsageException("--weight-prior: " + e.getMessage());
+    }
+    if (s.string("align-to", null) != null && prior == WeightPrior.DIRICHLET_PROCESS) {
+      throw new UsageException("--align-to cannot renumber a vbgmm with the Dirichlet-process weight prior: its"
+          + " weights depend on the order of the components (--weight-prior dirichlet-distribution can be aligned)");
     }
     return new PriorSettings(prior, positive(s, "weight-concentration"), positive(s, "mean-precision"),
         number(s, "degrees-of-freedom"));

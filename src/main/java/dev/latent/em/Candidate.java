@@ -161,7 +161,14 @@ final class Candidate implements Serializable {
         covariances == null ? null : Mixture.deepCopy(covariances), iterations, initIterations, converged,
         toArray(trace), toArray(inertiaTrace), List.copyOf(warnings),
         previousHash == null ? null : previousHash.clone(), previousScore, repaired, last,
-        spec.annealing().anneal() ? new EmState.Annealed(stage, stageIterations, List.copyOf(stages)) : null);
+        spec.annealing().anneal() ? new EmState.Annealed(stage, stageIterations, List.copyOf(stages)) : null,
+        posterior == null ? null : copy(posterior), variational() ? toArray(elboTrace) : null);
+  }
+
+  private static VariationalPosterior copy(VariationalPosterior p) {
+    return new VariationalPosterior(p.type(), p.weightPrior(), Mixture.deepCopy(p.weightConcentration()),
+        p.meanPrecision().clone(), Mixture.deepCopy(p.means()), p.degreesOfFreedom().clone(),
+        Mixture.deepCopy(p.covariances()));
   }
 
   /**
@@ -208,6 +215,17 @@ final class Candidate implements Serializable {
     previousScore = s.previousScore();
     repaired = s.repaired();
     last = s.last();
+    // A variational candidate's mixture is its posterior's (expected log-weights and precisions).
+    posterior = null;
+    elboTrace.clear();
+    if (s.variational() != null) {
+      adopt(s.variational());
+    }
+    if (s.elboTrace() != null) {
+      for (double v : s.elboTrace()) {
+        elboTrace.add(v);
+      }
+    }
   }
 
   boolean done() {

@@ -1,5 +1,7 @@
 package dev.latent.em;
 
+import dev.latent.vb.VariationalPosterior;
+import dev.latent.vb.WeightPrior;
 import java.io.Serializable;
 
 import java.util.List;
@@ -18,12 +20,23 @@ public record EmState(int scans, List<CandidateState> candidates) {
    * One candidate. {@code phase} is a name of {@code Candidate.Phase}, {@code init} of {@link InitMethod}
    * (how it was started; null before it is); arrays not used by the phase are
    * null. {@code previousScore} is NaN before the first score; {@code last} is set once the final E-step
-   * has scored the candidate (phase DONE).
+   * has scored the candidate (phase DONE). A variational candidate past its first variational M-step
+   * keeps its posterior in {@code variational} (its mixture is rebuilt from it) and its lower bounds in
+   * {@code elboTrace}.
    */
   public record CandidateState(String phase, String init, double[][] centres, double[] weights, double[][] means,
       double[][] covariances, int iterations, int initIterations, boolean converged, double[] trace,
       double[] inertiaTrace, List<String> warnings, long[] previousHash, double previousScore, boolean repaired,
-      Scores last, Annealed annealed) {
+      Scores last, Annealed annealed, VariationalPosterior variational, double[] elboTrace) {
+
+    /** A candidate that is not variational. */
+    public CandidateState(String phase, String init, double[][] centres, double[] weights, double[][] means,
+        double[][] covariances, int iterations, int initIterations, boolean converged, double[] trace,
+        double[] inertiaTrace, List<String> warnings, long[] previousHash, double previousScore, boolean repaired,
+        Scores last, Annealed annealed) {
+      this(phase, init, centres, weights, means, covariances, iterations, initIterations, converged, trace,
+          inertiaTrace, warnings, previousHash, previousScore, repaired, last, annealed, null, null);
+    }
 
     /** A candidate that does not anneal. */
     public CandidateState(String phase, String init, double[][] centres, double[] weights, double[][] means,
@@ -130,10 +143,38 @@ public record EmState(int scans, List<CandidateState> candidates) {
         throw new IllegalArgumentException(where + "the centres are missing");
       }
     }
+    if (spec.kind() == ModelKind.VBGMM) {
+      checkVariational(spec, d, phase, s, where);
+    }
     if (phase == Candidate.Phase.DONE && (s.last() == null || s.last().hardCounts() == null
         || s.last().hardCounts().length != k)) {
       throw new IllegalArgumentException(where + "a finished candidate needs its final scores");
     }
+  }
+
+  /** A variational candidate past its start holds a posterior of the fit's type and shape, and its bounds. */
+  private static void checkVariational(FitSpec spec, int d, Candidate.Phase phase, CandidateState s, String where) {
+    boolean started = phase == Candidate.Phase.VB || phase == Candidate.Phase.FINAL || phase == Candidate.Phase.DONE;
+    VariationalPosterior p = s.variational();
+    if (!started) {
+      return;
+    }
+    if (p == null || s.elboTrace() == null) {
+      throw new IllegalArgumentException(where + "a variational candidate needs its posterior and lower bounds");
+    }
+    int k = spec.k();
+    if (p.type() != spec.covariance() || p.weightPrior() != spec.priors().weightPrior()) {
+      throw new IllegalArgumentException(where + "the posterior is " + p.type().key() + " with a "
+          + p.weightPrior().key() + " prior, the fit " + spec.covariance().key() + " with "
+          + spec.priors().weightPrior().key());
+    }
+    matrix(p.weightConcentration(), p.weightPrior() == WeightPrior.DIRICHLET_PROCESS ? 2 : 1, k,
+        where + "variational.weightConcentration");
+    matrix(new double[][] {p.meanPrecision()}, 1, k, where + "variational.meanPrecision");
+    matrix(p.means(), k, d, where + "variational.means");
+    matrix(new double[][] {p.degreesOfFreedom()}, 1, p.type() == CovarianceType.TIED ? 1 : k,
+        where + "variational.degreesOfFreedom");
+    matrix(p.covariances(), p.type().blocks(k), p.type().blockLength(d), where + "variational.covariances");
   }
 
   private static void matrix(double[][] m, int rows, int cols, String what) {

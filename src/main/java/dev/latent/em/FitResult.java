@@ -1,6 +1,7 @@
 package dev.latent.em;
 
 import dev.latent.vb.VariationalFit;
+import dev.latent.vb.WeightPrior;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -103,9 +104,10 @@ public record FitResult(
     if (order.length != k) {
       throw new IllegalArgumentException("a renumbering of " + k + " components has " + order.length + " entries");
     }
-    if (variational != null && !Arrays.equals(order, IntStream.range(0, k).toArray())) {
+    boolean identity = Arrays.equals(order, IntStream.range(0, k).toArray());
+    if (variational != null && !identity && variational.posterior().weightPrior() == WeightPrior.DIRICHLET_PROCESS) {
       // A Dirichlet process posterior depends on the order of its sticks: renumbering would change the model.
-      throw new IllegalStateException("a variational mixture cannot be renumbered");
+      throw new IllegalStateException("a Dirichlet-process variational mixture cannot be renumbered");
     }
     double[] w = new double[k];
     double[][] mu = new double[k][];
@@ -119,9 +121,13 @@ public record FitResult(
         cov[i] = covariances[order[i]].clone();
       }
     }
+    // A symmetric Dirichlet prior is the same under any order: its posterior is renumbered with the rest.
+    VariationalFit v = variational == null || identity ? variational
+        : new VariationalFit(variational.priors(), variational.posterior().permuted(order), variational.elbo(),
+            variational.elboTrace());
     return new FitResult(kind, covariance, w, mu, cov, iterations, converged, trace, inertiaTrace, initIterations,
         logLik, classLogLik, inertia, weightSum, rows, sizes, warnings, candidate, candidateScores, init,
-        variational, annealing, fixedVariance, restarts);
+        v, annealing, fixedVariance, restarts);
   }
 
   public double meanLogLik() {

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latent.em.Annealing;
+import dev.latent.em.CovarianceType;
 import dev.latent.em.EmState;
+import dev.latent.vb.VariationalPosterior;
+import dev.latent.vb.WeightPrior;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -214,6 +217,20 @@ public final class CheckpointStore {
         l.put("rows", c.last().rows());
         l.set("hardCounts", vector(c.last().hardCounts()));
       }
+      if (c.variational() != null) {
+        VariationalPosterior p = c.variational();
+        ObjectNode v = n.putObject("variational");
+        v.put("type", p.type().key());
+        v.put("weightPrior", p.weightPrior().key());
+        v.set("weightConcentration", matrix(p.weightConcentration()));
+        v.set("meanPrecision", vector(p.meanPrecision()));
+        v.set("means", matrix(p.means()));
+        v.set("degreesOfFreedom", vector(p.degreesOfFreedom()));
+        v.set("covariances", matrix(p.covariances()));
+      }
+      if (c.elboTrace() != null) {
+        n.set("elboTrace", vector(c.elboTrace()));
+      }
       if (c.annealed() != null) {
         ObjectNode a = n.putObject("annealing");
         a.put("stage", c.annealed().stage());
@@ -295,13 +312,22 @@ public final class CheckpointStore {
           annealed = new EmState.Annealed(an.path("stage").asInt(), an.path("stageIterations").asInt(),
               List.copyOf(stages));
         }
+        VariationalPosterior posterior = null;
+        JsonNode v = n.get("variational");
+        if (v != null && v.isObject()) {
+          posterior = new VariationalPosterior(CovarianceType.parse(v.path("type").asText("")),
+              WeightPrior.parse(v.path("weightPrior").asText("")), matrix(v.get("weightConcentration")),
+              vector(v.get("meanPrecision")), matrix(v.get("means")), vector(v.get("degreesOfFreedom")),
+              matrix(v.get("covariances")));
+        }
+        JsonNode elbo = n.get("elboTrace");
         cands.add(new EmState.CandidateState(n.path("phase").asText(),
             init == null || init.isNull() ? null : init.asText(), matrix(n.get("centres")),
             vector(n.get("weights")), matrix(n.get("means")), matrix(n.get("covariances")),
             n.path("iterations").asInt(), n.path("initIterations").asInt(), n.path("converged").asBoolean(),
             vector(n.get("trace")), vector(n.get("inertiaTrace")), List.copyOf(warnings), hash,
             ps == null || ps.isNull() ? Double.NaN : ps.asDouble(), n.path("repaired").asBoolean(), last,
-            annealed));
+            annealed, posterior, elbo == null || elbo.isNull() ? null : vector(elbo)));
       }
       return new EmState(root.path("scans").asInt(), List.copyOf(cands));
     } catch (IllegalArgumentException e) {

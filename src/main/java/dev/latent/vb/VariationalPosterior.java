@@ -28,6 +28,32 @@ public record VariationalPosterior(CovarianceType type, WeightPrior weightPrior,
     return means.length;
   }
 
+  /**
+   * The same posterior with component i the old {@code order[i]}: only meaningful for a symmetric
+   * Dirichlet weight prior (a Dirichlet process's sticks are ordered; the caller refuses those).
+   */
+  public VariationalPosterior permuted(int[] order) {
+    int k = k();
+    double[][] wc = new double[weightConcentration.length][k];
+    double[] beta = new double[k];
+    double[][] m = new double[k][];
+    boolean tied = type == CovarianceType.TIED;
+    double[] nu = tied ? degreesOfFreedom.clone() : new double[k];
+    double[][] cov = tied ? new double[][] {covariances[0].clone()} : new double[k][];
+    for (int i = 0; i < k; i++) {
+      for (int r = 0; r < wc.length; r++) {
+        wc[r][i] = weightConcentration[r][order[i]];
+      }
+      beta[i] = meanPrecision[order[i]];
+      m[i] = means[order[i]].clone();
+      if (!tied) {
+        nu[i] = degreesOfFreedom[order[i]];
+        cov[i] = covariances[order[i]].clone();
+      }
+    }
+    return new VariationalPosterior(type, weightPrior, wc, beta, m, nu, cov);
+  }
+
   public int d() {
     return means[0].length;
   }

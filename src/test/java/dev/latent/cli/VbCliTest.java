@@ -156,8 +156,7 @@ class VbCliTest extends CliTestBase {
             "--degrees-of-freedom must be greater than d - 1 = 1 for 2 feature(s), got 1.0"),
         Arguments.of(List.of("--k", "2..5"), "--model vbgmm fits one K and one covariance type"),
         Arguments.of(List.of("--covariance", "all"), "--model vbgmm fits one K and one covariance type"),
-        Arguments.of(List.of("--checkpoint", "ck"), "--checkpoint is not supported with --model vbgmm"),
-        Arguments.of(List.of("--align-to", "m.json"), "--align-to cannot renumber a vbgmm"));
+        Arguments.of(List.of("--align-to", "m.json"), "--align-to cannot renumber a vbgmm with the Dirichlet-process"));
   }
 
   @ParameterizedTest(name = "{1}")
@@ -202,6 +201,76 @@ class VbCliTest extends CliTestBase {
       assertEquals(e, r.get(i).asDouble(), 1e-9 * Math.abs(e), "iteration " + (9 + i));
     }
     assertEquals("model", Runs.json(rest.resolve("summary.json")).get("init").asText());
+  }
+
+  /** --checkpoint saves the posterior after every scan: the fit is the one without, and DIR is emptied. */
+  @Test
+  void checkpointsLeaveTheFitAsItIs() throws IOException {
+    String[] common = {"fit", "--input", Refs.dataFile("faithful").toString(), "--k", "5", "--model", "vbgmm",
+        "--restarts", "2"};
+    Path plain = tmp.resolve("plain");
+    Runs.ok(jsc, concat(common, "--output", plain.toString()));
+    Path ck = tmp.resolve("ck");
+    Path with = tmp.resolve("with");
+    Runs.ok(jsc, concat(common, "--checkpoint", ck.toString(), "--resume", "--output", with.toString()));
+    assertEquals(Runs.json(plain.resolve("summary.json")).get("elboTrace"),
+        Runs.json(with.resolve("summary.json")).get("elboTrace"));
+    assertEquals(Runs.json(plain.resolve("model.json")).get("variational"),
+        Runs.json(with.resolve("model.json")).get("variational"));
+    try (Stream<Path> left = Files.list(ck)) {
+      assertEquals(0, left.filter(f -> f.getFileName().toString().startsWith("state-")).count(),
+          "the committed fit clears its checkpoint");
+    }
+  }
+
+  /**
+   * A symmetric Dirichlet weight prior is order-free, so such a vbgmm can be aligned: its posterior is
+   * renumbered with its weights, means and covariances, and scores every row as before.
+   */
+  @Test
+  void aDirichletDistributionVbgmmIsAlignedWithItsPosterior() throws IOException {
+    String[] common = {"fit", "--input", Refs.dataFile("faithful").toString(), "--k", "4", "--model", "vbgmm",
+        "--weight-prior", "dirichlet-distribution", "--covariance", "diag"};
+    Path first = tmp.resolve("first");
+    Runs.ok(jsc, concat(common, "--seed", "0", "--output", first.toString()));
+    Path second = tmp.resolve("second");
+    Runs.ok(jsc, concat(common, "--seed", "7", "--output", second.toString()));
+    Path aligned = tmp.resolve("aligned");
+    Runs.ok(jsc, concat(common, "--seed", "7", "--align-to", first.resolve("model.json").toString(),
+        "--output", aligned.toString()));
+    JsonNode order = Runs.json(aligned.resolve("summary.json")).path("alignment").path("fromFitted");
+    assertEquals(4, order.size(), "the renumbering is recorded");
+    JsonNode m = Runs.json(second.resolve("model.json"));
+    JsonNode a = Runs.json(aligned.resolve("model.json"));
+    boolean moved = false;
+    for (int i = 0; i < 4; i++) {
+      int from = order.get(i).asInt();
+      moved |= from != i;
+      assertEquals(m.get("means").get(from), a.get("means").get(i), "means " + i);
+      assertEquals(m.get("weights").get(from), a.get("weights").get(i), "weights " + i);
+      assertEquals(m.get("variational").get("meanPrecision").get(from),
+          a.get("variational").get("meanPrecision").get(i), "meanPrecision " + i);
+      assertEquals(m.get("variational").get("degreesOfFreedom").get(from),
+          a.get("variational").get("degreesOfFreedom").get(i), "degreesOfFreedom " + i);
+      assertEquals(m.get("variational").get("weightConcentration").get(from),
+          a.get("variational").get("weightConcentration").get(i), "weightConcentration " + i);
+    }
+    assertTrue(moved, "seed 7 numbers the components otherwise than seed 0: " + order);
+    assertEquals(Runs.json(second.resolve("summary.json")).get("elbo"),
+        Runs.json(aligned.resolve("summary.json")).get("elbo"));
+    // The renumbered model is a valid model file and gives every row the same log-density.
+    Path p1 = tmp.resolve("p-second");
+    Path p2 = tmp.resolve("p-aligned");
+    Runs.ok(jsc, "predict", "--model", second.resolve("model.json").toString(), "--input",
+        Refs.dataFile("faithful").toString(), "--output", p1.toString());
+    Runs.ok(jsc, "predict", "--model", aligned.resolve("model.json").toString(), "--input",
+        Refs.dataFile("faithful").toString(), "--output", p2.toString());
+    List<String[]> r1 = Runs.assignments(p1);
+    List<String[]> r2 = Runs.assignments(p2);
+    int last = r1.get(0).length - 1;
+    for (int r = 0; r < r1.size(); r++) {
+      assertEquals(Double.parseDouble(r1.get(r)[last]), Double.parseDouble(r2.get(r)[last]), 1e-12, "row " + r);
+    }
   }
 
   /** The default start (K-means labels), restarts in the same scans, and the summary's keys. */

@@ -17,6 +17,8 @@ import dev.latent.em.InitMethod;
 import dev.latent.em.LocalData;
 import dev.latent.em.ModelKind;
 import dev.latent.testing.Refs;
+import dev.latent.vb.PriorSettings;
+import dev.latent.vb.WeightPrior;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +96,54 @@ class CheckpointStoreTest {
       assertArrayEquals(whole.trace(), resumed.trace(), 1e-12);
       assertEquals(whole.iterations(), resumed.iterations());
     }
+  }
+
+  @Test
+  void variationalFitsResumeFromTheFileExactly() {
+    LocalData data = LocalData.of(Refs.features("iris"), null, null);
+    for (CovarianceType type : new CovarianceType[] {CovarianceType.FULL, CovarianceType.TIED}) {
+      for (WeightPrior prior : WeightPrior.values()) {
+        FitSpec spec = new FitSpec(ModelKind.VBGMM, type, 4, 200, 1e-6, 1e-6, 3, InitMethod.KMEANS_PP, null, 2, null,
+            new PriorSettings(prior, Double.NaN, Double.NaN, Double.NaN));
+        // Stop half way between the first state with a posterior and the last state.
+        List<Integer> iterating = new ArrayList<>();
+        FitResult whole = EmLoop.fit(data, spec, data.columns(), null, s -> {
+          if (s.candidates().get(0).variational() != null) {
+            iterating.add(s.scans());
+          }
+        });
+        int stop = (iterating.get(0) + iterating.get(iterating.size() - 1)) / 2 + 1;
+        Path dir = tmp.resolve(type.key() + "-" + prior.key());
+        CheckpointStore store = CheckpointStore.open(new Configuration(), dir.toString(), FIT);
+        assertThrows(IllegalStateException.class, () -> EmLoop.fit(data, spec, data.columns(), null, s -> {
+          if (s.scans() == stop) {
+            throw new IllegalStateException("the driver died");
+          }
+          store.save(s);
+        }));
+        EmState back = CheckpointStore.open(new Configuration(), dir.toString(), FIT).latest();
+        assertEquals(stop - 1, back.scans());
+        assertTrue(back.candidates().get(0).variational() != null, "stopped while iterating the posterior");
+        FitResult resumed = EmLoop.fit(data, spec, data.columns(), back, null);
+        String what = type.key() + ", " + prior.key();
+        assertArrayEquals(whole.weights(), resumed.weights(), 0.0, what);
+        for (int j = 0; j < 4; j++) {
+          assertArrayEquals(whole.means()[j], resumed.means()[j], 0.0, what);
+        }
+        assertArrayEquals(whole.variational().elboTrace(), resumed.variational().elboTrace(), 0.0, what);
+        assertArrayEquals(whole.variational().posterior().degreesOfFreedom(),
+            resumed.variational().posterior().degreesOfFreedom(), 0.0, what);
+        assertEquals(whole.iterations(), resumed.iterations(), what);
+        assertEquals(whole.candidate(), resumed.candidate(), what);
+      }
+    }
+    // A state whose posterior does not fit the spec is refused with the reason.
+    FitSpec full = new FitSpec(ModelKind.VBGMM, CovarianceType.FULL, 4, 200, 1e-6, 1e-6, 3, InitMethod.KMEANS_PP,
+        null, 2, null, PriorSettings.DEFAULTS);
+    EmState tied = CheckpointStore.open(new Configuration(), tmp.resolve("tied-dirichlet-process").toString(), FIT)
+        .latest();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tied.check(full, 4));
+    assertTrue(e.getMessage().contains("the posterior is tied"), e.getMessage());
   }
 
   @Test
