@@ -63,7 +63,6 @@ public final class EStep {
         for (int i = 0; i < d; i++) {
           Arrays.fill(s.xt, i * TILE + n, i * TILE + np, 0.0);
         }
-        kernels.centre(s.xt, TILE, np, d, s.shift, s.diff);
         weights(block, row0, n, np, s.w);
         nearest(task, block, row0, n, np, s, stats, kernels);
       }
@@ -195,11 +194,14 @@ public final class EStep {
    *
    * <p>Labels and distances equal the row path's exactly. The expanded form ||x||^2 - 2 x.c + ||c||^2
    * of the shifted row and centres (x - s, c - s, s the mean of the centres) differs from the row path's
-   * rounded sum of (x_i - c_i)^2 by at most about (4d + 14) u (||x - s||^2 + max ||c - s||^2), u = 2^-53
-   * (Higham 2002, eq. 3.5, for the inner products; the shift's own rounding; the row path's sum), and
-   * the logits' rounding adds 4u |log w - d/2 log 2 pi|. A row whose two smallest e differ by more than
-   * {@code tol} below (twice that bound) has the row path's label; the others, near ties, are recomputed
-   * exactly by the row path's own operations. The best centre's distance is always recomputed exactly
+   * rounded sum of (x_i - c_i)^2 by at most about (5d + 6) u (||x - s||^2 + max ||c - s||^2), u = 2^-53:
+   * the kernels' chains of d fused multiply-adds start at -||c - s||^2 / 2, so by Higham 2002, eq. 3.5,
+   * their error is at most gamma_d (||c - s||^2 + 2 |x - s| |c - s|) <= gamma_d (||x - s||^2 + 2 ||c - s||^2),
+   * ||c - s||^2 adds gamma_d ||c - s||^2, the shift's own rounding about 4u, the row path's sum gamma_d
+   * of a distance below 2 (||x - s||^2 + ||c - s||^2); the logits' rounding adds 4u |log w - d/2 log 2 pi|.
+   * A row whose two smallest e differ by more than {@code tol} below (more than twice the bound for two
+   * centres) has the row path's label; the others, near ties, are recomputed exactly by the row path's
+   * own operations. The best centre's distance is always recomputed exactly
    * ({@link TileKernels#bestDistances}, d operations per row), so inertia and the log-likelihood are the
    * row path's to the bit.
    */
@@ -209,9 +211,10 @@ public final class EStep {
     int k = task.k;
     int d = task.d;
     double[] x = block.x;
-    kernels.nearestByProducts(s.diff, TILE, np, d, s.centres, s.cc, k, s.best, s.gap, s.xx, s.work);
+    kernels.nearestByProducts(s.xt, TILE, np, d, s.shift, s.diff, s.centres, s.cc, s.centresByCoordinate, k,
+        s.best, s.gap, s.xx, s.work);
     // Labels: the products' unless a near tie, then the row path's own.
-    double perNorm = 0x1p-50 * (d + 8);
+    double perNorm = 0x1p-50 * (1.5 * d + 8);
     double tol0 = perNorm * s.ccMax + 0x1p-50 * (Math.abs(m.logNorm(0)) + 1.0);
     for (int r = 0; r < n; r++) {
       if (s.w[r] != 0.0 && !(s.gap[r] > tol0 + perNorm * s.xx[r])) {
@@ -220,10 +223,11 @@ public final class EStep {
         s.recomputed++;
       }
     }
-    kernels.bestDistances(s.xt, TILE, np, d, s.means, s.best, s.offsets, s.bestMaha);
+    kernels.bestDistances(s.xt, TILE, np, d, s.means, s.meansByCoordinate, k, s.best, s.offsets, s.bestMaha);
     boolean sumsOnly = task.scatter == EStepTask.Scatter.NONE;
     if (sumsOnly) {
-      kernels.addToLabels(x, row0, n, d, s.w, s.best, s.flatShifts(task.shifts), stats.sum);
+      double[] w = block.weights == null ? null : s.w;
+      kernels.addToLabels(x, row0, n, d, w, s.best, s.flatShifts(task.shifts), stats.sum);
     }
     // Every component's logNorm is the same (unitSpheres): the row path's logit of the distance.
     double logNorm = m.logNorm(0);
@@ -235,14 +239,21 @@ public final class EStep {
       // Every weight 1: w x = x exactly, and the weights' sums count rows (see addOnes).
       int[] count = s.count;
       Arrays.fill(count, 0);
+      long[] hash = stats.assignHash;
+      long[] keys = block.keys;
+      // The tile's lowest logit on the way, for offerRowsOfTile (every weight is 1 here).
+      double lowest = Double.POSITIVE_INFINITY;
       for (int r = 0; r < n; r++) {
         int j = s.best[r];
         double m2 = s.bestMaha[r];
         double logit = logNorm - 0.5 * m2;
         s.max[r] = logit;
+        if (logit < lowest) {
+          lowest = logit;
+        }
         logLik += logit;
         hardDist += m2;
-        stats.assignHash[j] += RowRandom.mix(block.keys[row0 + r]);
+        hash[j] += RowRandom.mix(keys[row0 + r]);
         count[j]++;
       }
       stats.rows = rows + n;
@@ -255,7 +266,9 @@ public final class EStep {
           stats.resp[j] = addOnes(stats.resp[j], count[j]);
         }
       }
-      offerWorstOfTile(stats, block, row0, n, s.w, s.max);
+      if (stats.worst.accepts(-lowest, Long.MIN_VALUE)) {
+        offerRowsOfTile(stats, block, row0, n, s.w, s.max);
+      }
       return;
     }
     for (int r = 0; r < n; r++) {
@@ -328,9 +341,14 @@ public final class EStep {
         lowest = objective[r];
       }
     }
-    if (!stats.worst.accepts(-lowest, Long.MIN_VALUE)) {
-      return;
+    if (stats.worst.accepts(-lowest, Long.MIN_VALUE)) {
+      offerRowsOfTile(stats, block, row0, n, w, objective);
     }
+  }
+
+  /** Offers every row of the tile of nonzero weight (score -objective[r]), once the tile's worst is accepted. */
+  private static void offerRowsOfTile(SuffStats stats, DataBlock block, int row0, int n, double[] w,
+      double[] objective) {
     for (int r = 0; r < n; r++) {
       if (w[r] != 0.0) {
         RowEStep.offerWorst(stats, -objective[r], block.keys[row0 + r], block.x, (row0 + r) * block.d);
@@ -538,8 +556,12 @@ public final class EStep {
     // K-means: the centres shifted by their mean, their squared norms, and per row the products' results.
     final double[] shift;
     final double[] means;
+    /** The means coordinate by coordinate, TileKernels.PAD per coordinate (filled when k <= PAD). */
+    final double[] meansByCoordinate;
     final int[] offsets;
     final double[] centres;
+    /** The shifted centres coordinate by coordinate, TileKernels.PAD per coordinate (when k <= PAD). */
+    final double[] centresByCoordinate;
     final double[] cc;
     double ccMax;
     final double[] gap;
@@ -581,12 +603,14 @@ public final class EStep {
       resp = new double[k][tile];
       shift = new double[d];
       means = new double[k * d];
+      meansByCoordinate = new double[d * TileKernels.PAD];
       offsets = new int[tile];
       centres = new double[k * d];
+      centresByCoordinate = new double[d * TileKernels.PAD];
       cc = new double[k];
       gap = new double[tile];
       xx = new double[tile];
-      work = new double[2 * tile];
+      work = new double[9 * tile];
       rowMaha = new double[k];
       rowLogit = new double[k];
       shifts = new double[k * d];
@@ -631,6 +655,10 @@ public final class EStep {
         for (int i = 0; i < d; i++) {
           double v = mu[i] - shift[i];
           means[j * d + i] = mu[i];
+          if (k <= TileKernels.PAD) {
+            meansByCoordinate[i * TileKernels.PAD + j] = mu[i];
+            centresByCoordinate[i * TileKernels.PAD + j] = v;
+          }
           centres[j * d + i] = v;
           t += v * v;
         }

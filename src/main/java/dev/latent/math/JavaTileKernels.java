@@ -231,8 +231,12 @@ public final class JavaTileKernels implements TileKernels {
   }
 
   @Override
-  public void nearestByProducts(double[] xt, int stride, int n, int d, double[] c, double[] cc, int k,
-      int[] best, double[] gap, double[] xx, double[] work) {
+  public void nearestByProducts(double[] xt, int stride, int n, int d, double[] shift, double[] diff,
+      double[] c, double[] cc, double[] byCoordinate, int k, int[] best, double[] gap, double[] xx,
+      double[] work) {
+    // The shifted rows u into diff first; byCoordinate is for the vector kernels.
+    centre(xt, stride, n, d, shift, diff);
+    double[] u = diff;
     // work[0..n) holds the products x.c_j, work[n..2n) the second smallest e; gap the smallest until the end.
     double[] m1 = gap;
     for (int r = 0; r < n; r++) {
@@ -244,7 +248,7 @@ public final class JavaTileKernels implements TileKernels {
     for (int i = 0; i < d; i++) {
       int o = i * stride;
       for (int r = 0; r < n; r++) {
-        xx[r] += xt[o + r] * xt[o + r];
+        xx[r] += u[o + r] * u[o + r];
       }
     }
     for (int j = 0; j < k; j++) {
@@ -255,7 +259,7 @@ public final class JavaTileKernels implements TileKernels {
         int o = i * stride;
         double cj = c[j * d + i];
         for (int r = 0; r < n; r++) {
-          work[r] += xt[o + r] * cj;
+          work[r] += u[o + r] * cj;
         }
       }
       double ccj = cc[j];
@@ -276,8 +280,8 @@ public final class JavaTileKernels implements TileKernels {
   }
 
   @Override
-  public void bestDistances(double[] xt, int stride, int n, int d, double[] c, int[] best, int[] offsets,
-      double[] dist) {
+  public void bestDistances(double[] xt, int stride, int n, int d, double[] c, double[] byCoordinate, int k,
+      int[] best, int[] offsets, double[] dist) {
     for (int r = 0; r < n; r++) {
       int o = best[r] * d;
       double m2 = 0.0;
@@ -293,7 +297,7 @@ public final class JavaTileKernels implements TileKernels {
   public void addToLabels(double[] x, int row0, int n, int d, double[] w, int[] label, double[] shift,
       double[] sum) {
     for (int r = 0; r < n; r++) {
-      double wr = w[r];
+      double wr = w == null ? 1.0 : w[r];
       if (wr == 0.0) {
         continue;
       }

@@ -115,27 +115,33 @@ public interface TileKernels {
 
   /**
    * K-means' nearest centre of every row of the tile by the expanded form of the squared distance,
-   * ||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2, as one small matrix product of the tile (n x d) with the
-   * centres (k x d, row-major in {@code c}, {@code cc[j]} = ||c_j||^2). For every row: best[r] = the j
-   * with the smallest e_j = cc[j] - 2 x_r.c_j (the first on ties), gap[r] = the second smallest e minus
-   * the smallest (infinity when k = 1), and xx[r] = ||x_r||^2. The expanded form cancels, so the caller
-   * recomputes exactly the rows whose gap is within the rounding error (see EStep). {@code work} is
-   * scratch of at least 2n.
+   * ||u - c||^2 = ||u||^2 - 2 u.c + ||c||^2, as one small matrix product of the tile (n x d) with the
+   * centres (k x d, row-major in {@code c}, {@code cc[j]} = ||c_j||^2), u being the tile's row less
+   * {@code shift} (u_ri = xt_ri - shift[i], rounded). For every row: best[r] = the j with the smallest
+   * e_j = cc[j] - 2 u_r.c_j (the first on ties), gap[r] = the second smallest e minus the smallest
+   * (infinity when k = 1), and xx[r] = ||u_r||^2. The expanded form cancels, so the caller recomputes
+   * exactly the rows whose gap is within the rounding error (see EStep). When k <= {@link #PAD},
+   * {@code byCoordinate} holds the same centres coordinate by coordinate ({@code byCoordinate[i * PAD + j]
+   * = c[j * d + i]}, zero for j >= k). {@code diff} (d columns) and {@code work} (at least 9n) are scratch.
    */
-  void nearestByProducts(double[] xt, int stride, int n, int d, double[] c, double[] cc, int k, int[] best,
-      double[] gap, double[] xx, double[] work);
+  void nearestByProducts(double[] xt, int stride, int n, int d, double[] shift, double[] diff, double[] c,
+      double[] cc, double[] byCoordinate, int k, int[] best, double[] gap, double[] xx, double[] work);
 
   /**
    * dist[r] = sum_i (xt_ri - c_best[r],i)^2 for the centres c (k x d, row-major), the terms added from i = 0
    * upward and separately rounded, as the row path does, so bitwise its squared distance to that centre.
-   * {@code offsets} is scratch of at least n.
+   * When k <= {@link #PAD}, {@code byCoordinate} holds the same centres coordinate by coordinate,
+   * {@code byCoordinate[i * PAD + j] = c[j * d + i]} (a vector kernel permutes them instead of gathering);
+   * otherwise it is not read. {@code offsets} is scratch of at least n.
    */
-  void bestDistances(double[] xt, int stride, int n, int d, double[] c, int[] best, int[] offsets, double[] dist);
+  void bestDistances(double[] xt, int stride, int n, int d, double[] c, double[] byCoordinate, int k, int[] best,
+      int[] offsets, double[] dist);
 
   /**
    * K-means' sums: for every row r of nonzero weight, rows in order, sum[q + i] += w[r] (x_ri - shift[q + i])
    * with q = label[r] d, each product and sum separately rounded: the row path's additions to its sums,
    * bitwise. The rows are row-major in {@code x} from row {@code row0}; {@code shift} is k x d row-major.
+   * {@code w} null means every row weighs 1 (then w (x - shift) is x - shift exactly).
    */
   void addToLabels(double[] x, int row0, int n, int d, double[] w, int[] label, double[] shift, double[] sum);
 

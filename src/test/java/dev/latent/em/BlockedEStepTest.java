@@ -14,7 +14,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The blocked E-step ({@link EStep}) against the row-at-a-time reference ({@link RowEStep}) on the same
@@ -131,12 +130,11 @@ class BlockedEStepTest {
    * from the origin: the matrix-product distances cannot order these, so the near-tie rows must be
    * recomputed, and the labels, counts and distances must still be the row path's exactly.
    */
-  @ParameterizedTest(name = "{0} offset={1}")
+  @ParameterizedTest(name = "{0} offset={1} k={2}")
   @MethodSource("nearTieCases")
-  void nearTiesGetTheRowPathsLabels(String kernels, double offset) {
+  void nearTiesGetTheRowPathsLabels(String kernels, double offset, int k) {
     TileKernels kern = kernels(kernels);
     Random rnd = new Random(99);
-    int k = 6;
     double[][] centres = new double[k][D];
     for (int j = 0; j < k; j++) {
       for (int i = 0; i < D; i++) {
@@ -171,7 +169,7 @@ class BlockedEStepTest {
       for (int r0 = 0; r0 < N; r0 += size) {
         EStep.accumulate(task, block(x, null, r0, Math.min(size, N - r0)), got, kern);
       }
-      String where = kernels + " near ties at offset " + offset + ", blocks of " + size;
+      String where = kernels + " near ties at offset " + offset + ", k = " + k + ", blocks of " + size;
       compare(ref, got, task, true, where);
       long recomputed = got.scratch(EStep.TILE).recomputed;
       assertTrue(recomputed > 0 && recomputed < N / 2, where + ": " + recomputed + " rows recomputed");
@@ -184,12 +182,11 @@ class BlockedEStepTest {
    * go through a kernel, so every count, weight, sum, distance and label hash must still be the row
    * path's to the bit.
    */
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"java", "vector"})
-  void kmeansStatisticsAreTheRowPathsBitwise(String kernels) {
+  @ParameterizedTest(name = "{0} k={1}")
+  @MethodSource("kernelsAndCentres")
+  void kmeansStatisticsAreTheRowPathsBitwise(String kernels, int k) {
     TileKernels kern = kernels(kernels);
     Random rnd = new Random(41);
-    int k = 5;
     double[][] centres = new double[k][D];
     for (int j = 0; j < k; j++) {
       for (int i = 0; i < D; i++) {
@@ -217,7 +214,7 @@ class BlockedEStepTest {
         RowEStep.accumulate(task, block, ref);
         EStep.accumulate(task, block, got, kern);
       }
-      String where = kernels + ", blocks of " + size;
+      String where = kernels + ", k = " + k + ", blocks of " + size;
       assertEquals(ref.rows, got.rows, where);
       assertEquals(ref.weightSum, got.weightSum, 0.0, where + ": weight");
       assertEquals(ref.logLik, got.logLik, 0.0, where + ": log-likelihood");
@@ -231,11 +228,28 @@ class BlockedEStepTest {
     }
   }
 
+  /**
+   * Near ties with k = 6 (the vector kernels' pass over eight centres, two of them padding), 8 (the same,
+   * none padding) and 4 (four centres at a time), each at three distances from the origin.
+   */
   static Stream<Arguments> nearTieCases() {
     List<Arguments> out = new ArrayList<>();
     for (String kernels : List.of("java", "vector")) {
       for (double offset : new double[] {0.0, 1e3, 1e6}) {
-        out.add(Arguments.of(kernels, offset));
+        for (int k : new int[] {4, 6, 8}) {
+          out.add(Arguments.of(kernels, offset, k));
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  /** K = 5 (four centres at a time and one more) and 8 (one pass over all eight), for both kernels. */
+  static Stream<Arguments> kernelsAndCentres() {
+    List<Arguments> out = new ArrayList<>();
+    for (String kernels : List.of("java", "vector")) {
+      for (int k : new int[] {5, 8}) {
+        out.add(Arguments.of(kernels, k));
       }
     }
     return out.stream();
