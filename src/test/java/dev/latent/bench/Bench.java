@@ -98,7 +98,7 @@ public final class Bench {
     int code = 0;
     try {
       if (o.peer() != null) {
-        Peers.nativeBlasPeer(jsc, o);
+        Peers.blasPeer(jsc, o);
       } else {
         run(jsc, o);
       }
@@ -163,7 +163,7 @@ public final class Bench {
               case "--depth" -> depth = Integer.parseInt(v);
               case "--repeats" -> repeats = Integer.parseInt(v);
               case "--spread" -> spread = Double.parseDouble(v);
-              case "--peer-native-blas" -> peer = v;
+              case "--peer-blas" -> peer = v;
               case "--engine" -> engine = v;
               default -> throw new IllegalArgumentException("unknown option " + flag);
             }
@@ -224,17 +224,6 @@ public final class Bench {
     out.put("cached_bytes_latent", latentBytes);
     out.put("cached_ratio_latent", latentBytes / raw);
 
-    JavaRDD<Vector> vectors = null;
-    if (o.mllib()) {
-      vectors = truth.vectors(jsc, o.n(), o.partitions(), o.seed()).setName("mllib-vectors")
-          .persist(StorageLevel.MEMORY_ONLY());
-      vectors.count();
-      long mllibBytes = cachedBytes(jsc, vectors.rdd());
-      say("cached: MLlib RDD<Vector> %.1f MB = %.3f x raw", mllibBytes / 1e6, mllibBytes / raw);
-      out.put("cached_bytes_mllib", mllibBytes);
-      out.put("cached_ratio_mllib", mllibBytes / raw);
-    }
-
     double trueLl = meanLogLik(pass, truth.mixture());
     say("mean log-likelihood under the true parameters: %.6f", trueLl);
     out.put("gmm_loglik_true", trueLl);
@@ -251,8 +240,8 @@ public final class Bench {
 
     double[][] centres = centres(pass, o.seed(), o.k());
     double[][] centres64 = centres(pass, o.seed(), 64);
-    gmm(jsc, o, pass, cols, vectors, gmmStart, out);
-    kmeans(o, pass, cols, vectors, centres, out);
+    gmm(o, pass, cols, gmmStart, out);
+    kmeans(o, pass, cols, centres, out);
     Marginal km64 = latentKmeansAlone(o, pass, cols, centres64, out);
     out.put("kmeans64_sec_per_iter_latent", km64.wall);
     out.put("kmeans64_cpu_sec_per_iter_latent", km64.cpu);
@@ -276,52 +265,64 @@ public final class Bench {
     try {
       Peers.writeCsvAndStart(blocks, o.d(), dir, o, gmmStart, List.of(centres, centres64));
       out.put("io", Peers.ioThroughput(dir.resolve("data.csv"), o.d(), o.k()));
-      double mlGmm = Double.NaN;
-      double mlKm = Double.NaN;
-      String mlGmmConf = "";
-      String mlKmConf = "";
-      if (vectors != null) {
-        Map<String, Object> ml = Peers.mlApi(Peers.frame(jsc, vectors), o, "this JVM");
-        out.put("mllib_ml_" + ml.get("blas"), ml);
-        mlGmm = (double) ml.get("gmm_sec_per_iter");
-        mlGmmConf = "ml.GaussianMixture, " + ml.get("blas");
-        double rdd = (double) out.get("kmeans_sec_per_iter_mllib");
-        mlKm = rdd;
-        mlKmConf = "mllib.KMeans, " + Peers.blasName();
-        for (String solver : new String[] {"row", "block"}) {
-          double t = (double) ml.get("kmeans_" + solver + "_sec_per_iter");
-          if (t < mlKm) {
-            mlKm = t;
-            mlKmConf = "ml.KMeans solver=" + solver + ", " + ml.get("blas");
-          }
-        }
-        JsonNode nat = Peers.runNativeBlasPeer(dir, o);
-        if (nat != null && nat.has("gmm_sec_per_iter")) {
-          out.put("mllib_native_blas", nat);
-          if (nat.get("gmm_sec_per_iter").asDouble() < mlGmm) {
-            mlGmm = nat.get("gmm_sec_per_iter").asDouble();
-            mlGmmConf = "ml.GaussianMixture, " + nat.get("blas").asText();
-          }
-          for (String key : new String[] {"kmeans_row_sec_per_iter", "kmeans_block_sec_per_iter",
-              "kmeans_mllib_sec_per_iter"}) {
-            if (nat.get(key).asDouble() < mlKm) {
-              mlKm = nat.get(key).asDouble();
-              mlKmConf = key.replace("_sec_per_iter", "") + ", " + nat.get("blas").asText();
-            }
-          }
-        } else {
-          out.put("mllib_native_blas", nat == null ? "failed" : "no native BLAS found by netlib");
-        }
+      if (o.mllib()) {
+        // MLlib in JVMs of its own, one per BLAS binding: the JDK's Vector API profiles are shared by
+        // every caller in a JVM, so MLlib's VectorBLAS and Latent's kernels slow each other down when one
+        // JVM runs both (Latent's K = 64 kernel, first compiled after MLlib had run: 545 instead of 83 ns
+        // per row). Each library is thus measured at its fastest.
         double lg = (double) out.get("gmm_sec_per_iter_latent");
         double lk = (double) out.get("kmeans_sec_per_iter_latent");
-        say("MLlib's fastest: GMM %.4f s/iter (%s), K-means %.4f s/iter (%s)", mlGmm, mlGmmConf, mlKm, mlKmConf);
-        say("speed-up against MLlib's fastest: GMM %.1fx, K-means %.2fx", mlGmm / lg, mlKm / lk);
-        out.put("gmm_fastest_mllib", mlGmmConf);
-        out.put("kmeans_fastest_mllib", mlKmConf);
-        out.put("gmm_speedup_cpu_ml", (double) ml.get("gmm_cpu_sec_per_iter")
-            / (double) out.get("gmm_cpu_sec_per_iter_latent"));
-        out.put("gmm_speedup", mlGmm / lg);
-        out.put("kmeans_speedup", mlKm / lk);
+        double mlGmm = Double.POSITIVE_INFINITY;
+        double mlKm = Double.POSITIVE_INFINITY;
+        double mlGmmCpu = Double.NaN;
+        String mlGmmConf = "";
+        String mlKmConf = "";
+        for (boolean nativeBlas : new boolean[] {false, true}) {
+          JsonNode peer = Peers.runBlasPeer(dir, o, nativeBlas);
+          String key = nativeBlas ? "mllib_native_blas" : "mllib_vector_blas";
+          if (peer == null || !peer.has("gmm_sec_per_iter")) {
+            out.put(key, peer == null ? "failed" : "no native BLAS found by netlib");
+            continue;
+          }
+          out.put(key, peer);
+          String blas = peer.get("blas").asText();
+          if (!nativeBlas) {
+            out.put("kmeans_sec_per_iter_mllib", peer.get("kmeans_mllib_sec_per_iter").asDouble());
+          }
+          if (peer.get("gmm_sec_per_iter").asDouble() < mlGmm) {
+            mlGmm = peer.get("gmm_sec_per_iter").asDouble();
+            mlGmmCpu = peer.get("gmm_cpu_sec_per_iter").asDouble();
+            mlGmmConf = "ml.GaussianMixture, " + blas;
+          }
+          for (String solver : new String[] {"kmeans_row", "kmeans_block", "kmeans_mllib"}) {
+            double t = peer.get(solver + "_sec_per_iter").asDouble();
+            if (t < mlKm) {
+              mlKm = t;
+              mlKmConf = (solver.equals("kmeans_mllib") ? "mllib.KMeans same centres" : "ml.KMeans solver="
+                  + solver.substring(7)) + ", " + blas;
+            }
+          }
+        }
+        if (!mlGmmConf.isEmpty()) {
+          say("MLlib's fastest: GMM %.4f s/iter (%s), K-means %.4f s/iter (%s)", mlGmm, mlGmmConf, mlKm, mlKmConf);
+          say("speed-up against MLlib's fastest: GMM %.1fx, K-means %.2fx", mlGmm / lg, mlKm / lk);
+          out.put("gmm_fastest_mllib", mlGmmConf);
+          out.put("kmeans_fastest_mllib", mlKmConf);
+          out.put("gmm_speedup_cpu_ml", mlGmmCpu / (double) out.get("gmm_cpu_sec_per_iter_latent"));
+          out.put("gmm_speedup", mlGmm / lg);
+          out.put("kmeans_speedup", mlKm / lk);
+        }
+        // Same start, same answer: MLlib's RDD APIs (the ones that take a start) here, once, untimed,
+        // after every Latent measurement.
+        JavaRDD<Vector> vectors = truth.vectors(jsc, o.n(), o.partitions(), o.seed()).setName("mllib-vectors")
+            .persist(StorageLevel.MEMORY_ONLY());
+        vectors.count();
+        long mllibBytes = cachedBytes(jsc, vectors.rdd());
+        say("cached: MLlib RDD<Vector> %.1f MB = %.3f x raw", mllibBytes / 1e6, mllibBytes / raw);
+        out.put("cached_bytes_mllib", mllibBytes);
+        out.put("cached_ratio_mllib", mllibBytes / raw);
+        sameStart(pass, vectors, o, gmmStart, centres, out);
+        vectors.unpersist(true);
       }
       JsonNode sk = o.sklearn() ? Peers.runSklearn(dir) : null;
       if (sk != null) {
@@ -362,9 +363,6 @@ public final class Bench {
         (long) out.get("driver_result_bytes"));
     if (o.scaling()) {
       blocks.unpersist(true);
-      if (vectors != null) {
-        vectors.unpersist(true);
-      }
       scaling(jsc, o, truth, gmmStart, out);
     }
     double loadEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -376,8 +374,7 @@ public final class Bench {
     System.out.println(JSON.writeValueAsString(out));
   }
 
-  private static void gmm(JavaSparkContext jsc, Options o, DataPass pass, ColumnStats cols,
-      JavaRDD<Vector> vectors, StartParams start, Map<String, Object> out) {
+  private static void gmm(Options o, DataPass pass, ColumnStats cols, StartParams start, Map<String, Object> out) {
     int it = o.iters();
     latentGmm(pass, cols, start, it);
     scanProfile(pass, null, null);
@@ -396,19 +393,39 @@ public final class Bench {
     out.put("gmm_sec_per_iter_latent", latent.wall);
     out.put("gmm_cpu_sec_per_iter_latent", latent.cpu);
     out.put("gmm_loglik_latent", llL);
-    if (vectors == null) {
-      return;
-    }
-    // The same-start quality check: MLlib's RDD API is the one that takes an initial model. It is 4-5x
-    // slower than its own DataFrame API here, so it runs once, untimed against Latent.
+  }
+
+  /**
+   * The same-start quality checks, untimed: MLlib's RDD GMM (the MLlib API that takes an initial model)
+   * from Latent's start must reach Latent's mean log-likelihood, and MLlib's RDD K-means from the same
+   * centres Latent's cost.
+   */
+  private static void sameStart(DataPass pass, JavaRDD<Vector> vectors, Options o, StartParams start,
+      double[][] centres, Map<String, Object> out) {
+    int it = o.iters();
     GaussianMixtureModel init = toMllib(start);
     Timed<GaussianMixtureModel> m = time(() -> mllibGmm(vectors.rdd(), init, o, it));
     double llM = meanLogLik(pass, fromMllib(m.value()));
+    double llL = (double) out.get("gmm_loglik_latent");
     say("GMM full  MLlib mllib.GaussianMixture (RDD API, same start, %d iterations): mean log-likelihood %.6f"
         + " (Latent %.6f, difference %.3g); %.2f s per iteration (the whole run / %d, one run)", it, llM, llL,
         llL - llM, m.seconds / it, it);
     out.put("gmm_loglik_mllib_rdd", llM);
     out.put("gmm_sec_per_iter_mllib_rdd_whole_run", m.seconds / it);
+    Vector[] c = new Vector[centres.length];
+    for (int j = 0; j < c.length; j++) {
+      c[j] = Vectors.dense(centres[j].clone());
+    }
+    KMeansModel km = mllibKmeans(vectors.rdd(), new KMeansModel(c), o, it);
+    double[][] mc = new double[centres.length][];
+    for (int j = 0; j < mc.length; j++) {
+      mc[j] = km.clusterCenters()[j].toArray();
+    }
+    double costM = inertia(pass, mc);
+    say("K-means   MLlib mllib.KMeans (RDD API, same centres, %d iterations): cost %.6e (Latent %.6e; its own: %.6e)",
+        km.numIter(), costM, (double) out.get("kmeans_cost_latent"), km.trainingCost());
+    out.put("kmeans_iters_mllib", km.numIter());
+    out.put("kmeans_cost_mllib", costM);
   }
 
   /**
@@ -481,28 +498,15 @@ public final class Bench {
     return m.wall;
   }
 
-  private static void kmeans(Options o, DataPass pass, ColumnStats cols, JavaRDD<Vector> vectors,
-      double[][] centres, Map<String, Object> out) {
+  private static void kmeans(Options o, DataPass pass, ColumnStats cols, double[][] centres,
+      Map<String, Object> out) {
     int it = o.iters();
-    Vector[] c = new Vector[o.k()];
-    for (int j = 0; j < o.k(); j++) {
-      c[j] = Vectors.dense(centres[j].clone());
-    }
-    KMeansModel init = new KMeansModel(c);
     latentKmeans(pass, cols, centres, it);
-    if (vectors != null) {
-      mllibKmeans(vectors.rdd(), init, o, it);
-    }
     scanProfile(pass, null, null);
     Marginal latent = new Marginal();
-    Marginal mllib = new Marginal();
     FitResult lastL = null;
-    KMeansModel lastM = null;
     for (int round = 0; round < o.repeats(); round++) {
       lastL = latent.measure(it, n -> latentKmeans(pass, cols, centres, n), FitResult::iterations);
-      if (vectors != null) {
-        lastM = mllib.measure(it, n -> mllibKmeans(vectors.rdd(), init, o, n), KMeansModel::numIter);
-      }
     }
     double costL = inertia(pass, lastL.means());
     say("K-means   Latent: %s (%d passes); cost %.6e", latent, lastL.iterations(), costL);
@@ -511,20 +515,6 @@ public final class Bench {
     out.put("kmeans_cpu_sec_per_iter_latent", latent.cpu);
     out.put("kmeans_iters_latent", lastL.iterations());
     out.put("kmeans_cost_latent", costL);
-    if (vectors == null) {
-      return;
-    }
-    double[][] mc = new double[o.k()][];
-    for (int j = 0; j < o.k(); j++) {
-      mc[j] = lastM.clusterCenters()[j].toArray();
-    }
-    double costM = inertia(pass, mc);
-    say("K-means   MLlib mllib.KMeans (RDD API, same centres, BLAS %s): %s (%d iterations); cost %.6e (its own:"
-        + " %.6e)", Peers.blasName(), mllib, lastM.numIter(), costM, lastM.trainingCost());
-    out.put("kmeans_sec_per_iter_mllib", mllib.wall);
-    out.put("kmeans_cpu_sec_per_iter_mllib", mllib.cpu);
-    out.put("kmeans_iters_mllib", lastM.numIter());
-    out.put("kmeans_cost_mllib", costM);
   }
 
   /**

@@ -42,7 +42,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * The benchmark's other peers and measurements, beside {@link Bench}'s Latent-against-MLlib-RDD core:
  * MLlib's DataFrame API ({@code ml.GaussianMixture}, {@code ml.KMeans} with the row and the block
- * solver), MLlib again in a second JVM with netlib bound to a native BLAS (netlib binds once per JVM),
+ * solver) and its RDD K-means, in JVMs of their own, one with netlib on the JDK Vector API and one on a
+ * native BLAS (netlib binds once per JVM; the Vector API's profiles are shared within one),
  * scikit-learn on the same CSV from the same start (submit/bench-sklearn.py), the kernels alone on one
  * thread, and CSV parsing and number writing throughput on one thread.
  */
@@ -111,31 +112,46 @@ final class Peers {
         .setSolver(solver).setSeed(o.seed()).fit(df);
   }
 
-  /** {@code Bench --peer-native-blas DIR}: the MLlib measurements in a JVM where netlib may bind a native BLAS. */
-  static void nativeBlasPeer(JavaSparkContext jsc, Bench.Options o) throws IOException {
+  /**
+   * {@code Bench --peer-blas DIR}: MLlib's measurements (ml GMM, ml K-means with both solvers, mllib
+   * K-means from the start's centres) in a JVM of their own, netlib bound to the JDK Vector API or, when
+   * the JVM may load one, to a native BLAS; the figures go to {@code DIR/mllib-vector.json} or
+   * {@code mllib-native.json}.
+   */
+  static void blasPeer(JavaSparkContext jsc, Bench.Options o) throws IOException {
+    boolean nativeWanted = System.getProperty(NO_NATIVE) == null;
+    File result = new File(o.peer(), nativeWanted ? "mllib-native.json" : "mllib-vector.json");
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("blas", blasName());
+    if (nativeWanted && !blasName().equals("JNIBLAS")) {
+      Bench.say("native-BLAS peer: netlib found no native BLAS (it chose %s); nothing to measure", blasName());
+      JSON.writeValue(result, out);
+      return;
+    }
     SyntheticMixture truth = SyntheticMixture.random(o.d(), o.k(), o.spread(), o.seed());
     JavaRDD<Vector> vectors = truth.vectors(jsc, o.n(), o.partitions(), o.seed())
         .persist(StorageLevel.MEMORY_ONLY());
     vectors.count();
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("blas", blasName());
-    if (!blasName().equals("JNIBLAS")) {
-      Bench.say("native-BLAS peer: netlib found no native BLAS (it chose %s); nothing to measure", blasName());
-    } else {
-      JsonNode start = JSON.readTree(new File(o.peer(), "start.json"));
-      double[][] centres = JSON.convertValue(start.get("kmeans").get(0).get("centres"), double[][].class);
-      out.putAll(mlApi(frame(jsc, vectors), o, "native BLAS JVM"));
-      out.put("kmeans_mllib_sec_per_iter", Bench.mllibKmeansPerIter(vectors.rdd(), centres, o));
-    }
-    JSON.writeValue(new File(o.peer(), "mllib-native.json"), out);
+    JsonNode start = JSON.readTree(new File(o.peer(), "start.json"));
+    double[][] centres = JSON.convertValue(start.get("kmeans").get(0).get("centres"), double[][].class);
+    String where = nativeWanted ? "native BLAS JVM" : "Vector API JVM";
+    out.putAll(mlApi(frame(jsc, vectors), o, where));
+    out.put("kmeans_mllib_sec_per_iter", Bench.mllibKmeansPerIter(vectors.rdd(), centres, o));
+    JSON.writeValue(result, out);
   }
 
-  /** Starts this class's native-BLAS peer in a second JVM with this JVM's flags, less the one that avoids it. */
-  static JsonNode runNativeBlasPeer(Path dir, Bench.Options o) throws IOException, InterruptedException {
+  /** The system property that keeps netlib off native libraries (bench sets it for the main JVM). */
+  private static final String NO_NATIVE = "dev.ludovic.netlib.blas.nativeLibPath";
+
+  /**
+   * Starts {@link #blasPeer} in a JVM with this JVM's flags: as they are (netlib on the Vector API), or
+   * without the one that keeps netlib off native libraries.
+   */
+  static JsonNode runBlasPeer(Path dir, Bench.Options o, boolean nativeBlas) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!a.startsWith("-Ddev.ludovic.netlib.blas.nativeLibPath")) {
+      if (!nativeBlas || !a.startsWith("-D" + NO_NATIVE)) {
         cmd.add(a);
       }
     }
@@ -143,16 +159,17 @@ final class Peers {
         Long.toString(o.n()), "--d", Integer.toString(o.d()), "--k", Integer.toString(o.k()), "--iters",
         Integer.toString(o.iters()), "--master", o.master(), "--partitions", Integer.toString(o.partitions()),
         "--seed", Long.toString(o.seed()), "--repeats", Integer.toString(o.repeats()), "--spread",
-        Double.toString(o.spread()), "--peer-native-blas", dir.toString()));
+        Double.toString(o.spread()), "--peer-blas", dir.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
     threads(pb);
     Process p = pb.start();
     if (!p.waitFor(60, TimeUnit.MINUTES) || p.exitValue() != 0) {
       p.destroy();
-      Bench.say("native-BLAS peer failed (exit %s)", p.isAlive() ? "timeout" : p.exitValue());
+      Bench.say("%s peer failed (exit %s)", nativeBlas ? "native-BLAS" : "Vector-API", p.isAlive() ? "timeout"
+          : p.exitValue());
       return null;
     }
-    return JSON.readTree(dir.resolve("mllib-native.json").toFile());
+    return JSON.readTree(dir.resolve(nativeBlas ? "mllib-native.json" : "mllib-vector.json").toFile());
   }
 
   /** BLAS and OpenMP threads at the core count for a peer process. */
