@@ -80,15 +80,7 @@ class CheckpointStoreTest {
           InitMethod.KMEANS_PP, null, 1, Distance.EUCLIDEAN, a);
       FitResult whole = EmLoop.fit(data, spec, data.columns());
       int stop = whole.iterations() / 2 + 3;
-      Path dir = tmp.resolve(a.fixed() ? "variance" : "beta");
-      CheckpointStore store = CheckpointStore.open(new Configuration(), dir.toString(), FIT);
-      assertThrows(IllegalStateException.class, () -> EmLoop.fit(data, spec, data.columns(), null, s -> {
-        if (s.scans() == stop) {
-          throw new IllegalStateException("the driver died");
-        }
-        store.save(s);
-      }));
-      EmState back = CheckpointStore.open(new Configuration(), dir.toString(), FIT).latest();
+      EmState back = killedAt(data, spec, stop, tmp.resolve(a.fixed() ? "variance" : "beta"));
       assertTrue(back.candidates().get(0).annealed().stage() > 0, "stopped in a later stage");
       FitResult resumed = EmLoop.fit(data, spec, data.columns(), back, null);
       assertEquals(whole.annealing(), resumed.annealing());
@@ -113,15 +105,7 @@ class CheckpointStoreTest {
           }
         });
         int stop = (iterating.get(0) + iterating.get(iterating.size() - 1)) / 2 + 1;
-        Path dir = tmp.resolve(type.key() + "-" + prior.key());
-        CheckpointStore store = CheckpointStore.open(new Configuration(), dir.toString(), FIT);
-        assertThrows(IllegalStateException.class, () -> EmLoop.fit(data, spec, data.columns(), null, s -> {
-          if (s.scans() == stop) {
-            throw new IllegalStateException("the driver died");
-          }
-          store.save(s);
-        }));
-        EmState back = CheckpointStore.open(new Configuration(), dir.toString(), FIT).latest();
+        EmState back = killedAt(data, spec, stop, tmp.resolve(type.key() + "-" + prior.key()));
         assertEquals(stop - 1, back.scans());
         assertTrue(back.candidates().get(0).variational() != null, "stopped while iterating the posterior");
         FitResult resumed = EmLoop.fit(data, spec, data.columns(), back, null);
@@ -144,6 +128,18 @@ class CheckpointStoreTest {
         .latest();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tied.check(full, 4));
     assertTrue(e.getMessage().contains("the posterior is tied"), e.getMessage());
+  }
+
+  /** Fits with checkpoints in {@code dir} until the save of scan {@code stop} fails; the state read back. */
+  private static EmState killedAt(LocalData data, FitSpec spec, int stop, Path dir) {
+    CheckpointStore store = CheckpointStore.open(new Configuration(), dir.toString(), FIT);
+    assertThrows(IllegalStateException.class, () -> EmLoop.fit(data, spec, data.columns(), null, s -> {
+      if (s.scans() == stop) {
+        throw new IllegalStateException("the driver died");
+      }
+      store.save(s);
+    }));
+    return CheckpointStore.open(new Configuration(), dir.toString(), FIT).latest();
   }
 
   @Test
