@@ -143,12 +143,29 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
    * and the driver's time between two scans of a round (the M-steps, the log, the next tasks).
    */
   public record Profile(int scans, long wallNanos, long slowestNanos, long fastestNanos, long betweenNanos,
-      int betweens) {
-    static final Profile NONE = new Profile(0, 0, 0, 0, 0, 0);
+      int betweens, long[] partitionNanos) {
+    static final Profile NONE = new Profile(0, 0, 0, 0, 0, 0, new long[0]);
 
-    Profile plus(long wall, long slowest, long fastest, long between) {
+    Profile plus(long wall, long[] work, long between) {
+      long slowest = 0;
+      long fastest = Long.MAX_VALUE;
+      long[] sum = Arrays.copyOf(partitionNanos, Math.max(partitionNanos.length, work.length));
+      for (int p = 0; p < work.length; p++) {
+        slowest = Math.max(slowest, work[p]);
+        fastest = Math.min(fastest, work[p]);
+        sum[p] += work[p];
+      }
       return new Profile(scans + 1, wallNanos + wall, slowestNanos + slowest, fastestNanos + fastest,
-          betweenNanos + Math.max(between, 0), betweens + (between >= 0 ? 1 : 0));
+          betweenNanos + Math.max(between, 0), betweens + (between >= 0 ? 1 : 0), sum);
+    }
+
+    /** Milliseconds per scan of each partition's task: a partition always slowest is skewed or slow. */
+    public double[] partitionMs() {
+      double[] ms = new double[partitionNanos.length];
+      for (int p = 0; p < ms.length; p++) {
+        ms[p] = scans == 0 ? 0.0 : partitionNanos[p] / 1e6 / scans;
+      }
+      return ms;
     }
 
     /** Milliseconds per scan from sending the tasks to having the merged statistics. */
@@ -181,9 +198,13 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
       if (scans == 0) {
         return "no barrier scans";
       }
+      StringBuilder each = new StringBuilder();
+      for (double ms : partitionMs()) {
+        each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", ms));
+      }
       return String.format(Locale.ROOT, "%d barrier scans, per scan %.2f ms: the slowest task works %.2f ms"
-          + " (the fastest %.2f), the exchange and merge add %.2f ms; the driver spends %.2f ms between scans",
-          scans, wallMs(), slowestMs(), fastestMs(), exchangeMs(), betweenMs());
+          + " (the fastest %.2f; by partition %s), the exchange and merge add %.2f ms; the driver spends %.2f ms"
+          + " between scans", scans, wallMs(), slowestMs(), fastestMs(), each, exchangeMs(), betweenMs());
     }
   }
 
@@ -265,17 +286,14 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
         o.flush();
       }
       List<SuffStats[]> parts = new ArrayList<>(Arrays.asList(new SuffStats[partitions][]));
-      long slowest = 0;
-      long fastest = Long.MAX_VALUE;
+      long[] work = new long[partitions];
       for (int p = 0; p < partitions; p++) {
-        long work = readLong(in[p]);
-        slowest = Math.max(slowest, work);
-        fastest = Math.min(fastest, work);
+        work[p] = readLong(in[p]);
         parts.set(p, Serial.read(readBytes(in[p])));
       }
       SuffStats[] merged = OrderedMerge.merge(parts, fanIn);
       long t1 = System.nanoTime();
-      profile = profile.plus(t1 - t0, slowest, fastest, scans == 0 ? -1 : t0 - lastScanEnd);
+      profile = profile.plus(t1 - t0, work, scans == 0 ? -1 : t0 - lastScanEnd);
       lastScanEnd = t1;
       return merged;
     }

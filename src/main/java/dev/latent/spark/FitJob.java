@@ -211,6 +211,7 @@ public final class FitJob {
     m.put("scanMs", round3(p.wallMs()));
     m.put("slowestTaskMs", round3(p.slowestMs()));
     m.put("fastestTaskMs", round3(p.fastestMs()));
+    m.put("partitionMs", java.util.Arrays.stream(p.partitionMs()).map(FitJob::round3).toArray());
     m.put("exchangeMs", round3(p.exchangeMs()));
     m.put("driverBetweenScansMs", round3(p.betweenMs()));
     return m;

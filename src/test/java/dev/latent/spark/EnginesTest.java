@@ -149,6 +149,11 @@ class EnginesTest extends SharedSpark {
       assertTrue(prof.fastestMs() > 0 && prof.fastestMs() <= prof.slowestMs() && prof.slowestMs() <= prof.wallMs(),
           prof.toString());
       assertTrue(prof.betweenMs() > 0, prof.toString());
+      double[] each = prof.partitionMs();
+      assertEquals(2, each.length, prof.toString());
+      // The mean of each scan's slowest is at least every partition's mean, the fastest's at most.
+      assertTrue(Math.max(each[0], each[1]) <= prof.slowestMs() + 1e-9, prof.toString());
+      assertTrue(Math.min(each[0], each[1]) >= prof.fastestMs() - 1e-9, prof.toString());
       pass.resetProfile();
       assertEquals(0, pass.profile().scans());
     } finally {
