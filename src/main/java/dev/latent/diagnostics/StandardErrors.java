@@ -1,5 +1,6 @@
 package dev.latent.diagnostics;
 
+import java.io.Serializable;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.DataPass;
 import dev.latent.em.EStepTask;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *     tied [1][d*d]); full and tied are symmetric, entry (a, b) and (b, a) both the error of Sigma_ab
  */
 public record StandardErrors(InformationMethod method, long parameters, double[] weights, double[][] means,
-    double[][] covariances, String reason) {
+    double[][] covariances, String reason) implements Serializable {
 
   /**
    * The largest p computed: the information travels as p(p+1)/2 doubles per partition (4 MB at p = 1000),

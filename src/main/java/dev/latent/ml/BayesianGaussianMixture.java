@@ -161,15 +161,19 @@ public class BayesianGaussianMixture extends Estimator<GaussianMixtureModel>
   @Override
   public GaussianMixtureModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
+    if (!getStandardErrors().equals("none")) {
+      throw new IllegalArgumentException("standardErrors are those of a maximum-likelihood fit"
+          + " (GaussianMixture), not of a variational posterior");
+    }
     GaussianMixtureModel initial = isDefined(initialModel()) ? getInitialModel() : null;
     // 0 stands for scikit-learn's data-dependent defaults (1/k, d), which the priors compute from NaN.
     PriorSettings priors = new PriorSettings(WeightPrior.parse(getWeightPrior()),
         getWeightConcentration() == 0.0 ? Double.NaN : getWeightConcentration(), getMeanPrecision(),
         getDegreesOfFreedom() == 0.0 ? Double.NaN : getDegreesOfFreedom());
     Fitting.Fitted f = Fitting.run(dataset, this, ModelKind.VBGMM, CovarianceType.parse(getCovarianceType()),
-        Distance.EUCLIDEAN, getRegCovar(), initial, priors);
+        Distance.EUCLIDEAN, getRegCovar(), initial, priors, null);
     GaussianMixtureModel m = new GaussianMixtureModel(uid, f.model(),
-        new GaussianMixtureSummary(f.result(), f.skipped()));
+        new GaussianMixtureSummary(f.result(), f.skipped(), null));
     return copyValues(m, ParamMap.empty()).setParent(this);
   }
 

@@ -1,6 +1,8 @@
 package dev.latent.ml;
 
 import dev.latent.config.VariationalOptions;
+import dev.latent.diagnostics.InformationMethod;
+import dev.latent.diagnostics.StandardErrors;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.Criterion;
 import dev.latent.em.Distance;
@@ -11,6 +13,7 @@ import dev.latent.em.StartParams;
 import dev.latent.model.MixtureModel;
 import dev.latent.spark.FrameInput;
 import dev.latent.spark.MixtureFit;
+import dev.latent.spark.SparkDataPass;
 import dev.latent.spark.Versions;
 import dev.latent.vb.PriorSettings;
 import java.util.LinkedHashMap;
@@ -30,16 +33,19 @@ final class Fitting {
   private Fitting() {}
 
   /** The fitted model value and the fit's result. */
-  record Fitted(MixtureModel model, FitResult result, long skipped) {}
+  record Fitted(MixtureModel model, FitResult result, long skipped, StandardErrors standardErrors) {}
 
   static Fitted run(Dataset<?> dataset, MixtureParams p, ModelKind kind, CovarianceType type, Distance distance,
       double regCovar, LatentModel initial) {
-    return run(dataset, p, kind, type, distance, regCovar, initial, null);
+    return run(dataset, p, kind, type, distance, regCovar, initial, null, null);
   }
 
-  /** As above; {@code priors} for a variational mixture (checked against d and the data as the CLI does). */
+  /**
+   * As above; {@code priors} for a variational mixture (checked against d and the data as the CLI does),
+   * {@code standardErrors} (null for none) computed by one more scan of the cached rows.
+   */
   static Fitted run(Dataset<?> dataset, MixtureParams p, ModelKind kind, CovarianceType type, Distance distance,
-      double regCovar, LatentModel initial, PriorSettings priors) {
+      double regCovar, LatentModel initial, PriorSettings priors, InformationMethod standardErrors) {
     Dataset<Row> df = dataset.toDF();
     List<String> cols = Features.columns(p);
     Features.validate(df.schema(), cols);
@@ -68,8 +74,10 @@ final class Fitting {
       VariationalOptions.checkData(priors, type, in.columns, names, "the DataFrame");
       MixtureFit.Result r = MixtureFit.fit(jsc, new MixtureFit.Data(in.blocks, d, in.columns, in.skipped), s, names,
           "the DataFrame", null);
+      StandardErrors se = StandardErrors.forFit(new SparkDataPass(jsc, in.blocks, d, p.getAggregationDepth()),
+          standardErrors, r.best());
       return new Fitted(MixtureFit.model(r.best(), names, distance, provenance(p, jsc, in.columns.rows)), r.best(),
-          in.skipped.count());
+          in.skipped.count(), se);
     }
   }
 

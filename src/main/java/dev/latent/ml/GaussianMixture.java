@@ -2,6 +2,7 @@ package dev.latent.ml;
 
 import dev.latent.em.CovarianceType;
 import dev.latent.em.Distance;
+import dev.latent.diagnostics.InformationMethod;
 import dev.latent.em.ModelKind;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.ParamMap;
@@ -131,6 +132,11 @@ public class GaussianMixture extends Estimator<GaussianMixtureModel>
     return this;
   }
 
+  public GaussianMixture setStandardErrors(String value) {
+    set(standardErrors(), value);
+    return this;
+  }
+
   public GaussianMixture setInitialModel(GaussianMixtureModel value) {
     set(initialModel(), value);
     return this;
@@ -140,10 +146,11 @@ public class GaussianMixture extends Estimator<GaussianMixtureModel>
   public GaussianMixtureModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     GaussianMixtureModel initial = isDefined(initialModel()) ? getInitialModel() : null;
+    InformationMethod se = getStandardErrors().equals("none") ? null : InformationMethod.parse(getStandardErrors());
     Fitting.Fitted f = Fitting.run(dataset, this, ModelKind.GMM, CovarianceType.parse(getCovarianceType()),
-        Distance.EUCLIDEAN, getRegCovar(), initial);
+        Distance.EUCLIDEAN, getRegCovar(), initial, null, se);
     GaussianMixtureModel m = new GaussianMixtureModel(uid, f.model(),
-        new GaussianMixtureSummary(f.result(), f.skipped()));
+        new GaussianMixtureSummary(f.result(), f.skipped(), f.standardErrors()));
     return copyValues(m, ParamMap.empty()).setParent(this);
   }
 

@@ -30,6 +30,15 @@ public interface GaussianMixtureParams extends MixtureParams {
     return latentParams().gmmInitialModel;
   }
 
+  /** Standard errors after the fit: none (default), observed or opg (summary().standardErrors()). */
+  default Param<String> standardErrors() {
+    return latentParams().standardErrors;
+  }
+
+  default String getStandardErrors() {
+    return (String) getOrDefault(standardErrors());
+  }
+
   default String getProbabilityCol() {
     return (String) getOrDefault(probabilityCol());
   }

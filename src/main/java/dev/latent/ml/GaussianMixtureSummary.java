@@ -1,5 +1,6 @@
 package dev.latent.ml;
 
+import dev.latent.diagnostics.StandardErrors;
 import dev.latent.em.FitResult;
 
 /** The summary of a {@link GaussianMixture} fit (see {@link MixtureSummary}). */
@@ -9,10 +10,22 @@ public final class GaussianMixtureSummary extends MixtureSummary {
   private final double lowerBound;
   private final double[] lowerBoundTrace;
 
-  GaussianMixtureSummary(FitResult r, long rowsSkipped) {
+  private final StandardErrors standardErrors;
+
+  GaussianMixtureSummary(FitResult r, long rowsSkipped, StandardErrors standardErrors) {
     super(r, rowsSkipped);
+    this.standardErrors = standardErrors;
     lowerBound = r.variational() == null ? Double.NaN : r.variational().elbo();
     lowerBoundTrace = r.variational() == null ? new double[0] : r.variational().elboTrace().clone();
+  }
+
+  /**
+   * The standard errors asked for with the {@code standardErrors} param (as summary.json's
+   * {@code standardErrors}: weights [K], means [K][d], covariances in the type's shape), or null; when the
+   * information cannot be inverted the arrays are null and {@code reason()} says why.
+   */
+  public StandardErrors standardErrors() {
+    return standardErrors;
   }
 
   /** A variational fit's lower bound (scikit-learn's lower_bound_, a total over rows); NaN for EM. */

@@ -31,6 +31,7 @@ final class ParamSet {
   final Param<String> covarianceType;
   final DoubleParam regCovar;
   final Param<String> distanceMeasure;
+  final Param<String> standardErrors;
   final Param<String> weightPrior;
   final DoubleParam weightConcentration;
   final DoubleParam meanPrecision;
@@ -70,6 +71,10 @@ final class ParamSet {
         ParamValidators.gtEq(0));
     distanceMeasure = new Param<>(parent, "distanceMeasure", "euclidean or cosine (spherical K-means: rows"
         + " and centres scaled to unit length)", ParamValidators.inArray(new String[] {"euclidean", "cosine"}));
+    standardErrors = new Param<>(parent, "standardErrors", "standard errors of the fitted weights, means and"
+        + " covariances from the observed information (observed, Louis 1982) or the outer products of the"
+        + " scores (opg), one more scan; none (the default) for none",
+        ParamValidators.inArray(new String[] {"none", "observed", "opg"}));
     weightPrior = new Param<>(parent, "weightPrior", "the weights' prior: dirichlet-process (stick-breaking) or"
         + " dirichlet-distribution (scikit-learn's weight_concentration_prior_type)",
         ParamValidators.inArray(new String[] {"dirichlet-process", "dirichlet-distribution"}));
@@ -105,6 +110,7 @@ final class ParamSet {
     stage.setDefault(logDensityCol, "");
     stage.setDefault(covarianceType, "full");
     stage.setDefault(regCovar, 1e-6);
+    stage.setDefault(standardErrors, "none");
   }
 
   /** A variational mixture's: the GMM's, with scikit-learn's BayesianGaussianMixture priors. */

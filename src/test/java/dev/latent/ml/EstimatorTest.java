@@ -131,6 +131,31 @@ class EstimatorTest extends SharedSession {
         "--covariance", "diag", "--init", stage.toString(), "--align-to", stage.toString(), "--output", refit.toString());
   }
 
+  /** standardErrors: the CLI's --standard-errors of the same fit, in the summary. */
+  @Test
+  void standardErrorsMatchTheCli() {
+    Dataset<Row> df = frame(Refs.features("iris"), IRIS, 2);
+    GaussianMixtureModel m = new GaussianMixture().setFeaturesCols(IRIS.toArray(String[]::new)).setK(3).setSeed(7)
+        .setCovarianceType("diag").setStandardErrors("observed").fit(df);
+    Path cli = tmp.resolve("cli-se");
+    Runs.ok(jsc, "fit", "--input", Refs.dataFile("iris").toString(), "--k", "3", "--exclude", "label", "--seed", "7",
+        "--covariance", "diag", "--standard-errors", "observed", "--output", cli.toString());
+    JsonNode se = Runs.json(cli.resolve("summary.json")).get("standardErrors");
+    var ours = m.summary().standardErrors();
+    assertTrue(ours.computed(), String.valueOf(ours.reason()));
+    for (int j = 0; j < 3; j++) {
+      double w = se.get("weights").get(j).asDouble();
+      assertEquals(w, ours.weights()[j], 1e-9 * w, "weight " + j);
+      for (int i = 0; i < 4; i++) {
+        double mu = se.get("means").get(j).get(i).asDouble();
+        assertEquals(mu, ours.means()[j][i], 1e-9 * mu, "mean " + j + ", " + i);
+      }
+    }
+    assertTrue(new GaussianMixture().setFeaturesCols(IRIS.toArray(String[]::new)).fit(df).summary()
+        .standardErrors() == null, "none by default");
+    assertThrows(IllegalArgumentException.class, () -> new GaussianMixture().setStandardErrors("bootstrap"));
+  }
+
   /**
    * The variational mixture as an estimator: the CLI's vbgmm fit (model, posterior, lower bound), its
    * predict_proba and score_samples in transform, a model folder the CLI reads, and its priors' checks.
