@@ -301,7 +301,11 @@ public final class Assignments {
         return c;
       }).reduce(Long::sum);
     }
-    return new OutlierThreshold(q, r.value(), r.rank(), r.n(), flagged, r.passes() + (r.rank() > 0 ? 1 : 0));
+    OutlierThreshold t = new OutlierThreshold(q, r.value(), r.rank(), r.n(), flagged,
+        r.passes() + (r.rank() > 0 ? 1 : 0));
+    LOG.info("outlier threshold: log-density {} (rank {} of {} rows, {} passes); {} rows flagged", t.value(),
+        t.rank(), t.rows(), t.passes(), t.flagged());
+    return t;
   }
 
   /** Writes with the rows at or below {@code t.value()} flagged (none when the rank is 0). */

@@ -24,8 +24,10 @@ import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.JavaFutureAction;
@@ -191,6 +193,27 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
     /** Milliseconds the driver spends between two scans of a round. */
     public double betweenMs() {
       return betweens == 0 ? 0.0 : betweenNanos / 1e6 / betweens;
+    }
+
+    /**
+     * The account per scan in milliseconds (to the microsecond), as {@code summary.json}'s
+     * {@code run.barrierScans} holds it: scans, scanMs, slowestTaskMs, fastestTaskMs, partitionMs,
+     * exchangeMs, driverBetweenScansMs.
+     */
+    public Map<String, Object> summary() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("scans", scans);
+      m.put("scanMs", micros(wallMs()));
+      m.put("slowestTaskMs", micros(slowestMs()));
+      m.put("fastestTaskMs", micros(fastestMs()));
+      m.put("partitionMs", Arrays.stream(partitionMs()).map(Profile::micros).toArray());
+      m.put("exchangeMs", micros(exchangeMs()));
+      m.put("driverBetweenScansMs", micros(betweenMs()));
+      return m;
+    }
+
+    private static double micros(double ms) {
+      return Math.round(ms * 1e3) / 1e3;
     }
 
     @Override

@@ -190,7 +190,7 @@ public final class FitJob {
     run.put("partitions", partitions);
     run.put("engine", engine);
     if (scans != null) {
-      run.put("barrierScans", barrierScans(scans));
+      run.put("barrierScans", scans.summary());
     }
     run.put("input", o.input());
     run.put("output", out.target());
@@ -198,27 +198,6 @@ public final class FitJob {
       run.put("resumedAfterScan", from.scans());
     }
     return run;
-  }
-
-  /**
-   * Where the barrier engine's scans spent their time, per scan in milliseconds: the slowest and the
-   * fastest task's own work (a large gap is skew between partitions or a slow executor), the exchange with
-   * the driver and the merge, and the driver's own work between scans.
-   */
-  private static Map<String, Object> barrierScans(BarrierDataPass.Profile p) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("scans", p.scans());
-    m.put("scanMs", round3(p.wallMs()));
-    m.put("slowestTaskMs", round3(p.slowestMs()));
-    m.put("fastestTaskMs", round3(p.fastestMs()));
-    m.put("partitionMs", java.util.Arrays.stream(p.partitionMs()).map(FitJob::round3).toArray());
-    m.put("exchangeMs", round3(p.exchangeMs()));
-    m.put("driverBetweenScansMs", round3(p.betweenMs()));
-    return m;
-  }
-
-  private static double round3(double v) {
-    return Math.round(v * 1e3) / 1e3;
   }
 
   /**

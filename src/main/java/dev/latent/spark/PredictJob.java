@@ -67,8 +67,6 @@ public final class PredictJob {
       if (o.flagOutliers()) {
         t = Assignments.threshold(jsc, files, schema, mixture, scoring, o.partitions(),
             o.aggregationDepth(), o.outlierQuantile());
-        LOG.info("outlier threshold: log-density {} (rank {} of {} rows, {} passes); {} rows flagged",
-            t.value(), t.rank(), t.rows(), t.passes(), t.flagged());
         OutlierThreshold flagged = t;
         String name = o.outputFormat().equals("parquet") ? ".assignments-csv" : "assignments";
         skipped = out.save(name, path -> Assignments.writeFlagged(jsc, files, schema, mixture, scoring,
@@ -123,8 +121,6 @@ public final class PredictJob {
       } finally {
         dens.unpersist(false);
       }
-      LOG.info("outlier threshold: log-density {} (rank {} of {} rows, {} passes); {} rows flagged",
-          t.value(), t.rank(), t.rows(), t.passes(), t.flagged());
     }
     source.writeAssignments(mixture, model.features(), scoring, t, o.outputFormat(), out.staged("assignments"));
     out.writeText("summary.json", SummaryJson.predict(o.model(), o.input(), t));

@@ -201,8 +201,8 @@ final class TextSplits implements Serializable {
         return value;
       } catch (EOFException | ZipException e) {
         // The data stop mid-stream or do not decompress: bad input (exit 3), not a failure of the job.
-        throw InputException.at(InputFiles.display(path), fromStart ? lines + 1 : 0, 0, "the data end early or are corrupt"
-            + " (a truncated or damaged compressed file?): " + e.getMessage());
+        throw InputException.at(InputFiles.display(path), fromStart ? lines + 1 : 0, 0,
+            "the data end early or are corrupt (a truncated or damaged compressed file?): " + e.getMessage());
       } catch (IOException e) {
         throw new UncheckedIOException(path + ": " + e.getMessage(), e);
       }

@@ -412,11 +412,7 @@ public final class Bench {
         llL - llM, m.seconds / it, it);
     out.put("gmm_loglik_mllib_rdd", llM);
     out.put("gmm_sec_per_iter_mllib_rdd_whole_run", m.seconds / it);
-    Vector[] c = new Vector[centres.length];
-    for (int j = 0; j < c.length; j++) {
-      c[j] = Vectors.dense(centres[j].clone());
-    }
-    KMeansModel km = mllibKmeans(vectors.rdd(), new KMeansModel(c), o, it);
+    KMeansModel km = mllibKmeans(vectors.rdd(), startAt(centres), o, it);
     double[][] mc = new double[centres.length][];
     for (int j = 0; j < mc.length; j++) {
       mc[j] = km.clusterCenters()[j].toArray();
@@ -443,14 +439,7 @@ public final class Bench {
       return;
     }
     say("          %s", p);
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("scans", p.scans());
-    m.put("scan_ms", p.wallMs());
-    m.put("slowest_task_ms", p.slowestMs());
-    m.put("fastest_task_ms", p.fastestMs());
-    m.put("exchange_ms", p.exchangeMs());
-    m.put("driver_between_ms", p.betweenMs());
-    out.put(key + "_barrier_scans", m);
+    out.put(key + "_barrier_scans", p.summary());
   }
 
   /** k distinct rows drawn by the seeded random keys: the K-means start of every library. */
@@ -480,13 +469,18 @@ public final class Bench {
     return latent;
   }
 
-  /** MLlib's RDD K-means per iteration from {@code centres}. */
-  static double mllibKmeansPerIter(RDD<Vector> data, double[][] centres, Options o) {
+  /** MLlib's K-means model of {@code centres}, the start of its RDD K-means. */
+  private static KMeansModel startAt(double[][] centres) {
     Vector[] c = new Vector[centres.length];
     for (int j = 0; j < c.length; j++) {
       c[j] = Vectors.dense(centres[j].clone());
     }
-    KMeansModel init = new KMeansModel(c);
+    return new KMeansModel(c);
+  }
+
+  /** MLlib's RDD K-means per iteration from {@code centres}. */
+  static double mllibKmeansPerIter(RDD<Vector> data, double[][] centres, Options o) {
+    KMeansModel init = startAt(centres);
     mllibKmeans(data, init, o, o.iters());
     Marginal m = new Marginal();
     KMeansModel last = null;
