@@ -8,7 +8,8 @@ import java.util.List;
  * The one order in which partition statistics are added, whatever engine runs the scan. Floating-point
  * addition is not associative, so two engines agree bit for bit only if they add the same partial sums in
  * the same grouping: here, partitions in index order, in consecutive groups of {@code fanIn} folded left,
- * level by level until one is left (a flat left fold when {@code fanIn} is at least the partition count).
+ * level by level until one is left (a flat left fold when {@code fanIn} is at least the partition count);
+ * inside a partition, chunks of {@link #CHUNK_BLOCKS} blocks in order, each from zeros.
  * The aggregate engine runs the first levels in Spark tasks and the rest on the driver; every barrier task
  * runs all of them on the gathered statistics. Spark's own treeAggregate adds task results in the order
  * they finish, which is why it is not used for E-step statistics.
@@ -48,24 +49,63 @@ public final class OrderedMerge {
   public static SuffStats[] fold(List<SuffStats[]> group) {
     SuffStats[] acc = group.get(0);
     for (int i = 1; i < group.size(); i++) {
-      SuffStats[] o = group.get(i);
-      for (int c = 0; c < acc.length; c++) {
-        if (acc[c] != null) {
-          acc[c].merge(o[c]);
-        }
-      }
+      add(acc, group.get(i));
     }
     return acc;
   }
 
-  /** The statistics of one partition: every block in order into fresh zeros (entries null where tasks are). */
+  /**
+   * Consecutive blocks of a partition whose statistics start from zeros before they are added in order:
+   * the unit the tasks of one executor share a scan in ({@link SharedScan}), 2 MB of features at most.
+   */
+  public static final int CHUNK_BLOCKS = 8;
+
+  /**
+   * The statistics of one partition: its blocks in chunks of {@link #CHUNK_BLOCKS}, each chunk into fresh
+   * zeros, the chunks folded left in order (entries null where tasks are). {@link SharedScan} gives the same
+   * bits when several threads compute the chunks.
+   */
   public static SuffStats[] partition(EStepTask[] tasks, Iterator<DataBlock> blocks) {
-    SuffStats[] acc = new SuffStats[tasks.length];
-    for (int c = 0; c < tasks.length; c++) {
-      acc[c] = tasks[c] == null ? null : SuffStats.zeroFor(tasks[c]);
-    }
+    SuffStats[] pad = new SuffStats[tasks.length];
+    SuffStats[] acc = null;
     while (blocks.hasNext()) {
-      EStep.accumulate(tasks, blocks.next(), acc);
+      SuffStats[] chunk = zeros(tasks, pad);
+      for (int b = 0; b < CHUNK_BLOCKS && blocks.hasNext(); b++) {
+        EStep.accumulate(tasks, blocks.next(), chunk);
+      }
+      acc = acc == null ? chunk : add(acc, chunk);
+    }
+    return acc == null ? zeros(tasks, null) : acc;
+  }
+
+  /**
+   * Fresh zeros for every task (null where a task is); with {@code pad}, one thread's first zeros of each
+   * task, every later one shares their kernels' scratch arrays instead of allocating its own.
+   */
+  static SuffStats[] zeros(EStepTask[] tasks, SuffStats[] pad) {
+    SuffStats[] z = new SuffStats[tasks.length];
+    for (int c = 0; c < tasks.length; c++) {
+      if (tasks[c] == null) {
+        continue;
+      }
+      z[c] = SuffStats.zeroFor(tasks[c]);
+      if (pad != null) {
+        if (pad[c] == null) {
+          pad[c] = z[c];
+        } else {
+          z[c].shareScratch(pad[c]);
+        }
+      }
+    }
+    return z;
+  }
+
+  /** {@code o} added into {@code acc} (a group of two for {@link #fold}), returned. */
+  static SuffStats[] add(SuffStats[] acc, SuffStats[] o) {
+    for (int c = 0; c < acc.length; c++) {
+      if (acc[c] != null) {
+        acc[c].merge(o[c]);
+      }
     }
     return acc;
   }

@@ -86,6 +86,11 @@ public final class SuffStats implements Serializable {
     }
   }
 
+  /** Uses {@code o}'s scratch arrays (one thread's statistics of the same task, filled one after another). */
+  void shareScratch(SuffStats o) {
+    scratch = o.scratch(EStep.TILE);
+  }
+
   EStep.Scratch scratch(int tile) {
     if (scratch == null) {
       scratch = new EStep.Scratch(k, d, tile);

@@ -5,6 +5,7 @@ import dev.latent.em.DataPass;
 import dev.latent.em.EStepTask;
 import dev.latent.em.OrderedMerge;
 import dev.latent.em.SampleTask;
+import dev.latent.em.SharedScan;
 import dev.latent.em.SuffStats;
 import dev.latent.em.Sweep;
 import dev.latent.em.TopRows;
@@ -46,7 +47,9 @@ import scala.reflect.ClassTag$;
  * running at once (a barrier stage starts all its tasks together or none), stay alive and connect back to
  * the driver; per scan the driver sends every task the E-step tasks, each task scans its partition and
  * sends its statistics, and the driver merges them in partition order ({@link OrderedMerge}, the aggregate
- * engine's order, so both engines give the same bits on the same partitions) and runs the M-steps.
+ * engine's order, so both engines give the same bits on the same partitions) and runs the M-steps. Tasks in
+ * one JVM share their scans ({@link RoundNeighbours}): one that has claimed all its own chunks computes the
+ * others' unclaimed ones, so a scan ends when the executor's work is done rather than its slowest task's.
  *
  * <p>Why not {@link BarrierTaskContext#allGather}: in Spark 4.1.0 a task waits for the exchange in steps
  * of {@code Thread.sleep(1000)}, so every scan would cost up to a second. Why the driver steps: the
@@ -145,10 +148,10 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
    * and the driver's time between two scans of a round (the M-steps, the log, the next tasks).
    */
   public record Profile(int scans, long wallNanos, long slowestNanos, long fastestNanos, long betweenNanos,
-      int betweens, long[] partitionNanos) {
-    static final Profile NONE = new Profile(0, 0, 0, 0, 0, 0, new long[0]);
+      int betweens, long[] partitionNanos, long helpedChunks) {
+    static final Profile NONE = new Profile(0, 0, 0, 0, 0, 0, new long[0], 0);
 
-    Profile plus(long wall, long[] work, long between) {
+    Profile plus(long wall, long[] work, long between, long helped) {
       long slowest = 0;
       long fastest = Long.MAX_VALUE;
       long[] sum = Arrays.copyOf(partitionNanos, Math.max(partitionNanos.length, work.length));
@@ -158,7 +161,7 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
         sum[p] += work[p];
       }
       return new Profile(scans + 1, wallNanos + wall, slowestNanos + slowest, fastestNanos + fastest,
-          betweenNanos + Math.max(between, 0), betweens + (between >= 0 ? 1 : 0), sum);
+          betweenNanos + Math.max(between, 0), betweens + (between >= 0 ? 1 : 0), sum, helpedChunks + helped);
     }
 
     /** Milliseconds per scan of each partition's task: a partition always slowest is skewed or slow. */
@@ -190,6 +193,14 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
       return wallMs() - slowestMs();
     }
 
+    /**
+     * Chunks per scan that a task computed for another partition whose task runs in the same JVM, having
+     * claimed all of its own ({@link RoundNeighbours}).
+     */
+    public double helpedChunksPerScan() {
+      return scans == 0 ? 0.0 : (double) helpedChunks / scans;
+    }
+
     /** Milliseconds the driver spends between two scans of a round. */
     public double betweenMs() {
       return betweens == 0 ? 0.0 : betweenNanos / 1e6 / betweens;
@@ -198,7 +209,7 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
     /**
      * The account per scan in milliseconds (to the microsecond), as {@code summary.json}'s
      * {@code run.barrierScans} holds it: scans, scanMs, slowestTaskMs, fastestTaskMs, partitionMs,
-     * exchangeMs, driverBetweenScansMs.
+     * helpedChunks (per scan), exchangeMs, driverBetweenScansMs.
      */
     public Map<String, Object> summary() {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -207,6 +218,7 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
       m.put("slowestTaskMs", micros(slowestMs()));
       m.put("fastestTaskMs", micros(fastestMs()));
       m.put("partitionMs", Arrays.stream(partitionMs()).map(Profile::micros).toArray());
+      m.put("helpedChunks", micros(helpedChunksPerScan()));
       m.put("exchangeMs", micros(exchangeMs()));
       m.put("driverBetweenScansMs", micros(betweenMs()));
       return m;
@@ -226,8 +238,9 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
         each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", ms));
       }
       return String.format(Locale.ROOT, "%d barrier scans, per scan %.2f ms: the slowest task works %.2f ms"
-          + " (the fastest %.2f; by partition %s), the exchange and merge add %.2f ms; the driver spends %.2f ms"
-          + " between scans", scans, wallMs(), slowestMs(), fastestMs(), each, exchangeMs(), betweenMs());
+          + " (the fastest %.2f; by partition %s; %.1f chunks helped), the exchange and merge add %.2f ms; the"
+          + " driver spends %.2f ms between scans", scans, wallMs(), slowestMs(), fastestMs(), each,
+          helpedChunksPerScan(), exchangeMs(), betweenMs());
     }
   }
 
@@ -310,13 +323,15 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
       }
       List<SuffStats[]> parts = new ArrayList<>(Arrays.asList(new SuffStats[partitions][]));
       long[] work = new long[partitions];
+      long helped = 0;
       for (int p = 0; p < partitions; p++) {
         work[p] = readLong(in[p]);
+        helped += in[p].readInt();
         parts.set(p, Serial.read(readBytes(in[p])));
       }
       SuffStats[] merged = OrderedMerge.merge(parts, fanIn);
       long t1 = System.nanoTime();
-      profile = profile.plus(t1 - t0, work, scans == 0 ? -1 : t0 - lastScanEnd);
+      profile = profile.plus(t1 - t0, work, scans == 0 ? -1 : t0 - lastScanEnd, helped);
       lastScanEnd = t1;
       return merged;
     }
@@ -422,6 +437,8 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
     while (it.hasNext()) {
       mine.add(it.next());
     }
+    SharedScan scan = new SharedScan(mine);
+    RoundNeighbours near = RoundNeighbours.join(token, ctx.stageAttemptNumber(), ctx.partitionId(), scan);
     int scans = 0;
     try (Socket s = new Socket(host, port)) {
       s.setTcpNoDelay(true);
@@ -435,8 +452,13 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
         in.readFully(msg);
         long t0 = System.nanoTime();
         EStepTask[] tasks = Serial.read(msg);
-        byte[] stats = Serial.bytes(OrderedMerge.partition(tasks, mine.iterator()));
+        // Own chunks first, then the unclaimed chunks of the partitions whose tasks share this JVM.
+        SuffStats[] pad = new SuffStats[tasks.length];
+        scan.help(scans, tasks, pad);
+        int helped = near.helpOthers(scans, tasks, pad);
+        byte[] stats = Serial.bytes(scan.result(scans, tasks));
         out.writeLong(System.nanoTime() - t0);
+        out.writeInt(helped);
         out.writeInt(stats.length);
         out.write(stats);
         out.flush();
@@ -446,6 +468,11 @@ public final class BarrierDataPass implements DataPass, AutoCloseable {
       throw new IllegalStateException("barrier task " + ctx.partitionId() + ": the driver closed the round", e);
     } catch (IOException e) {
       throw new UncheckedIOException("barrier task " + ctx.partitionId() + ": lost the driver", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("barrier task " + ctx.partitionId() + ": interrupted", e);
+    } finally {
+      near.leave();
     }
     return scala.collection.Iterator$.MODULE$.single(scans);
   }

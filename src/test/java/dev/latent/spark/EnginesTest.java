@@ -1,5 +1,6 @@
 package dev.latent.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -156,6 +157,57 @@ class EnginesTest extends SharedSpark {
       assertTrue(Math.min(each[0], each[1]) >= prof.fastestMs() - 1e-9, prof.toString());
       pass.resetProfile();
       assertEquals(0, pass.profile().scans());
+    } finally {
+      blocks.unpersist();
+    }
+  }
+
+  /**
+   * One partition of 96 blocks (12 chunks) and one of 4: the small one's task, done at once, takes chunks
+   * of the large one's scan in the same JVM. The fit must still be the aggregate engine's bit for bit.
+   */
+  @Test
+  void tasksInOneJvmShareTheirScansAndKeepTheBits() {
+    JavaRDD<DataBlock> blocks = jsc.parallelize(List.of(96, 4), 2).mapPartitionsWithIndex((p, it) -> {
+      List<DataBlock> out = new ArrayList<>();
+      int n = it.next();
+      for (int b = 0; b < n; b++) {
+        double[] x = new double[200 * 3];
+        long[] keys = new long[200];
+        for (int r = 0; r < 200; r++) {
+          long row = (long) b * 200 + r;
+          for (int i = 0; i < 3; i++) {
+            x[3 * r + i] = (row % 3) * 6 + Math.sin(row * (i + 1.7) + p);
+          }
+          keys[r] = DataBlock.rowKey(p, row + 2);
+        }
+        out.add(new DataBlock(200, 3, x, keys, null, null));
+      }
+      return out.iterator();
+    }, true).cache();
+    ColumnStats cols = blocks.treeAggregate(new ColumnStats(3), ColumnStats::add, ColumnStats::merge, 2);
+    double[][] centres = {{0.5, 0, 0}, {6.5, 0, 0}, {11.0, 0.5, 0}};
+    StartParams start = new StartParams(ModelKind.KMEANS, null, new double[3], centres, null);
+    FitSpec spec = new FitSpec(ModelKind.GMM, CovarianceType.FULL, 3, 8, 0.0, 1e-6, 0, InitMethod.MODEL, start, 1);
+    try {
+      FitResult[] fits = new FitResult[2];
+      double helped = 0;
+      for (Engine.Kind kind : List.of(Engine.Kind.AGGREGATE, Engine.Kind.BARRIER)) {
+        try (Engines.Prepared p = Engines.open(jsc, blocks, 3, 2, Engine.DEFAULT.as(kind), List.of(spec))) {
+          fits[kind == Engine.Kind.BARRIER ? 1 : 0] = EmLoop.fit(p.pass(), spec, cols);
+          if (p.pass() instanceof BarrierDataPass b) {
+            helped = b.profile().helpedChunksPerScan();
+          }
+        }
+      }
+      assertTrue(helped > 0, "chunks of the large partition computed by the small one's task: " + helped);
+      assertEquals(0, RoundNeighbours.open(), "every task left its round");
+      assertArrayEquals(fits[0].trace(), fits[1].trace());
+      assertArrayEquals(fits[0].weights(), fits[1].weights());
+      for (int j = 0; j < 3; j++) {
+        assertArrayEquals(fits[0].means()[j], fits[1].means()[j]);
+        assertArrayEquals(fits[0].covariances()[j], fits[1].covariances()[j]);
+      }
     } finally {
       blocks.unpersist();
     }
