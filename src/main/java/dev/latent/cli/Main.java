@@ -63,8 +63,8 @@ public final class Main {
         --aggregation-depth N         treeAggregate depth [2]
         --engine auto|barrier|aggregate   scans in rounds inside one barrier stage, or one Spark job
                                       each; auto picks barrier where its rules hold (logged) [auto]
-        --round-scans N  --round-seconds S   a barrier round's bound; the state returns to the driver
-                                      (log, checkpoint) after each [25, 10]
+        --round-scans N  --round-seconds S   a barrier round's bound: then its stage ends and frees
+                                      the task slots (the state is on the driver after every scan) [1000, 10]
         --overwrite                   replace DIR once the new output is complete (only a folder
                                       Latent wrote: _SUCCESS, its summary, nothing else of yours)
         --on-bad-row fail|skip        a row that does not parse stops the run, or is left out and

@@ -9,7 +9,7 @@ import java.util.List;
  * addition is not associative, so two engines agree bit for bit only if they add the same partial sums in
  * the same grouping: here, partitions in index order, in consecutive groups of {@code fanIn} folded left,
  * level by level until one is left (a flat left fold when {@code fanIn} is at least the partition count);
- * inside a partition, chunks of {@link #CHUNK_BLOCKS} blocks in order, each from zeros.
+ * inside a partition, chunks of {@link #CHUNK_ROWS} rows or more in order, each from zeros.
  * The aggregate engine runs the first levels in Spark tasks and the rest on the driver; every barrier task
  * runs all of them on the gathered statistics. Spark's own treeAggregate adds task results in the order
  * they finish, which is why it is not used for E-step statistics.
@@ -55,27 +55,47 @@ public final class OrderedMerge {
   }
 
   /**
-   * Consecutive blocks of a partition whose statistics start from zeros before they are added in order:
-   * the unit the tasks of one executor share a scan in ({@link SharedScan}), 2 MB of features at most.
+   * A partition's chunk: consecutive blocks, as few as hold this many rows, whose statistics start from
+   * zeros before they are added in order; the unit the tasks of one executor share a scan in
+   * ({@link SharedScan}). Fresh statistics per chunk cost O(K d^2), against O(rows K d^2) for the scan.
    */
-  public static final int CHUNK_BLOCKS = 8;
+  public static final int CHUNK_ROWS = 8192;
 
   /**
-   * The statistics of one partition: its blocks in chunks of {@link #CHUNK_BLOCKS}, each chunk into fresh
-   * zeros, the chunks folded left in order (entries null where tasks are). {@link SharedScan} gives the same
-   * bits when several threads compute the chunks.
+   * The statistics of one partition: its blocks in chunks of {@link #CHUNK_ROWS} rows or more, each chunk
+   * into fresh zeros, the chunks folded left in order (entries null where tasks are). {@link SharedScan}
+   * gives the same bits when several threads compute the chunks.
    */
   public static SuffStats[] partition(EStepTask[] tasks, Iterator<DataBlock> blocks) {
     SuffStats[] pad = new SuffStats[tasks.length];
     SuffStats[] acc = null;
     while (blocks.hasNext()) {
       SuffStats[] chunk = zeros(tasks, pad);
-      for (int b = 0; b < CHUNK_BLOCKS && blocks.hasNext(); b++) {
-        EStep.accumulate(tasks, blocks.next(), chunk);
+      for (long rows = 0; rows < CHUNK_ROWS && blocks.hasNext(); ) {
+        DataBlock b = blocks.next();
+        EStep.accumulate(tasks, b, chunk);
+        rows += b.rows;
       }
       acc = acc == null ? chunk : add(acc, chunk);
     }
     return acc == null ? zeros(tasks, null) : acc;
+  }
+
+  /** Where each chunk of {@code blocks} starts ({@link #partition}'s chunks), and the end: chunks + 1 entries. */
+  static int[] chunkStarts(List<DataBlock> blocks) {
+    List<Integer> starts = new ArrayList<>();
+    long rows = 0;
+    for (int b = 0; b < blocks.size(); b++) {
+      if (rows == 0) {
+        starts.add(b);
+      }
+      rows += blocks.get(b).rows;
+      if (rows >= CHUNK_ROWS) {
+        rows = 0;
+      }
+    }
+    starts.add(blocks.size());
+    return starts.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /**

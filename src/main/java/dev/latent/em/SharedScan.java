@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One partition's scans, shared by the threads of one process: each scan's chunks
- * ({@link OrderedMerge#CHUNK_BLOCKS} blocks) are claimed one at a time by whichever thread is free, each
+ * ({@link OrderedMerge#CHUNK_ROWS} rows or more) are claimed one at a time by whichever thread is free, each
  * computed from zeros with that thread's own copy of the tasks, and added in chunk order as soon as every
  * earlier chunk is in. The statistics are {@link OrderedMerge#partition}'s bits whoever computed which chunk,
  * and a task that finishes its own partition early takes chunks of another's instead of waiting for it.
@@ -17,12 +17,14 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class SharedScan {
   private final List<DataBlock> blocks;
+  private final int[] starts;
   private final int chunks;
   private final AtomicReference<Work> current = new AtomicReference<>(new Work(-1, 0));
 
   public SharedScan(List<DataBlock> blocks) {
     this.blocks = blocks;
-    this.chunks = (blocks.size() + OrderedMerge.CHUNK_BLOCKS - 1) / OrderedMerge.CHUNK_BLOCKS;
+    this.starts = OrderedMerge.chunkStarts(blocks);
+    this.chunks = starts.length - 1;
   }
 
   /**
@@ -65,8 +67,7 @@ public final class SharedScan {
 
   private SuffStats[] chunk(EStepTask[] tasks, int c, SuffStats[] pad) {
     SuffStats[] s = OrderedMerge.zeros(tasks, pad);
-    int end = Math.min(blocks.size(), (c + 1) * OrderedMerge.CHUNK_BLOCKS);
-    for (int b = c * OrderedMerge.CHUNK_BLOCKS; b < end; b++) {
+    for (int b = starts[c]; b < starts[c + 1]; b++) {
       EStep.accumulate(tasks, blocks.get(b), s);
     }
     return s;

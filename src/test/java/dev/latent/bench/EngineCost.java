@@ -88,6 +88,14 @@ public final class EngineCost {
         say("fixed  %-9s rep %d: %.2f ms per iteration ((t(220) - t(20)) / 200; t(20) %.3f s, t(220) %.3f s),"
             + " load %.2f", kind.key(), r, (b - a) / 200 * 1e3, a, b, load());
       }
+      // A round per scan: what a new round (one barrier stage) adds to a scan.
+      Engine each = new Engine(Engine.Kind.BARRIER, 1, Engine.DEFAULT.roundSeconds());
+      Engine rounds = Engine.DEFAULT.as(Engine.Kind.BARRIER);
+      double perRound = (seconds(jsc, data, each, 60).seconds() - seconds(jsc, data, each, 20).seconds()) / 40;
+      double perScan = (seconds(jsc, data, rounds, 60).seconds() - seconds(jsc, data, rounds, 20).seconds()) / 40;
+      say("fixed  rounds    rep %d: %.2f ms per iteration with a round per scan, %.2f ms in rounds of %d: a round"
+          + " costs %.2f ms more, load %.2f", r, perRound * 1e3, perScan * 1e3, rounds.roundScans(),
+          (perRound - perScan) * 1e3, load());
     }
     data.close();
   }
@@ -196,8 +204,12 @@ public final class EngineCost {
 
   /** One fit of {@code iters} iterations (tol 0) with the engine, timed; setup excluded. */
   private static Timed seconds(JavaSparkContext jsc, Data data, Engine.Kind kind, int iters) {
+    return seconds(jsc, data, Engine.DEFAULT.as(kind), iters);
+  }
+
+  private static Timed seconds(JavaSparkContext jsc, Data data, Engine engine, int iters) {
     FitSpec spec = spec(data.start, iters);
-    try (Engines.Prepared p = Engines.open(jsc, data.blocks, data.d, 2, Engine.DEFAULT.as(kind), List.of(spec))) {
+    try (Engines.Prepared p = Engines.open(jsc, data.blocks, data.d, 2, engine, List.of(spec))) {
       DataPass pass = p.pass();
       long t0 = System.nanoTime();
       EmLoop.fit(pass, spec, data.cols);

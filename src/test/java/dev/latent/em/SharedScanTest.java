@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
  */
 class SharedScanTest {
   private static final int D = 3;
-  private static final int ROWS = 100;
+  private static final int ROWS = 1000;
 
-  /** {@code blocks} blocks of 100 rows around three centres; keys unique across partitions. */
+  /** {@code blocks} blocks of 1000 rows around three centres; keys unique across partitions. */
   private static List<DataBlock> partition(int p, int blocks, Random rnd) {
     List<DataBlock> out = new ArrayList<>();
     for (int b = 0; b < blocks; b++) {
@@ -76,12 +76,13 @@ class SharedScanTest {
 
   @Test
   void aHelperBeforeTheOwnerGivesTheOwnersBits() throws Exception {
+    // Chunks of 9 blocks (8192 rows or more): 3, the last one short.
     List<DataBlock> blocks = partition(0, 21, new Random(5));
     SharedScan scan = new SharedScan(blocks);
     for (int s = 0; s < 3; s++) {
       EStepTask[] tasks = tasks(s);
       byte[] alone = bytes(OrderedMerge.partition(tasks, blocks.iterator()));
-      // Another thread's copy of the tasks takes every chunk (3, the last one short) before the owner comes.
+      // Another thread's copy of the tasks takes every chunk before the owner comes.
       assertEquals(3, scan.help(s, copy(tasks), new SuffStats[tasks.length]));
       assertEquals(0, scan.help(s, tasks, new SuffStats[tasks.length]), "nothing left to claim");
       assertArrayEquals(alone, bytes(scan.result(s, tasks)), "scan " + s);
@@ -89,7 +90,7 @@ class SharedScanTest {
     // A helper still on an earlier scan finds nothing to do.
     assertEquals(0, scan.help(1, tasks(1), new SuffStats[3]));
     // Chunks change the sums' grouping: over one chunk they are the old block-by-block sums exactly.
-    List<DataBlock> eight = blocks.subList(0, OrderedMerge.CHUNK_BLOCKS);
+    List<DataBlock> eight = blocks.subList(0, 8);
     EStepTask[] tasks = tasks(0);
     SuffStats[] old = new SuffStats[tasks.length];
     for (int c = 0; c < tasks.length; c++) {
@@ -106,7 +107,7 @@ class SharedScanTest {
   @Test
   void threadsSharingSkewedPartitionsGiveEachPartitionsOwnBits() throws Exception {
     Random rnd = new Random(11);
-    int[] sizes = {300, 9, 1};
+    int[] sizes = {135, 9, 1};
     List<List<DataBlock>> parts = new ArrayList<>();
     List<SharedScan> scans = new ArrayList<>();
     for (int p = 0; p < sizes.length; p++) {
@@ -154,7 +155,7 @@ class SharedScanTest {
     } finally {
       pool.shutdownNow();
     }
-    // Partition 0's 38 chunks against 2 and 1: the small partitions' threads take some of them.
+    // Partition 0's 15 chunks against 1 and 1: the small partitions' threads take some of them.
     assertTrue(helped.get() > 0, "chunks computed for another partition: " + helped.get());
   }
 }

@@ -163,8 +163,9 @@ class EnginesTest extends SharedSpark {
   }
 
   /**
-   * One partition of 96 blocks (12 chunks) and one of 4: the small one's task, done at once, takes chunks
-   * of the large one's scan in the same JVM. The fit must still be the aggregate engine's bit for bit.
+   * One partition of 96 blocks of 1000 rows (11 chunks) and one of 4: the small one's task, done at once,
+   * takes chunks of the large one's scan in the same JVM. The fit must still be the aggregate engine's bit
+   * for bit.
    */
   @Test
   void tasksInOneJvmShareTheirScansAndKeepTheBits() {
@@ -172,16 +173,16 @@ class EnginesTest extends SharedSpark {
       List<DataBlock> out = new ArrayList<>();
       int n = it.next();
       for (int b = 0; b < n; b++) {
-        double[] x = new double[200 * 3];
-        long[] keys = new long[200];
-        for (int r = 0; r < 200; r++) {
-          long row = (long) b * 200 + r;
+        double[] x = new double[1000 * 3];
+        long[] keys = new long[1000];
+        for (int r = 0; r < 1000; r++) {
+          long row = (long) b * 1000 + r;
           for (int i = 0; i < 3; i++) {
             x[3 * r + i] = (row % 3) * 6 + Math.sin(row * (i + 1.7) + p);
           }
           keys[r] = DataBlock.rowKey(p, row + 2);
         }
-        out.add(new DataBlock(200, 3, x, keys, null, null));
+        out.add(new DataBlock(1000, 3, x, keys, null, null));
       }
       return out.iterator();
     }, true).cache();
