@@ -101,8 +101,9 @@ public final class EngineCost {
   }
 
   /**
-   * d = 10, K = 8 at 250k, 1M and 2M rows: seconds per iteration ((t(25) - t(5)) / 20) and nanoseconds per
-   * row, then per engine the best of the repeats at each size and their spread (largest / smallest - 1):
+   * d = 10, K = 8 at 250k, 1M and 2M rows: seconds per iteration ((t(5 + m) - t(5)) / m, m = 20 at the
+   * largest size and as many rows at the others: 160 at 250k) and nanoseconds per row, then per engine the
+   * best of the repeats at each size and their spread (largest / smallest - 1):
    * flat time per row means the fixed cost is small against the scan even at 250k rows. The JIT keeps
    * improving the kernels for a while (sizes run smallest first once gave 250k 40% more per row than 2M,
    * largest first 8%), so every size is cached first, both engines warm up on the largest, and the repeats
@@ -121,10 +122,13 @@ public final class EngineCost {
       for (int step = 0; step < sizes.length; step++) {
         int i = r % 2 == 0 ? step : sizes.length - 1 - step;
         long n = sizes[i];
+        // As many scanned rows per timed difference at every size (20 iterations at the largest): a short
+        // run's figure moves with the machine's slow spells (scans of one 250k fit took 13-21 ms).
+        int timed = (int) Math.max(20, Math.round(20.0 * sizes[largest] / n));
         for (Engine.Kind kind : order(r)) {
           double a = seconds(jsc, data[i], kind, 5).seconds();
-          Timed b = seconds(jsc, data[i], kind, 25);
-          double per = (b.seconds() - a) / 20;
+          Timed b = seconds(jsc, data[i], kind, 5 + timed);
+          double per = (b.seconds() - a) / timed;
           double[] bestOf = best.computeIfAbsent(kind, x -> filled(sizes.length, Double.POSITIVE_INFINITY));
           bestOf[i] = Math.min(bestOf[i], per / n * 1e9);
           say("rows   %-9s n %7d rep %d: %.4f s per iteration, %.1f ns per row, load %.2f%s", kind.key(), n, r, per,
