@@ -140,6 +140,9 @@ public final class Engines {
    * splits). Decided as {@link #open} will decide it; an engine that cannot run is left to open to report.
    */
   public static int loadPartitions(JavaSparkContext jsc, int d, Engine engine, List<FitSpec> specs) {
+    if (engine.kind() != Engine.Kind.AGGREGATE && !jsc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
+      TaskSlots.await(jsc, jsc.getConf().getTimeAsMs("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s"));
+    }
     Facts f = facts(jsc, 0, d, specs);
     try {
       return choose(engine.kind(), f).kind() == Engine.Kind.BARRIER ? f.slots() : 0;
@@ -153,8 +156,7 @@ public final class Engines {
   }
 
   private static Facts facts(JavaSparkContext jsc, int partitions, int d, List<FitSpec> specs) {
-    org.apache.spark.SparkContext sc = jsc.sc();
-    int slots = sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
+    int slots = TaskSlots.now(jsc.sc());
     boolean dynamic = jsc.getConf().getBoolean("spark.dynamicAllocation.enabled", false);
     boolean encrypted = jsc.getConf().getBoolean("spark.authenticate", false)
         || jsc.getConf().getBoolean("spark.network.crypto.enabled", false);

@@ -2,6 +2,7 @@ package dev.latent.em;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -102,6 +103,23 @@ class SharedScanTest {
     assertArrayEquals(bytes(old), bytes(OrderedMerge.partition(tasks, eight.iterator())));
     SuffStats[] none = OrderedMerge.partition(tasks, List.<DataBlock>of().iterator());
     assertTrue(none[0].isEmpty() && none[1] == null && none[2].isEmpty(), "no blocks: zeros");
+  }
+
+  @Test
+  void aChunkThatFailsFailsTheOwnerInsteadOfLeavingItWaiting() throws Exception {
+    List<DataBlock> blocks = new ArrayList<>(partition(0, 20, new Random(3)));
+    // Chunk 1 (from block 9) holds a block of the wrong dimension: the E-step refuses it.
+    blocks.set(12, new DataBlock(2, 2, new double[4], new long[] {1, 2}, null, null));
+    SharedScan scan = new SharedScan(blocks);
+    EStepTask[] tasks = tasks(0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> scan.help(0, copy(tasks), new SuffStats[tasks.length]));
+    assertTrue(e.getMessage().contains("dimension"), e.getMessage());
+    // The helper stopped at its failed chunk; the owner takes the rest and then hears of the failure.
+    assertEquals(1, scan.help(0, tasks, new SuffStats[tasks.length]));
+    IllegalStateException f = assertThrows(IllegalStateException.class,
+        () -> scan.result(0, tasks));
+    assertTrue(f.getCause() == e && f.getMessage().contains("failed"), f.getMessage());
   }
 
   @Test

@@ -215,6 +215,23 @@ class EnginesTest extends SharedSpark {
   }
 
   @Test
+  void theSlotsToWaitForComeFromTheConfiguration() {
+    assertEquals(6, TaskSlots.expected(new org.apache.spark.SparkConf().setMaster("local-cluster[2, 3,1024]")));
+    assertEquals(3, TaskSlots.expected(new org.apache.spark.SparkConf().setMaster("local-cluster[2,3,1024]")
+        .set("spark.task.cpus", "2")));
+    assertEquals(8, TaskSlots.expected(new org.apache.spark.SparkConf().setMaster("yarn")
+        .set("spark.executor.instances", "4").set("spark.executor.cores", "2").set("spark.cores.max", "99")));
+    assertEquals(10, TaskSlots.expected(new org.apache.spark.SparkConf().setMaster("spark://h:7077")
+        .set("spark.cores.max", "10")));
+    assertEquals(0, TaskSlots.expected(new org.apache.spark.SparkConf().setMaster("yarn")
+        .set("spark.executor.instances", "4")), "instances without their cores name no number");
+    // Local mode has its slots at once: no wait.
+    long t0 = System.nanoTime();
+    assertEquals(2, TaskSlots.await(jsc, 30_000));
+    assertTrue(System.nanoTime() - t0 < 500_000_000L, "local mode does not wait");
+  }
+
+  @Test
   void theRulesDecideAndAutoSaysWhy() {
     Engines.Facts ok = new Engines.Facts(4, 4, false, 1 << 20, false);
     assertEquals(Engine.Kind.BARRIER, Engines.choose(Engine.Kind.AUTO, ok).kind());
