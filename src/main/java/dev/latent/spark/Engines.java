@@ -140,7 +140,7 @@ public final class Engines {
    * splits). Decided as {@link #open} will decide it; an engine that cannot run is left to open to report.
    */
   public static int loadPartitions(JavaSparkContext jsc, int d, Engine engine, List<FitSpec> specs) {
-    if (engine.kind() != Engine.Kind.AGGREGATE && !jsc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
+    if (engine.kind() != Engine.Kind.AGGREGATE && !dynamicAllocation(jsc)) {
       TaskSlots.await(jsc, jsc.getConf().getTimeAsMs("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s"));
     }
     Facts f = facts(jsc, 0, d, specs);
@@ -157,10 +157,14 @@ public final class Engines {
 
   private static Facts facts(JavaSparkContext jsc, int partitions, int d, List<FitSpec> specs) {
     int slots = TaskSlots.now(jsc.sc());
-    boolean dynamic = jsc.getConf().getBoolean("spark.dynamicAllocation.enabled", false);
+    boolean dynamic = dynamicAllocation(jsc);
     boolean encrypted = jsc.getConf().getBoolean("spark.authenticate", false)
         || jsc.getConf().getBoolean("spark.network.crypto.enabled", false);
     return new Facts(slots, partitions, dynamic, statsBytes(d, specs), encrypted);
+  }
+
+  private static boolean dynamicAllocation(JavaSparkContext jsc) {
+    return jsc.getConf().getBoolean("spark.dynamicAllocation.enabled", false);
   }
 
   /**

@@ -65,7 +65,7 @@ final class TaskSlots {
     int want = expected(jsc.getConf());
     long t0 = System.nanoTime();
     long steadySince = t0;
-    while (want > 0 ? slots < want : System.nanoTime() - steadySince < STEADY_MS * 1_000_000L || slots == 0) {
+    while (!(want > 0 ? slots >= want : slots > 0 && System.nanoTime() - steadySince >= STEADY_MS * 1_000_000L)) {
       long waited = (System.nanoTime() - t0) / 1_000_000L;
       if (waited >= maxWaitMs) {
         LOG.warn(String.format(Locale.ROOT, "%d task slots after %.1f s of waiting for %s: the input is read for"

@@ -123,7 +123,7 @@ public final class EngineCost {
         int i = r % 2 == 0 ? step : sizes.length - 1 - step;
         long n = sizes[i];
         // As many scanned rows per timed difference at every size (20 iterations at the largest): a short
-        // run's figure moves with the machine's slow spells (scans of one 250k fit took 13-21 ms).
+        // run's figure moves with the machine's slow spells (a task's share of one 250k fit's scans took 12-22 ms).
         int timed = (int) Math.max(20, Math.round(20.0 * sizes[largest] / n));
         for (Engine.Kind kind : order(r)) {
           double a = seconds(jsc, data[i], kind, 5).seconds();
