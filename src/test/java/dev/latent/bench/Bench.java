@@ -2,6 +2,7 @@ package dev.latent.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latent.em.ColumnStats;
 import dev.latent.em.CovarianceType;
 import dev.latent.em.DataBlock;
@@ -62,8 +63,9 @@ import org.apache.spark.storage.StorageLevel;
  * of 2) / (iters - 2), each after a warm-up run of {@code iters} iterations (long enough for the JIT to
  * compile every kernel: after a 2-iteration warm-up Latent's first rounds ran 39-45% slow), so start-up
  * work of either library (MLlib converts and caches its input inside every run) does not count as
- * iterations. The machine is shared, so the two
- * libraries are measured in alternation, {@code repeats} rounds, and each keeps its best round; both
+ * iterations. The machine's speed varies, so Latent and scikit-learn (a process of its own, {@link
+ * Peers.Sklearn}) are measured in alternation, round by round ({@code repeats} rounds, three times as many
+ * for K-means), and each keeps its best round; MLlib runs afterwards in JVMs of its own. Both
  * wall-clock time and the process's CPU time (which other processes' load barely changes) are reported.
  * Both start from the same parameters:
  * GMM from Latent's default initialisation (k-means++, K-means, one M-step), K-means from the same k
@@ -240,123 +242,22 @@ public final class Bench {
 
     double[][] centres = centres(pass, o.seed(), o.k());
     double[][] centres64 = centres(pass, o.seed(), 64);
-    gmm(o, pass, cols, gmmStart, out);
-    kmeans(o, pass, cols, centres, out);
-    Marginal km64 = latentKmeansAlone(o, pass, cols, centres64, out);
-    out.put("kmeans64_sec_per_iter_latent", km64.wall);
-    out.put("kmeans64_cpu_sec_per_iter_latent", km64.cpu);
-
-    // The kernels alone: one thread over every row, no Spark (the per-iteration cost without the job).
-    List<DataBlock> local = blocks.collect();
-    int cores = Runtime.getRuntime().availableProcessors();
-    Peers.KernelTime kg = Peers.kernelSeconds(local, EStepTask.under(toMixture(gmmStart.weights(),
-        gmmStart.means(), gmmStart.covariances()), false, EStepTask.Scatter.FULL));
-    Peers.KernelTime kk = Peers.kernelSeconds(local, EStepTask.nearest(centres, EStepTask.Scatter.NONE));
-    Peers.KernelTime kk64 = Peers.kernelSeconds(local, EStepTask.nearest(centres64, EStepTask.Scatter.NONE));
-    say("kernels alone, one thread, all %d rows, fastest of %d passes: GMM full %.4f s (%.1f ns/row), K-means K=%d"
-        + " %.4f s (%.1f ns/row), K=64 %.4f s (%.1f ns/row); over %d cores: %.4f, %.4f, %.4f s per iteration",
-        o.n(), Peers.KERNEL_PASSES, kg.best(), kg.best() * 1e9 / o.n(), o.k(), kk.best(), kk.best() * 1e9 / o.n(),
-        kk64.best(), kk64.best() * 1e9 / o.n(), cores, kg.best() / cores, kk.best() / cores, kk64.best() / cores);
-    // The median and the thread's CPU time tell a disturbed measurement (CPU below wall: the thread waited).
-    say("          median pass %.1f, %.1f, %.1f ns/row; thread CPU in the fastest pass %.0f%%, %.0f%%, %.0f%% of its wall"
-        + " time", kg.median() * 1e9 / o.n(), kk.median() * 1e9 / o.n(), kk64.median() * 1e9 / o.n(),
-        100 * kg.cpuOfBest() / kg.best(), 100 * kk.cpuOfBest() / kk.best(), 100 * kk64.cpuOfBest() / kk64.best());
-    out.put("gmm_kernel_core_sec_per_iter", kg.best());
-    out.put("kmeans_kernel_core_sec_per_iter", kk.best());
-    out.put("kmeans64_kernel_core_sec_per_iter", kk64.best());
-    out.put("gmm_kernel_core_sec_median", kg.median());
-    out.put("kmeans_kernel_core_sec_median", kk.median());
-    out.put("kmeans64_kernel_core_sec_median", kk64.median());
-    local = null;
-
     Path dir = Files.createTempDirectory("latent-bench");
     try {
       Peers.writeCsvAndStart(blocks, o.d(), dir, o, gmmStart, List.of(centres, centres64));
       out.put("io", Peers.ioThroughput(dir.resolve("data.csv"), o.d(), o.k()));
-      if (o.mllib()) {
-        // MLlib in JVMs of its own, one per BLAS binding: the JDK's Vector API profiles are shared by
-        // every caller in a JVM, so MLlib's VectorBLAS and Latent's kernels slow each other down when one
-        // JVM runs both (Latent's K = 64 kernel, first compiled after MLlib had run: 545 instead of 83 ns
-        // per row). Each library is thus measured at its fastest.
-        double lg = (double) out.get("gmm_sec_per_iter_latent");
-        double lk = (double) out.get("kmeans_sec_per_iter_latent");
-        double mlGmm = Double.POSITIVE_INFINITY;
-        double mlKm = Double.POSITIVE_INFINITY;
-        double mlGmmCpu = Double.NaN;
-        String mlGmmConf = "";
-        String mlKmConf = "";
-        for (boolean nativeBlas : new boolean[] {false, true}) {
-          JsonNode peer = Peers.runBlasPeer(dir, o, nativeBlas);
-          String key = nativeBlas ? "mllib_native_blas" : "mllib_vector_blas";
-          if (peer == null || !peer.has("gmm_sec_per_iter")) {
-            out.put(key, peer == null ? "failed" : "no native BLAS found by netlib");
-            continue;
-          }
-          out.put(key, peer);
-          String blas = peer.get("blas").asText();
-          if (!nativeBlas) {
-            out.put("kmeans_sec_per_iter_mllib", peer.get("kmeans_mllib_sec_per_iter").asDouble());
-          }
-          if (peer.get("gmm_sec_per_iter").asDouble() < mlGmm) {
-            mlGmm = peer.get("gmm_sec_per_iter").asDouble();
-            mlGmmCpu = peer.get("gmm_cpu_sec_per_iter").asDouble();
-            mlGmmConf = "ml.GaussianMixture, " + blas;
-          }
-          for (String solver : new String[] {"kmeans_row", "kmeans_block", "kmeans_mllib"}) {
-            double t = peer.get(solver + "_sec_per_iter").asDouble();
-            if (t < mlKm) {
-              mlKm = t;
-              mlKmConf = (solver.equals("kmeans_mllib") ? "mllib.KMeans same centres" : "ml.KMeans solver="
-                  + solver.substring(7)) + ", " + blas;
-            }
-          }
+      // scikit-learn's rounds alternate with Latent's (a null process when it is not wanted or not there).
+      ObjectNode sk = null;
+      try (Peers.Sklearn peer = o.sklearn() ? Peers.Sklearn.start(dir) : null) {
+        if (peer != null) {
+          sk = peer.header.deepCopy();
         }
-        if (!mlGmmConf.isEmpty()) {
-          say("MLlib's fastest: GMM %.4f s/iter (%s), K-means %.4f s/iter (%s)", mlGmm, mlGmmConf, mlKm, mlKmConf);
-          say("speed-up against MLlib's fastest: GMM %.1fx, K-means %.2fx", mlGmm / lg, mlKm / lk);
-          out.put("gmm_fastest_mllib", mlGmmConf);
-          out.put("kmeans_fastest_mllib", mlKmConf);
-          out.put("gmm_speedup_cpu_ml", mlGmmCpu / (double) out.get("gmm_cpu_sec_per_iter_latent"));
-          out.put("gmm_speedup", mlGmm / lg);
-          out.put("kmeans_speedup", mlKm / lk);
-        }
-        // Same start, same answer: MLlib's RDD APIs (the ones that take a start) here, once, untimed,
-        // after every Latent measurement.
-        JavaRDD<Vector> vectors = truth.vectors(jsc, o.n(), o.partitions(), o.seed()).setName("mllib-vectors")
-            .persist(StorageLevel.MEMORY_ONLY());
-        vectors.count();
-        long mllibBytes = cachedBytes(jsc, vectors.rdd());
-        say("cached: MLlib RDD<Vector> %.1f MB = %.3f x raw", mllibBytes / 1e6, mllibBytes / raw);
-        out.put("cached_bytes_mllib", mllibBytes);
-        out.put("cached_ratio_mllib", mllibBytes / raw);
-        sameStart(pass, vectors, o, gmmStart, centres, out);
-        vectors.unpersist(true);
+        gmm(o, pass, cols, gmmStart, out, peer, sk);
+        kmeans(o, pass, cols, centres, "kmeans", out, peer, sk);
+        kmeans(o, pass, cols, centres64, "kmeans64", out, peer, sk);
       }
-      JsonNode sk = o.sklearn() ? Peers.runSklearn(dir) : null;
-      if (sk != null) {
-        out.put("sklearn", sk);
-        double sg = sk.get("gmm").get("sec_per_iter").asDouble();
-        double sk8 = sk.get("kmeans_k" + o.k()).get("sec_per_iter").asDouble();
-        double sk64 = sk.get("kmeans_k64").get("sec_per_iter").asDouble();
-        say("scikit-learn %s (%s): GMM full %.4f s/iter (%d iterations, mean log-likelihood %.6f), K-means K=%d %.4f"
-            + " s/iter (%d iterations), K=64 %.4f s/iter (%d iterations)", sk.get("sklearn_version").asText(),
-            sk.get("threadpools"), sg, sk.get("gmm").get("iters").asInt(), sk.get("gmm").get("mean_loglik").asDouble(),
-            o.k(), sk8, sk.get("kmeans_k" + o.k()).get("iters").asInt(), sk64, sk.get("kmeans_k64").get("iters").asInt());
-        // CPU time too: the machine may be shared, and process CPU time changes little with others' load.
-        out.put("gmm_speedup_sklearn_cpu", sk.get("gmm").get("cpu_sec_per_iter").asDouble()
-            / (double) out.get("gmm_cpu_sec_per_iter_latent"));
-        out.put("kmeans_speedup_sklearn_cpu", sk.get("kmeans_k" + o.k()).get("cpu_sec_per_iter").asDouble()
-            / (double) out.get("kmeans_cpu_sec_per_iter_latent"));
-        out.put("kmeans64_speedup_sklearn_cpu", sk.get("kmeans_k64").get("cpu_sec_per_iter").asDouble() / km64.cpu);
-        say("CPU time per iteration, scikit-learn / Latent: GMM %.2fx, K-means K=%d %.2fx, K=64 %.2fx",
-            out.get("gmm_speedup_sklearn_cpu"), o.k(), out.get("kmeans_speedup_sklearn_cpu"),
-            out.get("kmeans64_speedup_sklearn_cpu"));
-        out.put("gmm_speedup_sklearn", sg / (double) out.get("gmm_sec_per_iter_latent"));
-        out.put("kmeans_speedup_sklearn", sk8 / (double) out.get("kmeans_sec_per_iter_latent"));
-        out.put("kmeans64_speedup_sklearn", sk64 / km64.wall);
-        say("speed-up against scikit-learn: GMM %.1fx, K-means K=%d %.2fx, K=64 %.2fx",
-            out.get("gmm_speedup_sklearn"), o.k(), out.get("kmeans_speedup_sklearn"), out.get("kmeans64_speedup_sklearn"));
-      }
+      kernelsAlone(o, blocks, gmmStart, centres, centres64, out);
+      peers(jsc, o, dir, truth, pass, gmmStart, centres, sk, out);
     } finally {
       try (java.util.stream.Stream<Path> files = Files.list(dir)) {
         for (Path f : files.toList()) {
@@ -382,14 +283,143 @@ public final class Bench {
     System.out.println(JSON.writeValueAsString(out));
   }
 
-  private static void gmm(Options o, DataPass pass, ColumnStats cols, StartParams start, Map<String, Object> out) {
+  /** The kernels alone: one thread over every row, no Spark (the per-iteration cost without the job). */
+  private static void kernelsAlone(Options o, JavaRDD<DataBlock> blocks, StartParams gmmStart, double[][] centres,
+      double[][] centres64, Map<String, Object> out) {
+
+    List<DataBlock> local = blocks.collect();
+    int cores = Runtime.getRuntime().availableProcessors();
+    Peers.KernelTime kg = Peers.kernelSeconds(local, EStepTask.under(toMixture(gmmStart.weights(),
+        gmmStart.means(), gmmStart.covariances()), false, EStepTask.Scatter.FULL));
+    Peers.KernelTime kk = Peers.kernelSeconds(local, EStepTask.nearest(centres, EStepTask.Scatter.NONE));
+    Peers.KernelTime kk64 = Peers.kernelSeconds(local, EStepTask.nearest(centres64, EStepTask.Scatter.NONE));
+    say("kernels alone, one thread, all %d rows, fastest of %d passes: GMM full %.4f s (%.1f ns/row), K-means K=%d"
+        + " %.4f s (%.1f ns/row), K=64 %.4f s (%.1f ns/row); over %d cores: %.4f, %.4f, %.4f s per iteration",
+        o.n(), Peers.KERNEL_PASSES, kg.best(), kg.best() * 1e9 / o.n(), o.k(), kk.best(), kk.best() * 1e9 / o.n(),
+        kk64.best(), kk64.best() * 1e9 / o.n(), cores, kg.best() / cores, kk.best() / cores, kk64.best() / cores);
+    // The median and the thread's CPU time tell a disturbed measurement (CPU below wall: the thread waited).
+    say("          median pass %.1f, %.1f, %.1f ns/row; thread CPU in the fastest pass %.0f%%, %.0f%%, %.0f%% of its wall"
+        + " time", kg.median() * 1e9 / o.n(), kk.median() * 1e9 / o.n(), kk64.median() * 1e9 / o.n(),
+        100 * kg.cpuOfBest() / kg.best(), 100 * kk.cpuOfBest() / kk.best(), 100 * kk64.cpuOfBest() / kk64.best());
+    out.put("gmm_kernel_core_sec_per_iter", kg.best());
+    out.put("kmeans_kernel_core_sec_per_iter", kk.best());
+    out.put("kmeans64_kernel_core_sec_per_iter", kk64.best());
+    out.put("gmm_kernel_core_sec_median", kg.median());
+    out.put("kmeans_kernel_core_sec_median", kk.median());
+    out.put("kmeans64_kernel_core_sec_median", kk64.median());
+  }
+
+  /**
+   * MLlib's fastest (JVMs of their own) and its same-start checks, then the ratios to scikit-learn's
+   * rounds ({@code sk}, null without it), each peer against Latent's figures in {@code out}.
+   */
+  private static void peers(JavaSparkContext jsc, Options o, Path dir, SyntheticMixture truth, DataPass pass,
+      StartParams gmmStart, double[][] centres, ObjectNode sk, Map<String, Object> out)
+      throws IOException, InterruptedException {
+    double raw = 8.0 * o.n() * o.d();
+    if (o.mllib()) {
+      // MLlib in JVMs of its own, one per BLAS binding: the JDK's Vector API profiles are shared by
+      // every caller in a JVM, so MLlib's VectorBLAS and Latent's kernels slow each other down when one
+      // JVM runs both (Latent's K = 64 kernel, first compiled after MLlib had run: 545 instead of 83 ns
+      // per row). Each library is thus measured at its fastest.
+      double lg = (double) out.get("gmm_sec_per_iter_latent");
+      double lk = (double) out.get("kmeans_sec_per_iter_latent");
+      double mlGmm = Double.POSITIVE_INFINITY;
+      double mlKm = Double.POSITIVE_INFINITY;
+      double mlGmmCpu = Double.NaN;
+      String mlGmmConf = "";
+      String mlKmConf = "";
+      for (boolean nativeBlas : new boolean[] {false, true}) {
+        JsonNode peer = Peers.runBlasPeer(dir, o, nativeBlas);
+        String key = nativeBlas ? "mllib_native_blas" : "mllib_vector_blas";
+        if (peer == null || !peer.has("gmm_sec_per_iter")) {
+          out.put(key, peer == null ? "failed" : "no native BLAS found by netlib");
+          continue;
+        }
+        out.put(key, peer);
+        String blas = peer.get("blas").asText();
+        if (!nativeBlas) {
+          out.put("kmeans_sec_per_iter_mllib", peer.get("kmeans_mllib_sec_per_iter").asDouble());
+        }
+        if (peer.get("gmm_sec_per_iter").asDouble() < mlGmm) {
+          mlGmm = peer.get("gmm_sec_per_iter").asDouble();
+          mlGmmCpu = peer.get("gmm_cpu_sec_per_iter").asDouble();
+          mlGmmConf = "ml.GaussianMixture, " + blas;
+        }
+        for (String solver : new String[] {"kmeans_row", "kmeans_block", "kmeans_mllib"}) {
+          double t = peer.get(solver + "_sec_per_iter").asDouble();
+          if (t < mlKm) {
+            mlKm = t;
+            mlKmConf = (solver.equals("kmeans_mllib") ? "mllib.KMeans same centres" : "ml.KMeans solver="
+                + solver.substring(7)) + ", " + blas;
+          }
+        }
+      }
+      if (!mlGmmConf.isEmpty()) {
+        say("MLlib's fastest: GMM %.4f s/iter (%s), K-means %.4f s/iter (%s)", mlGmm, mlGmmConf, mlKm, mlKmConf);
+        say("speed-up against MLlib's fastest: GMM %.1fx, K-means %.2fx", mlGmm / lg, mlKm / lk);
+        out.put("gmm_fastest_mllib", mlGmmConf);
+        out.put("kmeans_fastest_mllib", mlKmConf);
+        out.put("gmm_speedup_cpu_ml", mlGmmCpu / (double) out.get("gmm_cpu_sec_per_iter_latent"));
+        out.put("gmm_speedup", mlGmm / lg);
+        out.put("kmeans_speedup", mlKm / lk);
+      }
+      // Same start, same answer: MLlib's RDD APIs (the ones that take a start) here, once, untimed,
+      // after every Latent measurement.
+      JavaRDD<Vector> vectors = truth.vectors(jsc, o.n(), o.partitions(), o.seed()).setName("mllib-vectors")
+          .persist(StorageLevel.MEMORY_ONLY());
+      vectors.count();
+      long mllibBytes = cachedBytes(jsc, vectors.rdd());
+      say("cached: MLlib RDD<Vector> %.1f MB = %.3f x raw", mllibBytes / 1e6, mllibBytes / raw);
+      out.put("cached_bytes_mllib", mllibBytes);
+      out.put("cached_ratio_mllib", mllibBytes / raw);
+      sameStart(pass, vectors, o, gmmStart, centres, out);
+      vectors.unpersist(true);
+    }
+    if (sk != null) {
+      out.put("sklearn", sk);
+      double sg = sk.get("gmm").get("sec_per_iter").asDouble();
+      double sk8 = sk.get("kmeans_k" + o.k()).get("sec_per_iter").asDouble();
+      double sk64 = sk.get("kmeans_k64").get("sec_per_iter").asDouble();
+      say("scikit-learn %s (%s): GMM full %.4f s/iter (%d iterations, mean log-likelihood %.6f), K-means K=%d %.4f"
+          + " s/iter (%d iterations), K=64 %.4f s/iter (%d iterations)", sk.get("sklearn_version").asText(),
+          sk.get("threadpools"), sg, sk.get("gmm").get("iters").asInt(), sk.get("gmm").get("mean_loglik").asDouble(),
+          o.k(), sk8, sk.get("kmeans_k" + o.k()).get("iters").asInt(), sk64, sk.get("kmeans_k64").get("iters").asInt());
+      // CPU time too: the machine may be shared, and process CPU time changes little with others' load.
+      out.put("gmm_speedup_sklearn_cpu", sk.get("gmm").get("cpu_sec_per_iter").asDouble()
+          / (double) out.get("gmm_cpu_sec_per_iter_latent"));
+      out.put("kmeans_speedup_sklearn_cpu", sk.get("kmeans_k" + o.k()).get("cpu_sec_per_iter").asDouble()
+          / (double) out.get("kmeans_cpu_sec_per_iter_latent"));
+      out.put("kmeans64_speedup_sklearn_cpu", sk.get("kmeans_k64").get("cpu_sec_per_iter").asDouble()
+          / (double) out.get("kmeans64_cpu_sec_per_iter_latent"));
+      say("CPU time per iteration, scikit-learn / Latent: GMM %.2fx, K-means K=%d %.2fx, K=64 %.2fx",
+          out.get("gmm_speedup_sklearn_cpu"), o.k(), out.get("kmeans_speedup_sklearn_cpu"),
+          out.get("kmeans64_speedup_sklearn_cpu"));
+      out.put("gmm_speedup_sklearn", sg / (double) out.get("gmm_sec_per_iter_latent"));
+      out.put("kmeans_speedup_sklearn", sk8 / (double) out.get("kmeans_sec_per_iter_latent"));
+      out.put("kmeans64_speedup_sklearn", sk64 / (double) out.get("kmeans64_sec_per_iter_latent"));
+      say("speed-up against scikit-learn: GMM %.1fx, K-means K=%d %.2fx, K=64 %.2fx",
+          out.get("gmm_speedup_sklearn"), o.k(), out.get("kmeans_speedup_sklearn"), out.get("kmeans64_speedup_sklearn"));
+    }
+  }
+
+  private static void gmm(Options o, DataPass pass, ColumnStats cols, StartParams start, Map<String, Object> out,
+      Peers.Sklearn peer, ObjectNode sk) throws IOException {
     int it = o.iters();
     latentGmm(pass, cols, start, it);
     scanProfile(pass, null, null);
     Marginal latent = new Marginal();
+    Marginal other = new Marginal();
     FitResult lastL = null;
+    JsonNode lastP = null;
     for (int round = 0; round < o.repeats(); round++) {
       lastL = latent.measure(it, n -> latentGmm(pass, cols, start, n), r -> it);
+      if (peer != null) {
+        lastP = peer.measure("gmm", other);
+      }
+    }
+    if (peer != null) {
+      sk.set("gmm", other.json(lastP, "mean_loglik"));
     }
     double llL = lastL.meanLogLik();
     double[] trace = lastL.trace();
@@ -461,22 +491,6 @@ public final class Bench {
     return centres;
   }
 
-  /** Latent's K-means per iteration from {@code centres} (no peer), for K = 64. */
-  private static Marginal latentKmeansAlone(Options o, DataPass pass, ColumnStats cols, double[][] centres,
-      Map<String, Object> out) {
-    latentKmeans(pass, cols, centres, o.iters());
-    scanProfile(pass, null, null);
-    Marginal latent = new Marginal();
-    FitResult last = null;
-    for (int round = 0; round < o.repeats(); round++) {
-      last = latent.measure(o.iters(), n -> latentKmeans(pass, cols, centres, n), FitResult::iterations);
-    }
-    say("K-means   Latent K=%d: %s (%d passes); cost %.6e", centres.length, latent, last.iterations(),
-        inertia(pass, last.means()));
-    scanProfile(pass, "kmeans" + centres.length, out);
-    return latent;
-  }
-
   /** MLlib's K-means model of {@code centres}, the start of its RDD K-means. */
   private static KMeansModel startAt(double[][] centres) {
     Vector[] c = new Vector[centres.length];
@@ -500,23 +514,41 @@ public final class Bench {
     return m.wall;
   }
 
-  private static void kmeans(Options o, DataPass pass, ColumnStats cols, double[][] centres,
-      Map<String, Object> out) {
+  /**
+   * Latent's K-means per iteration from {@code centres}, its figures in {@code out} under {@code key}, and
+   * scikit-learn's rounds of the same in between (into {@code sk} as kmeans_kK). Three times as many rounds
+   * as {@code --repeats}: a round takes about a second, and the machine's speed varies most at this scale.
+   */
+  private static void kmeans(Options o, DataPass pass, ColumnStats cols, double[][] centres, String key,
+      Map<String, Object> out, Peers.Sklearn peer, ObjectNode sk) throws IOException {
     int it = o.iters();
+    String command = "kmeans " + centres.length;
+    // Both warm up with a run of every iteration: Latent's JIT, scikit-learn's thread pools.
     latentKmeans(pass, cols, centres, it);
+    if (peer != null) {
+      peer.round(command);
+    }
     scanProfile(pass, null, null);
     Marginal latent = new Marginal();
+    Marginal other = new Marginal();
     FitResult lastL = null;
-    for (int round = 0; round < o.repeats(); round++) {
+    JsonNode lastP = null;
+    for (int round = 0; round < 3 * o.repeats(); round++) {
       lastL = latent.measure(it, n -> latentKmeans(pass, cols, centres, n), FitResult::iterations);
+      if (peer != null) {
+        lastP = peer.measure(command, other);
+      }
     }
     double costL = inertia(pass, lastL.means());
-    say("K-means   Latent: %s (%d passes); cost %.6e", latent, lastL.iterations(), costL);
-    scanProfile(pass, "kmeans", out);
-    out.put("kmeans_sec_per_iter_latent", latent.wall);
-    out.put("kmeans_cpu_sec_per_iter_latent", latent.cpu);
-    out.put("kmeans_iters_latent", lastL.iterations());
-    out.put("kmeans_cost_latent", costL);
+    say("K-means   Latent K=%d: %s (%d passes); cost %.6e", centres.length, latent, lastL.iterations(), costL);
+    scanProfile(pass, key, out);
+    out.put(key + "_sec_per_iter_latent", latent.wall);
+    out.put(key + "_cpu_sec_per_iter_latent", latent.cpu);
+    out.put(key + "_iters_latent", lastL.iterations());
+    out.put(key + "_cost_latent", costL);
+    if (peer != null) {
+      sk.set("kmeans_k" + centres.length, other.json(lastP, "inertia"));
+    }
   }
 
   /**
@@ -531,18 +563,36 @@ public final class Bench {
     private double longWall = Double.POSITIVE_INFINITY;
     private double shortCpu = Double.POSITIVE_INFINITY;
     private double longCpu = Double.POSITIVE_INFINITY;
+    private int iters;
 
     <T> T measure(int iters, java.util.function.IntFunction<T> run, java.util.function.ToIntFunction<T> done) {
       Timed<T> a = time(() -> run.apply(2));
       Timed<T> b = time(() -> run.apply(iters));
-      int n = done.applyAsInt(b.value);
-      shortWall = Math.min(shortWall, a.seconds);
-      longWall = Math.min(longWall, b.seconds);
-      shortCpu = Math.min(shortCpu, a.cpuSeconds);
-      longCpu = Math.min(longCpu, b.cpuSeconds);
-      wall = perIteration(shortWall, longWall, n);
-      cpu = perIteration(shortCpu, longCpu, n);
+      add(a.seconds, b.seconds, a.cpuSeconds, b.cpuSeconds, done.applyAsInt(b.value));
       return b.value;
+    }
+
+    /** A round timed elsewhere (another process): its two runs' seconds, the long run's iterations. */
+    void add(double shortRun, double longRun, double shortCpuRun, double longCpuRun, int iterations) {
+      shortWall = Math.min(shortWall, shortRun);
+      longWall = Math.min(longWall, longRun);
+      shortCpu = Math.min(shortCpu, shortCpuRun);
+      longCpu = Math.min(longCpu, longCpuRun);
+      iters = iterations;
+      wall = perIteration(shortWall, longWall, iterations);
+      cpu = perIteration(shortCpu, longCpu, iterations);
+    }
+
+    /** As the JSON of a peer: per iteration, both fastest runs, iterations, and the last round's {@code score}. */
+    ObjectNode json(JsonNode lastRound, String score) {
+      ObjectNode n = JSON.createObjectNode();
+      n.put("sec_per_iter", wall);
+      n.put("short_seconds", shortWall);
+      n.put("long_seconds", longWall);
+      n.put("iters", iters);
+      n.put("cpu_sec_per_iter", cpu);
+      n.set(score, lastRound.get(score));
+      return n;
     }
 
     @Override

@@ -224,37 +224,99 @@ final class Peers {
   }
 
   /**
-   * scikit-learn (Debian python3-sklearn) through submit/bench-sklearn.py, BLAS threads at the core count,
-   * OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for it alone (they slow a current OpenBLAS; tests keep them).
+   * scikit-learn (Debian python3-sklearn) in a process of its own (submit/bench-sklearn.py), asked for one
+   * timed round at a time so that Bench can alternate its rounds with Latent's: a slow spell of the
+   * machine then falls on both libraries' rounds, not on one library's whole measurement. BLAS threads at
+   * the core count; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for it alone (they slow a current
+   * OpenBLAS; tests keep them).
    */
-  static JsonNode runSklearn(Path dir) throws IOException, InterruptedException {
-    String python = "/usr/bin/python3";
-    Path script = Path.of("submit", "bench-sklearn.py").toAbsolutePath();
-    ProcessBuilder check = new ProcessBuilder(python, "-c", "import sklearn, threadpoolctl").redirectErrorStream(true);
-    Process c;
-    try {
-      c = check.start();
-    } catch (IOException e) {
-      Bench.say("scikit-learn: %s not found; install with: apt-get install -y python3-sklearn libopenblas0", python);
-      return null;
+  static final class Sklearn implements AutoCloseable {
+    private final Process process;
+    private final BufferedWriter commands;
+    private final java.io.BufferedReader answers;
+    /** Versions, load time, n, d and threadpoolctl's BLAS report. */
+    final JsonNode header;
+
+    private Sklearn(Process process, java.io.BufferedReader answers, JsonNode header) {
+      this.process = process;
+      this.commands = new BufferedWriter(new java.io.OutputStreamWriter(process.getOutputStream(),
+          StandardCharsets.UTF_8));
+      this.answers = answers;
+      this.header = header;
     }
-    c.getInputStream().readAllBytes();
-    if (c.waitFor() != 0) {
-      Bench.say("scikit-learn is not installed; install with: apt-get install -y python3-sklearn libopenblas0");
-      return null;
+
+    /** Started on the CSV and start of {@code dir}, its data loaded; null (and said why) when it cannot run. */
+    static Sklearn start(Path dir) throws IOException, InterruptedException {
+      String python = "/usr/bin/python3";
+      Path script = Path.of("submit", "bench-sklearn.py").toAbsolutePath();
+      ProcessBuilder check = new ProcessBuilder(python, "-c", "import sklearn, threadpoolctl")
+          .redirectErrorStream(true);
+      Process c;
+      try {
+        c = check.start();
+      } catch (IOException e) {
+        Bench.say("scikit-learn: %s not found; install with: apt-get install -y python3-sklearn libopenblas0", python);
+        return null;
+      }
+      c.getInputStream().readAllBytes();
+      if (c.waitFor() != 0) {
+        Bench.say("scikit-learn is not installed; install with: apt-get install -y python3-sklearn libopenblas0");
+        return null;
+      }
+      ProcessBuilder pb = new ProcessBuilder(python, script.toString(), dir.toString(),
+          Integer.toString(Runtime.getRuntime().availableProcessors()))
+          .redirectError(ProcessBuilder.Redirect.INHERIT);
+      threads(pb);
+      pb.environment().remove("OPENBLAS_CORETYPE");
+      pb.environment().remove("OPENBLAS_L2_SIZE");
+      Process p = pb.start();
+      java.io.BufferedReader answers = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+          StandardCharsets.UTF_8));
+      String first = answers.readLine();
+      if (first == null) {
+        p.waitFor(1, TimeUnit.MINUTES);
+        Bench.say("scikit-learn failed to start (exit %s)", p.isAlive() ? "none" : p.exitValue());
+        p.destroy();
+        return null;
+      }
+      return new Sklearn(p, answers, JSON.readTree(first));
     }
-    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), dir.toString(),
-        Integer.toString(Runtime.getRuntime().availableProcessors())).inheritIO();
-    threads(pb);
-    pb.environment().remove("OPENBLAS_CORETYPE");
-    pb.environment().remove("OPENBLAS_L2_SIZE");
-    Process p = pb.start();
-    if (!p.waitFor(60, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      p.destroy();
-      Bench.say("scikit-learn run failed (exit %s)", p.isAlive() ? "timeout" : p.exitValue());
-      return null;
+
+    /** One round of {@code command} ("kmeans K" or "gmm"): both run lengths, iterations, final score. */
+    JsonNode round(String command) throws IOException {
+      commands.write(command + "\n");
+      commands.flush();
+      String line = answers.readLine();
+      if (line == null) {
+        throw new IOException("scikit-learn's process ended during \"" + command + "\"");
+      }
+      JsonNode r = JSON.readTree(line);
+      if (r.has("error")) {
+        throw new IOException("scikit-learn: " + r.get("error").asText());
+      }
+      return r;
     }
-    return JSON.readTree(dir.resolve("sklearn.json").toFile());
+
+    /** A round of {@code command} added to {@code m}; the round's answer. */
+    JsonNode measure(String command, Bench.Marginal m) throws IOException {
+      JsonNode r = round(command);
+      m.add(r.get("short_seconds").asDouble(), r.get("long_seconds").asDouble(),
+          r.get("short_cpu_seconds").asDouble(), r.get("long_cpu_seconds").asDouble(), r.get("iters").asInt());
+      return r;
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+      try {
+        commands.write("quit\n");
+        commands.flush();
+      } catch (IOException e) {
+        // Already gone: nothing to end.
+      }
+      if (!process.waitFor(1, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+      }
+    }
   }
 
   /** Timed passes of {@link #kernelSeconds} after its two warm-ups. */
