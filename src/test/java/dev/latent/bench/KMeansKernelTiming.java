@@ -15,16 +15,16 @@ import java.util.SplittableRandom;
 
 /**
  * K-means' E-step alone, one thread, timed as the fastest of many rounds (so a loaded machine disturbs it
- * less than an average): the data of {@link EStepKernelBench} (100,000 rows, d = 10, in Latent's
+ * less than an average): the data of {@link EStepKernelBench} (100,000 rows unless given, d = 10, in Latent's
  * blocks), the vector kernels, each K given in turn within every round. Prints ns per row and the
  * statistics' bits (inertia, log-likelihood, a checksum of the sums, the label hashes), so two builds can
  * be compared for speed and for identical results.
  *
  * <p>Usage: {@code java [conf/jvm-flags] -cp target/classes:target/test-classes:DEPS
- * dev.latent.bench.KMeansKernelTiming [rounds, default 300] [K list, default 8,64]}.
+ * dev.latent.bench.KMeansKernelTiming [rounds, default 300] [K list, default 8,64] [rows, default 100000]}.
+ * The median round is printed too: a scan's time follows the machine's pace, which the fastest hides.
  */
 public final class KMeansKernelTiming {
-  private static final int N = 100_000;
   private static final int D = 10;
 
   private KMeansKernelTiming() {}
@@ -32,6 +32,7 @@ public final class KMeansKernelTiming {
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 300;
     String[] ks = (args.length > 1 ? args[1] : "8,64").split(",");
+    int n = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
     TileKernels kernels = Kernels.vector();
     if (kernels == null) {
       throw new IllegalStateException("the JVM lacks --add-modules=jdk.incubator.vector");
@@ -47,11 +48,10 @@ public final class KMeansKernelTiming {
           means[j][i] = 4.0 * rnd.nextGaussian();
         }
       }
-      data.add(blocks(rnd, means));
+      data.add(blocks(rnd, means, n));
       tasks[t] = EStepTask.nearest(means, EStepTask.Scatter.NONE);
     }
-    double[] best = new double[ks.length];
-    Arrays.fill(best, Double.POSITIVE_INFINITY);
+    double[][] times = new double[ks.length][rounds - rounds / 4];
     SuffStats[] last = new SuffStats[ks.length];
     for (int round = 0; round < rounds; round++) {
       for (int t = 0; t < ks.length; t++) {
@@ -60,15 +60,16 @@ public final class KMeansKernelTiming {
         for (DataBlock b : data.get(t)) {
           EStep.accumulate(tasks[t], b, s, kernels);
         }
-        double ns = (System.nanoTime() - t0) / (double) N;
+        double ns = (System.nanoTime() - t0) / (double) n;
         // The first quarter of the rounds warms the JIT up.
         if (round >= rounds / 4) {
-          best[t] = Math.min(best[t], ns);
+          times[t][round - rounds / 4] = ns;
         }
         last[t] = s;
       }
     }
     for (int t = 0; t < ks.length; t++) {
+      Arrays.sort(times[t]);
       SuffStats s = last[t];
       long hash = 0;
       double sums = 0.0;
@@ -79,17 +80,18 @@ public final class KMeansKernelTiming {
           sums += sum[i] * (j + 1) * (i + 1);
         }
       }
-      System.out.println(String.format(Locale.ROOT, "K=%-3s %6.2f ns per row (fastest of %d rounds)  inertia %s"
-          + "  logLik %s  sums %s  hashes %d", ks[t], best[t], rounds - rounds / 4, Double.toHexString(s.hardDist),
+      System.out.println(String.format(Locale.ROOT, "K=%-3s %6.2f ns per row (fastest of %d rounds;"
+          + " median %.2f)  inertia %s  logLik %s  sums %s  hashes %d", ks[t], times[t][0], times[t].length,
+          times[t][times[t].length / 2], Double.toHexString(s.hardDist),
           Double.toHexString(s.logLik), Double.toHexString(sums), hash));
     }
   }
 
-  private static List<DataBlock> blocks(SplittableRandom rnd, double[][] means) {
+  private static List<DataBlock> blocks(SplittableRandom rnd, double[][] means, int n) {
     List<DataBlock> blocks = new ArrayList<>();
     int per = BlockBuilder.blockRows(D);
-    for (int r0 = 0; r0 < N; r0 += per) {
-      int rows = Math.min(per, N - r0);
+    for (int r0 = 0; r0 < n; r0 += per) {
+      int rows = Math.min(per, n - r0);
       double[] x = new double[rows * D];
       long[] keys = new long[rows];
       for (int r = 0; r < rows; r++) {
