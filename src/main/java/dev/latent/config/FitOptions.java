@@ -2,12 +2,12 @@ package dev.latent.config;
 
 import dev.latent.diagnostics.InformationMethod;
 import dev.latent.em.Annealing;
-import dev.latent.em.CovarianceType;
 import dev.latent.em.Criterion;
 import dev.latent.em.Distance;
 import dev.latent.em.InitMethod;
-import dev.latent.em.ModelKind;
 import dev.latent.io.UsageException;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.ModelKind;
 import dev.latent.vb.PriorSettings;
 import java.util.LinkedHashMap;
 import java.util.List;

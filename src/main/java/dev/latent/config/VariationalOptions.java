@@ -1,11 +1,11 @@
 package dev.latent.config;
 
 import dev.latent.em.ColumnStats;
-import dev.latent.em.CovarianceType;
-import dev.latent.em.ModelKind;
 import dev.latent.io.InputException;
 import dev.latent.io.UsageException;
 import dev.latent.math.Cholesky;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.ModelKind;
 import dev.latent.vb.PriorSettings;
 import dev.latent.vb.WeightPrior;
 import java.util.List;

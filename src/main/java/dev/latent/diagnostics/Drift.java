@@ -1,8 +1,8 @@
 package dev.latent.diagnostics;
 
 import dev.latent.em.FitResult;
-import dev.latent.em.Mixture;
-import dev.latent.em.ModelKind;
+import dev.latent.mixture.Mixture;
+import dev.latent.mixture.ModelKind;
 import dev.latent.model.MixtureModel;
 
 /** How far a new fit has moved from the model it was aligned to, as one number for a scheduled job. */

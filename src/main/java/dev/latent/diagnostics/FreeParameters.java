@@ -1,6 +1,6 @@
 package dev.latent.diagnostics;
 
-import dev.latent.em.CovarianceType;
+import dev.latent.mixture.CovarianceType;
 import java.io.Serializable;
 
 /**

@@ -1,7 +1,7 @@
 package dev.latent.diagnostics;
 
-import dev.latent.em.Mixture;
 import dev.latent.math.LogSumExp;
+import dev.latent.mixture.Mixture;
 
 /**
  * Approximations of KL(A || B) between two Gaussian mixtures, which has no closed form, from the

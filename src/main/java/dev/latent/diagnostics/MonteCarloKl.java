@@ -1,8 +1,8 @@
 package dev.latent.diagnostics;
 
-import dev.latent.em.Mixture;
 import dev.latent.em.MixtureSampler;
-import dev.latent.em.Posterior;
+import dev.latent.mixture.Mixture;
+import dev.latent.mixture.Posterior;
 import java.io.Serializable;
 
 /**

@@ -1,7 +1,7 @@
 package dev.latent.diagnostics;
 
-import dev.latent.em.CovarianceType;
 import dev.latent.em.RowStatistic;
+import dev.latent.mixture.CovarianceType;
 import java.util.Arrays;
 
 /**

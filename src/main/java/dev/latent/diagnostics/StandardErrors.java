@@ -1,14 +1,14 @@
 package dev.latent.diagnostics;
 
-import java.io.Serializable;
-import dev.latent.em.CovarianceType;
 import dev.latent.em.DataPass;
 import dev.latent.em.EStepTask;
 import dev.latent.em.FitResult;
-import dev.latent.em.Mixture;
-import dev.latent.em.ModelKind;
 import dev.latent.em.SuffStats;
 import dev.latent.math.Cholesky;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.Mixture;
+import dev.latent.mixture.ModelKind;
+import java.io.Serializable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,7 @@
 package dev.latent.em;
 
+import dev.latent.mixture.Mixture;
+import dev.latent.mixture.Posterior;
 import java.io.Serializable;
 
 /**

@@ -1,6 +1,9 @@
 package dev.latent.em;
 
 import dev.latent.math.Cholesky;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.Mixture;
+import dev.latent.mixture.ModelKind;
 import dev.latent.vb.Priors;
 import dev.latent.vb.VariationalFit;
 import dev.latent.vb.VariationalPosterior;

@@ -1,7 +1,10 @@
 package dev.latent.em;
 
 import dev.latent.math.Kernels;
+import dev.latent.math.LogSumExp;
 import dev.latent.math.TileKernels;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.Mixture;
 import java.util.Arrays;
 
 /**
@@ -219,7 +222,7 @@ public final class EStep {
     for (int r = 0; r < n; r++) {
       if (s.w[r] != 0.0 && !(s.gap[r] > tol0 + perNorm * s.xx[r])) {
         m.logits(x, (row0 + r) * d, s.rowMaha, s.rowLogit, s.rowDiff);
-        s.best[r] = argmax(s.rowLogit, k);
+        s.best[r] = LogSumExp.argmax(s.rowLogit, k);
         s.recomputed++;
       }
     }
@@ -522,17 +525,6 @@ public final class EStep {
       }
     }
     return t;
-  }
-
-  /** Index of the largest logit; ties go to the lowest index (as scikit-learn's argmin of distances). */
-  static int argmax(double[] a, int k) {
-    int best = 0;
-    for (int j = 1; j < k; j++) {
-      if (a[j] > a[best]) {
-        best = j;
-      }
-    }
-    return best;
   }
 
   /** Per-partition work arrays for tiles of {@code tile} rows: allocated once, reused for every block. */

@@ -1,5 +1,7 @@
 package dev.latent.em;
 
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.Mixture;
 import java.io.Serializable;
 import java.util.Arrays;
 

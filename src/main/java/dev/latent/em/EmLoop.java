@@ -1,5 +1,6 @@
 package dev.latent.em;
 
+import dev.latent.mixture.Mixture;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

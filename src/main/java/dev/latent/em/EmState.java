@@ -1,5 +1,7 @@
 package dev.latent.em;
 
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.ModelKind;
 import dev.latent.vb.VariationalPosterior;
 import dev.latent.vb.WeightPrior;
 import java.io.Serializable;

@@ -1,5 +1,7 @@
 package dev.latent.em;
 
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.Mixture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

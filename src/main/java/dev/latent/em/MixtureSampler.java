@@ -1,6 +1,7 @@
 package dev.latent.em;
 
 import dev.latent.math.Cholesky;
+import dev.latent.mixture.Mixture;
 import java.io.Serializable;
 
 /**

@@ -51,7 +51,7 @@ public final class RowEStep {
         }
         case HARD: {
           task.mixture.logits(x, off, maha, logits, diff);
-          int j = EStep.argmax(logits, k);
+          int j = LogSumExp.argmax(logits, k);
           stats.logLik += w * logits[j];
           stats.hardDist += w * maha[j];
           stats.assignHash[j] += RowRandom.mix(key);
@@ -62,7 +62,7 @@ public final class RowEStep {
         }
         default: {
           task.scoring().logits(x, off, maha, logits, diff);
-          int best = EStep.argmax(logits, k);
+          int best = LogSumExp.argmax(logits, k);
           double offset = 0.0;
           double max = logits[best];
           if (task.fixed()) {

@@ -1,5 +1,6 @@
 package dev.latent.em;
 
+import dev.latent.mixture.ModelKind;
 import java.util.ArrayList;
 import java.util.List;
 

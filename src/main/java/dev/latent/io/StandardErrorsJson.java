@@ -3,7 +3,7 @@ package dev.latent.io;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latent.diagnostics.StandardErrors;
-import dev.latent.em.CovarianceType;
+import dev.latent.mixture.CovarianceType;
 
 /**
  * {@code summary.json} {@code standardErrors}: method, parameters, and weights [K], means [K][d] and

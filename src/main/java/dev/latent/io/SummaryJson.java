@@ -8,8 +8,8 @@ import dev.latent.em.Alignment;
 import dev.latent.em.Annealing;
 import dev.latent.em.Criterion;
 import dev.latent.em.FitResult;
-import dev.latent.em.ModelKind;
-import dev.latent.em.OutlierThreshold;
+import dev.latent.mixture.ModelKind;
+import dev.latent.mixture.OutlierThreshold;
 import java.util.List;
 import java.util.Map;
 

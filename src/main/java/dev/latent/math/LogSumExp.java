@@ -34,4 +34,15 @@ public final class LogSumExp {
   public static double of(double[] a) {
     return of(a, 0, a.length);
   }
+
+  /** The index of the largest of a[0..k), the first of equal ones (as scikit-learn's argmin of distances). */
+  public static int argmax(double[] a, int k) {
+    int best = 0;
+    for (int j = 1; j < k; j++) {
+      if (a[j] > a[best]) {
+        best = j;
+      }
+    }
+    return best;
+  }
 }

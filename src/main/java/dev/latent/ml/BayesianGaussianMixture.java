@@ -1,8 +1,8 @@
 package dev.latent.ml;
 
-import dev.latent.em.CovarianceType;
 import dev.latent.em.Distance;
-import dev.latent.em.ModelKind;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.ModelKind;
 import dev.latent.vb.PriorSettings;
 import dev.latent.vb.WeightPrior;
 import org.apache.spark.ml.Estimator;

@@ -1,9 +1,9 @@
 package dev.latent.ml;
 
 import dev.latent.em.Distance;
-import dev.latent.em.Mixture;
-import dev.latent.em.Posterior;
 import dev.latent.io.InputException;
+import dev.latent.mixture.Mixture;
+import dev.latent.mixture.Posterior;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package dev.latent.ml;
 
-import dev.latent.em.CovarianceType;
-import dev.latent.em.Distance;
 import dev.latent.diagnostics.InformationMethod;
-import dev.latent.em.ModelKind;
+import dev.latent.em.Distance;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.ModelKind;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;

@@ -1,9 +1,9 @@
 package dev.latent.ml;
 
-import dev.latent.em.CovarianceType;
-import dev.latent.em.Mixture;
-import dev.latent.em.ModelKind;
-import dev.latent.em.Posterior;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.Mixture;
+import dev.latent.mixture.ModelKind;
+import dev.latent.mixture.Posterior;
 import dev.latent.model.MixtureModel;
 import java.util.List;
 import org.apache.spark.ml.Model;

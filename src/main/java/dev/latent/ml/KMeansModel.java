@@ -1,8 +1,8 @@
 package dev.latent.ml;
 
 import dev.latent.em.Distance;
-import dev.latent.em.Mixture;
-import dev.latent.em.ModelKind;
+import dev.latent.mixture.Mixture;
+import dev.latent.mixture.ModelKind;
 import dev.latent.model.MixtureModel;
 import java.util.List;
 import org.apache.spark.ml.Model;

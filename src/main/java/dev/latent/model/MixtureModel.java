@@ -1,17 +1,17 @@
 package dev.latent.model;
 
-import dev.latent.em.CovarianceType;
 import dev.latent.em.Distance;
-import dev.latent.em.Mixture;
-import dev.latent.em.ModelKind;
 import dev.latent.em.StartParams;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.Mixture;
+import dev.latent.mixture.ModelKind;
 import dev.latent.vb.VariationalPosterior;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A fitted model as it is saved and loaded: named features, weights, means and (GMM) covariances in
- * the storage shape of their type (see {@link dev.latent.em.Mixture}), and where it came from. A cosine
+ * the storage shape of their type (see {@link dev.latent.mixture.Mixture}), and where it came from. A cosine
  * K-means model scores rows scaled to unit length. A vbgmm model's weights, means and covariances are
  * scikit-learn's {@code weights_}, {@code means_}, {@code covariances_}; it scores rows by its
  * {@code variational} posterior.

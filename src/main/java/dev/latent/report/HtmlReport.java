@@ -1,9 +1,9 @@
 package dev.latent.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latent.em.Mixture;
-import dev.latent.em.ModelKind;
 import dev.latent.math.SymmetricEigen;
+import dev.latent.mixture.Mixture;
+import dev.latent.mixture.ModelKind;
 import dev.latent.model.MixtureModel;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -3,9 +3,9 @@ package dev.latent.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latent.diagnostics.GaussianDivergence;
-import dev.latent.em.Mixture;
-import dev.latent.em.ModelKind;
 import dev.latent.io.InputException;
+import dev.latent.mixture.Mixture;
+import dev.latent.mixture.ModelKind;
 import dev.latent.model.MixtureModel;
 
 /**

@@ -2,10 +2,10 @@ package dev.latent.spark;
 
 import dev.latent.config.FitOptions;
 import dev.latent.em.Distance;
-import dev.latent.em.Mixture;
 import dev.latent.em.Scaling;
 import dev.latent.io.InputSchema;
 import dev.latent.io.OutputDir;
+import dev.latent.mixture.Mixture;
 import dev.latent.model.MixtureModel;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;

@@ -2,9 +2,9 @@ package dev.latent.spark;
 
 import dev.latent.em.ColumnStats;
 import dev.latent.em.FitResult;
-import dev.latent.em.Mixture;
 import dev.latent.em.Scaling;
 import dev.latent.io.InputException;
+import dev.latent.mixture.Mixture;
 import dev.latent.model.MixtureModel;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,8 +2,6 @@ package dev.latent.spark;
 
 import dev.latent.config.PredictOptions;
 import dev.latent.em.Distance;
-import dev.latent.em.Mixture;
-import dev.latent.em.OutlierThreshold;
 import dev.latent.io.BadRows;
 import dev.latent.io.InputException;
 import dev.latent.io.InputSchema;
@@ -11,6 +9,8 @@ import dev.latent.io.ModelStore;
 import dev.latent.io.OutputDir;
 import dev.latent.io.SummaryJson;
 import dev.latent.io.UsageException;
+import dev.latent.mixture.Mixture;
+import dev.latent.mixture.OutlierThreshold;
 import dev.latent.model.MixtureModel;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;

@@ -1,14 +1,13 @@
 package dev.latent.spark;
 
 import dev.latent.config.SampleOptions;
-import dev.latent.em.Mixture;
 import dev.latent.em.MixtureSampler;
-import dev.latent.em.ModelKind;
 import dev.latent.io.InputException;
 import dev.latent.io.ModelStore;
 import dev.latent.io.OutputDir;
 import dev.latent.io.SummaryJson;
 import dev.latent.io.UsageException;
+import dev.latent.mixture.Mixture;
 import dev.latent.model.MixtureModel;
 import java.util.ArrayList;
 import java.util.Iterator;

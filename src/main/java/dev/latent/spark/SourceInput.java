@@ -1,11 +1,11 @@
 package dev.latent.spark;
 
 import dev.latent.em.Distance;
-import dev.latent.em.Mixture;
-import dev.latent.em.OutlierThreshold;
-import dev.latent.em.Posterior;
 import dev.latent.io.InputException;
 import dev.latent.io.UsageException;
+import dev.latent.mixture.Mixture;
+import dev.latent.mixture.OutlierThreshold;
+import dev.latent.mixture.Posterior;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.latent.vb;
 
-import dev.latent.em.CovarianceType;
-import dev.latent.em.Mixture;
 import dev.latent.math.Cholesky;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.Mixture;
 import java.io.Serializable;
 import org.apache.commons.math3.special.Beta;
 import org.apache.commons.math3.special.Gamma;

@@ -1,14 +1,14 @@
 package dev.latent.bench;
 
 import dev.latent.em.Annealing;
-import dev.latent.em.CovarianceType;
 import dev.latent.em.Distance;
 import dev.latent.em.EmLoop;
 import dev.latent.em.FitResult;
 import dev.latent.em.FitSpec;
 import dev.latent.em.InitMethod;
 import dev.latent.em.LocalData;
-import dev.latent.em.ModelKind;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.ModelKind;
 import dev.latent.testing.Refs;
 import java.util.Locale;
 import java.util.Random;

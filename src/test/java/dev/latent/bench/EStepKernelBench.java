@@ -1,15 +1,15 @@
 package dev.latent.bench;
 
-import dev.latent.em.CovarianceType;
 import dev.latent.em.DataBlock;
 import dev.latent.em.EStep;
 import dev.latent.em.EStepTask;
-import dev.latent.em.Mixture;
 import dev.latent.em.RowEStep;
 import dev.latent.em.SuffStats;
 import dev.latent.io.BlockBuilder;
 import dev.latent.math.Kernels;
 import dev.latent.math.TileKernels;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.Mixture;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

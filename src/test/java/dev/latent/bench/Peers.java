@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latent.em.DataBlock;
 import dev.latent.em.EStep;
 import dev.latent.em.EStepTask;
-import dev.latent.em.Mixture;
 import dev.latent.em.StartParams;
 import dev.latent.em.SuffStats;
 import dev.latent.io.BlockBuilder;

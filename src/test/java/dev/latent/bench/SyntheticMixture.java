@@ -1,11 +1,11 @@
 package dev.latent.bench;
 
-import dev.latent.em.CovarianceType;
 import dev.latent.em.DataBlock;
-import dev.latent.em.Mixture;
 import dev.latent.em.RowRandom;
 import dev.latent.io.BlockBuilder;
 import dev.latent.math.Cholesky;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.Mixture;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latent.em.CovarianceType;
-import dev.latent.em.Mixture;
-import dev.latent.em.ModelKind;
 import dev.latent.io.ModelJson;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.Mixture;
+import dev.latent.mixture.ModelKind;
 import dev.latent.model.MixtureModel;
 import dev.latent.testing.Runs;
 import java.io.IOException;

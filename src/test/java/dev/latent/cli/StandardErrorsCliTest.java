@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latent.em.CovarianceType;
-import dev.latent.em.ModelKind;
 import dev.latent.io.ModelJson;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.ModelKind;
 import dev.latent.model.MixtureModel;
 import dev.latent.testing.Refs;
 import dev.latent.testing.Runs;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.latent.em.CovarianceType;
 import dev.latent.em.Criterion;
 import dev.latent.em.InitMethod;
 import dev.latent.io.UsageException;
+import dev.latent.mixture.CovarianceType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

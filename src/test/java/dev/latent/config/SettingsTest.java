@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.latent.em.CovarianceType;
-import dev.latent.em.ModelKind;
 import dev.latent.io.UsageException;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.ModelKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package dev.latent.diagnostics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.latent.em.CovarianceType;
-import dev.latent.em.Mixture;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.Mixture;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

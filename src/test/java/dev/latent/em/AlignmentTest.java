@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.ModelKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

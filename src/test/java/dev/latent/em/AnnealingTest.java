@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.Mixture;
+import dev.latent.mixture.ModelKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

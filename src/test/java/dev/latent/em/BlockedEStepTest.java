@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.latent.math.Kernels;
 import dev.latent.math.TileKernels;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.Mixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.ModelKind;
 import dev.latent.testing.Refs;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.latent.em.Annealing;
-import dev.latent.em.CovarianceType;
 import dev.latent.em.Distance;
 import dev.latent.em.EmLoop;
 import dev.latent.em.EmState;
@@ -15,7 +14,8 @@ import dev.latent.em.FitResult;
 import dev.latent.em.FitSpec;
 import dev.latent.em.InitMethod;
 import dev.latent.em.LocalData;
-import dev.latent.em.ModelKind;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.ModelKind;
 import dev.latent.testing.Refs;
 import dev.latent.vb.PriorSettings;
 import dev.latent.vb.WeightPrior;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.latent.em.Distance;
-import dev.latent.em.ModelKind;
+import dev.latent.mixture.ModelKind;
 import dev.latent.model.MixtureModel;
 import java.util.List;
 import java.util.Map;

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.latent.em.CovarianceType;
-import dev.latent.em.ModelKind;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.ModelKind;
 import dev.latent.model.MixtureModel;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** Save/load round trips for every covariance shape, and the messages of invalid model files. */
 class ModelJsonTest {

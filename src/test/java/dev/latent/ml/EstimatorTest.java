@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latent.em.ModelKind;
 import dev.latent.io.ModelJson;
+import dev.latent.mixture.ModelKind;
 import dev.latent.model.MixtureModel;
 import dev.latent.testing.Models;
 import dev.latent.testing.Refs;
@@ -238,7 +238,7 @@ class EstimatorTest extends SharedSession {
     for (String type : List.of("full", "diag", "spherical", "tied")) {
       JsonNode start = ref.get("inits").get("kmeans").get("by_covariance_type").get(type);
       JsonNode fit = Refs.gmmFit(ref, "kmeans", type);
-      MixtureModel init = new MixtureModel(dev.latent.em.ModelKind.GMM, dev.latent.em.CovarianceType.parse(type),
+      MixtureModel init = new MixtureModel(dev.latent.mixture.ModelKind.GMM, dev.latent.mixture.CovarianceType.parse(type),
           features, Refs.vector(start.get("weights")), Refs.matrix(start.get("means")),
           Refs.covariances(start.get("covariances"), type), java.util.Map.of());
       GaussianMixtureModel m = new GaussianMixture().setFeaturesCols(features.toArray(String[]::new))
@@ -256,7 +256,7 @@ class EstimatorTest extends SharedSession {
     }
     JsonNode km = Refs.ref("kmeans_" + dataset);
     double[][] centres = Refs.matrix(km.get("init").get("centers"));
-    MixtureModel start = new MixtureModel(dev.latent.em.ModelKind.KMEANS, null, features,
+    MixtureModel start = new MixtureModel(dev.latent.mixture.ModelKind.KMEANS, null, features,
         new double[centres.length], centres, null, java.util.Map.of());
     KMeansModel m = new KMeans().setFeaturesCols(features.toArray(String[]::new)).setK(centres.length)
         .setInitialModel(new KMeansModel(start)).setTol(0).setMaxIter(100000).fit(df);
@@ -385,7 +385,7 @@ class EstimatorTest extends SharedSession {
     assertEquals(1e-6, back.getTol());
     assertFalse(new GaussianMixtureModel().hasSummary());
     // initialModel is saved with the estimator's params, as its model.json text.
-    MixtureModel start = new MixtureModel(dev.latent.em.ModelKind.KMEANS, null, List.of("a", "b"),
+    MixtureModel start = new MixtureModel(dev.latent.mixture.ModelKind.KMEANS, null, List.of("a", "b"),
         new double[] {0.5, 0.5}, new double[][] {{0, 0}, {1, 1}}, null, java.util.Map.of());
     Path q = tmp.resolve("kmeans-estimator");
     new KMeans().setK(2).setDistanceMeasure("cosine").setInitialModel(new KMeansModel(start)).write().save(q.toString());

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latent.diagnostics.GaussianDivergence;
-import dev.latent.em.Mixture;
 import dev.latent.io.ModelJson;
+import dev.latent.mixture.Mixture;
 import dev.latent.model.MixtureModel;
 import dev.latent.testing.Runs;
 import dev.latent.testing.SharedSpark;

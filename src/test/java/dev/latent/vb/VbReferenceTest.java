@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latent.em.CovarianceType;
 import dev.latent.em.EStepTask;
 import dev.latent.em.EmLoop;
 import dev.latent.em.FitResult;
@@ -13,8 +12,9 @@ import dev.latent.em.FitSpec;
 import dev.latent.em.InitMethod;
 import dev.latent.em.LocalData;
 import dev.latent.em.MStep;
-import dev.latent.em.ModelKind;
 import dev.latent.em.SuffStats;
+import dev.latent.mixture.CovarianceType;
+import dev.latent.mixture.ModelKind;
 import dev.latent.testing.Refs;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.latent.em;
+package dev.latent.mixture;
 
 import java.util.Locale;
 

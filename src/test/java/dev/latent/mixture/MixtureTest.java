@@ -1,4 +1,4 @@
-package dev.latent.em;
+package dev.latent.mixture;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

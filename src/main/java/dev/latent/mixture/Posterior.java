@@ -1,4 +1,4 @@
-package dev.latent.em;
+package dev.latent.mixture;
 
 import dev.latent.math.LogSumExp;
 
@@ -25,7 +25,7 @@ public final class Posterior {
   /** Scores row x[off..off+d); returns the component (ties to the lowest index). */
   public int score(double[] x, int off) {
     mixture.logits(x, off, maha, logits, diff);
-    int best = EStep.argmax(logits, mixture.k);
+    int best = LogSumExp.argmax(logits, mixture.k);
     logDensity = LogSumExp.withMax(logits, 0, mixture.k, logits[best]);
     for (int j = 0; j < mixture.k; j++) {
       probs[j] = Math.exp(logits[j] - logDensity);

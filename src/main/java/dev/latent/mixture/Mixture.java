@@ -1,4 +1,4 @@
-package dev.latent.em;
+package dev.latent.mixture;
 
 import dev.latent.math.Cholesky;
 import java.io.Serializable;
@@ -130,7 +130,7 @@ public final class Mixture implements Serializable {
     return logDet;
   }
 
-  static double[] precisionFactor(CovarianceType type, double[] cov, int d)
+  public static double[] precisionFactor(CovarianceType type, double[] cov, int d)
       throws Cholesky.NotPositiveDefiniteException {
     switch (type) {
       case FULL:
@@ -224,17 +224,17 @@ public final class Mixture implements Serializable {
   }
 
   /** log w_j - d/2 log 2pi + log det P_j^(1/2): the logit of a row at the mean. Not copied: for kernels. */
-  double logNorm(int j) {
+  public double logNorm(int j) {
     return logNorm[j];
   }
 
   /** Component j's precision factor in the covariance's shape (tied: the shared one). Not copied. */
-  double[] factorOf(int j) {
+  public double[] factorOf(int j) {
     return precFactors[type == CovarianceType.TIED ? 0 : j];
   }
 
   /** Component j's mean. Not copied: for kernels, which only read it. */
-  double[] meanOf(int j) {
+  public double[] meanOf(int j) {
     return means[j];
   }
 
@@ -279,7 +279,7 @@ public final class Mixture implements Serializable {
     }
   }
 
-  static double[][] deepCopy(double[][] a) {
+  public static double[][] deepCopy(double[][] a) {
     double[][] c = new double[a.length][];
     for (int i = 0; i < a.length; i++) {
       c[i] = a[i].clone();

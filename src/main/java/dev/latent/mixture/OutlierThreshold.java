@@ -1,4 +1,4 @@
-package dev.latent.em;
+package dev.latent.mixture;
 
 /**
  * The log-density below which rows are flagged as outliers: {@code value} is the {@code rank}-th smallest
