@@ -6,7 +6,8 @@ Usage: bench-sklearn.py DIR THREADS. Reads DIR/data.csv (header, n rows of d fea
 prints one JSON line: versions, load time, n, d and the BLAS that threadpoolctl reports. After that it reads
 commands from standard input, one per line, and answers each with one JSON line:
 
-  kmeans K   one round of KMeans(algorithm="lloyd") from the start's K centres
+  kmeans K [lloyd|elkan]
+             one round of KMeans(algorithm=...) from the start's K centres (default lloyd)
   gmm        one round of GaussianMixture(covariance_type="full") from the start's parameters
   quit       ends
 
@@ -65,8 +66,9 @@ def main():
                 break
             if cmd[0] == "kmeans":
                 c = centres[int(cmd[1])]
+                algorithm = cmd[2] if len(cmd) > 2 else "lloyd"
                 out, m = one_round(lambda n: KMeans(n_clusters=len(c), init=c, n_init=1, max_iter=n, tol=0.0,
-                                                    algorithm="lloyd"), iters, x)
+                                                    algorithm=algorithm), iters, x)
                 out["inertia"] = float(m.inertia_)
             elif cmd[0] == "gmm":
                 out, m = one_round(lambda n: GaussianMixture(n_components=k, covariance_type="full", tol=0.0,

@@ -381,10 +381,13 @@ public final class Bench {
       double sg = sk.get("gmm").get("sec_per_iter").asDouble();
       double sk8 = sk.get("kmeans_k" + o.k()).get("sec_per_iter").asDouble();
       double sk64 = sk.get("kmeans_k64").get("sec_per_iter").asDouble();
+      JsonNode s8 = sk.get("kmeans_k" + o.k());
+      JsonNode s64 = sk.get("kmeans_k64");
       say("scikit-learn %s (%s): GMM full %.4f s/iter (%d iterations, mean log-likelihood %.6f), K-means K=%d %.4f"
-          + " s/iter (%d iterations), K=64 %.4f s/iter (%d iterations)", sk.get("sklearn_version").asText(),
+          + " s/iter (%s, %d iterations), K=64 %.4f s/iter (%s, %d iterations)", sk.get("sklearn_version").asText(),
           sk.get("threadpools"), sg, sk.get("gmm").get("iters").asInt(), sk.get("gmm").get("mean_loglik").asDouble(),
-          o.k(), sk8, sk.get("kmeans_k" + o.k()).get("iters").asInt(), sk64, sk.get("kmeans_k64").get("iters").asInt());
+          o.k(), sk8, s8.get("algorithm").asText(), s8.get("iters").asInt(), sk64, s64.get("algorithm").asText(),
+          s64.get("iters").asInt());
       // CPU time too: the machine may be shared, and process CPU time changes little with others' load.
       out.put("gmm_speedup_sklearn_cpu", sk.get("gmm").get("cpu_sec_per_iter").asDouble()
           / (double) out.get("gmm_cpu_sec_per_iter_latent"));
@@ -516,27 +519,33 @@ public final class Bench {
 
   /**
    * Latent's K-means per iteration from {@code centres}, its figures in {@code out} under {@code key}, and
-   * scikit-learn's rounds of the same in between (into {@code sk} as kmeans_kK). Three times as many rounds
-   * as {@code --repeats}: a round takes about a second, and the machine's speed varies most at this scale.
+   * scikit-learn's rounds of the same in between, with each of its algorithms (Lloyd's, and Elkan's, which
+   * skips distances by triangle-inequality bounds): each into {@code sk} as kmeans_kK_ALGORITHM, the faster
+   * as kmeans_kK. Three times as many rounds as {@code --repeats}: a round takes about a second, and the
+   * machine's speed varies most at this scale.
    */
   private static void kmeans(Options o, DataPass pass, ColumnStats cols, double[][] centres, String key,
       Map<String, Object> out, Peers.Sklearn peer, ObjectNode sk) throws IOException {
     int it = o.iters();
-    String command = "kmeans " + centres.length;
+    String[] algorithms = {"lloyd", "elkan"};
     // Both warm up with a run of every iteration: Latent's JIT, scikit-learn's thread pools.
     latentKmeans(pass, cols, centres, it);
     if (peer != null) {
-      peer.round(command);
+      for (String a : algorithms) {
+        peer.round("kmeans " + centres.length + " " + a);
+      }
     }
     scanProfile(pass, null, null);
     Marginal latent = new Marginal();
-    Marginal other = new Marginal();
+    Marginal[] other = {new Marginal(), new Marginal()};
+    JsonNode[] lastP = new JsonNode[2];
     FitResult lastL = null;
-    JsonNode lastP = null;
     for (int round = 0; round < 3 * o.repeats(); round++) {
       lastL = latent.measure(it, n -> latentKmeans(pass, cols, centres, n), FitResult::iterations);
       if (peer != null) {
-        lastP = peer.measure(command, other);
+        for (int a = 0; a < algorithms.length; a++) {
+          lastP[a] = peer.measure("kmeans " + centres.length + " " + algorithms[a], other[a]);
+        }
       }
     }
     double costL = inertia(pass, lastL.means());
@@ -547,7 +556,16 @@ public final class Bench {
     out.put(key + "_iters_latent", lastL.iterations());
     out.put(key + "_cost_latent", costL);
     if (peer != null) {
-      sk.set("kmeans_k" + centres.length, other.json(lastP, "inertia"));
+      int fastest = other[1].wall < other[0].wall ? 1 : 0;
+      for (int a = 0; a < algorithms.length; a++) {
+        ObjectNode n = other[a].json(lastP[a], "inertia");
+        n.put("algorithm", algorithms[a]);
+        sk.set("kmeans_k" + centres.length + "_" + algorithms[a], n);
+        if (a == fastest) {
+          sk.set("kmeans_k" + centres.length, n);
+        }
+      }
+      say("K-means   scikit-learn K=%d: lloyd %s; elkan %s", centres.length, other[0], other[1]);
     }
   }
 
