@@ -10,9 +10,12 @@ import dev.latent.em.SuffStats;
 import dev.latent.io.BlockBuilder;
 import dev.latent.io.DecimalText;
 import dev.latent.io.InputSchema;
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -232,14 +235,13 @@ final class Peers {
   static final class Sklearn implements AutoCloseable {
     private final Process process;
     private final BufferedWriter commands;
-    private final java.io.BufferedReader answers;
+    private final BufferedReader answers;
     /** Versions, load time, n, d and threadpoolctl's BLAS report. */
     final JsonNode header;
 
-    private Sklearn(Process process, java.io.BufferedReader answers, JsonNode header) {
+    private Sklearn(Process process, BufferedReader answers, JsonNode header) {
       this.process = process;
-      this.commands = new BufferedWriter(new java.io.OutputStreamWriter(process.getOutputStream(),
-          StandardCharsets.UTF_8));
+      this.commands = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
       this.answers = answers;
       this.header = header;
     }
@@ -269,8 +271,7 @@ final class Peers {
       pb.environment().remove("OPENBLAS_CORETYPE");
       pb.environment().remove("OPENBLAS_L2_SIZE");
       Process p = pb.start();
-      java.io.BufferedReader answers = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-          StandardCharsets.UTF_8));
+      BufferedReader answers = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String first = answers.readLine();
       if (first == null) {
         p.waitFor(1, TimeUnit.MINUTES);
@@ -281,7 +282,7 @@ final class Peers {
       return new Sklearn(p, answers, JSON.readTree(first));
     }
 
-    /** One round of {@code command} ("kmeans K" or "gmm"): both run lengths, iterations, final score. */
+    /** One round of {@code command} ("kmeans K ALGORITHM" or "gmm"): both run lengths, iterations, final score. */
     JsonNode round(String command) throws IOException {
       commands.write(command + "\n");
       commands.flush();
