@@ -119,7 +119,9 @@ public final class Bench {
         + " [--engine auto|barrier|aggregate]"
         + " [--no-sklearn]\n"
         + "defaults: --n 1000000 --d 10 --k 8 --iters 20 --master local[2] --partitions 4 --seed 42 --depth 2"
-        + " --repeats 2 --spread 1.5 (means uniform in [-S, S]^d)";
+        + " --repeats 2 --spread 1.5 (means uniform in [-S, S]^d)\n"
+        + "rounds: GMM --repeats, K-means 3 x --repeats, each tool's fastest kept; scikit-learn's rounds (lloyd and"
+        + " elkan for K-means) alternate with Latent's";
   }
 
   static Options parse(String[] a) {
