@@ -211,7 +211,6 @@ final class Peers {
     }
     Map<String, Object> start = new LinkedHashMap<>();
     start.put("iters", o.iters());
-    start.put("repeats", o.repeats());
     Map<String, Object> g = new LinkedHashMap<>();
     g.put("weights", gmm.weights());
     g.put("means", gmm.means());
