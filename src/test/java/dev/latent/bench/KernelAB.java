@@ -8,6 +8,10 @@ import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Two builds' {@link EStepKernelBench} in one JVM, each in its own class loader, timed round by round in
@@ -17,46 +21,73 @@ import java.util.Locale;
  * class path (the same for both).
  *
  * <p>Usage: {@code java [conf/jvm-flags] -cp target/classes:target/test-classes:DEPS
- * dev.latent.bench.KernelAB BUILD_A BUILD_B [MODEL, default gmm] [K, default 8] [ROUNDS, default 60]}.
+ * dev.latent.bench.KernelAB BUILD_A BUILD_B [MODEL, default gmm] [K, default 8] [ROUNDS, default 60]
+ * [THREADS, default 1]}. With several threads each has its own copy of the data, they start every round
+ * together, and the round's time is the slowest thread's, as a Spark stage's is: the two builds are then
+ * compared with every core busy, where a kernel that keeps more execution units busy can lose its lead.
  */
 public final class KernelAB {
   private KernelAB() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
-      System.out.println("usage: KernelAB BUILD_A BUILD_B [MODEL, default gmm] [K, default 8] [ROUNDS, default 60]");
+      System.out.println("usage: KernelAB BUILD_A BUILD_B [MODEL, default gmm] [K, default 8] [ROUNDS, default 60]"
+          + " [THREADS, default 1]");
       return;
     }
     String model = args.length > 2 ? args[2] : "gmm";
     int k = args.length > 3 ? Integer.parseInt(args[3]) : 8;
     int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 60;
+    int threads = args.length > 5 ? Integer.parseInt(args[5]) : 1;
     String[] builds = {args[0], args[1]};
-    Object[] bench = new Object[2];
+    Object[][] bench = new Object[2][threads];
     Method[] estep = new Method[2];
     for (int b = 0; b < 2; b++) {
       ClassLoader loader = loader(builds[b]);
       Class<?> c = Class.forName("dev.latent.bench.EStepKernelBench", true, loader);
-      Object o = c.getDeclaredConstructor().newInstance();
-      set(c, o, "path", "vector");
-      set(c, o, "model", model);
-      set(c, o, "d", 10);
-      set(c, o, "k", k);
-      c.getMethod("setUp").invoke(o);
-      bench[b] = o;
+      for (int t = 0; t < threads; t++) {
+        Object o = c.getDeclaredConstructor().newInstance();
+        set(c, o, "path", "vector");
+        set(c, o, "model", model);
+        set(c, o, "d", 10);
+        set(c, o, "k", k);
+        c.getMethod("setUp").invoke(o);
+        bench[b][t] = o;
+      }
       estep[b] = c.getMethod("estep");
     }
     int n = EStepKernelBench.N;
     List<List<Double>> times = List.of(new ArrayList<>(), new ArrayList<>());
     Object[] last = new Object[2];
-    for (int round = 0; round < rounds; round++) {
-      for (int b = 0; b < 2; b++) {
-        long t0 = System.nanoTime();
-        last[b] = estep[b].invoke(bench[b]);
-        double ns = (System.nanoTime() - t0) / (double) n;
-        if (round >= rounds / 4) {
-          times.get(b).add(ns);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (int round = 0; round < rounds; round++) {
+        for (int b = 0; b < 2; b++) {
+          CyclicBarrier start = new CyclicBarrier(threads);
+          List<Future<Object[]>> runs = new ArrayList<>();
+          for (int t = 0; t < threads; t++) {
+            Object o = bench[b][t];
+            Method m = estep[b];
+            runs.add(pool.submit(() -> {
+              start.await();
+              long t0 = System.nanoTime();
+              Object stats = m.invoke(o);
+              return new Object[] {System.nanoTime() - t0, stats};
+            }));
+          }
+          long slowest = 0;
+          for (Future<Object[]> f : runs) {
+            Object[] r = f.get();
+            slowest = Math.max(slowest, (Long) r[0]);
+            last[b] = r[1];
+          }
+          if (round >= rounds / 4) {
+            times.get(b).add(slowest / (double) n);
+          }
         }
       }
+    } finally {
+      pool.shutdown();
     }
     for (int b = 0; b < 2; b++) {
       double[] t = times.get(b).stream().mapToDouble(Double::doubleValue).sorted().toArray();
