@@ -19,6 +19,7 @@ public final class RowParser implements Serializable {
   /** Per column, its feature index or -1; and a line's characters: {@link #plainFeatures}'s, made on first use. */
   private transient int[] featureOf;
   private transient char[] chars;
+  private transient DecimalReader decimals;
 
   /** {@code k} bounds the labels (0..k-1) when the schema has a label column. */
   public RowParser(InputSchema schema, String file, int k) {
@@ -74,22 +75,47 @@ public final class RowParser implements Serializable {
 
   /**
    * {@link #plainFeatures(String, double[], int)} on the line's bytes {@code b[0..len)}, for a line read as
-   * bytes: false as well when a byte is not ASCII (the caller then decodes the line and takes the checking
-   * path), so an ASCII line gives the same doubles either way.
+   * bytes: each feature field read in place by {@link DecimalReader} (the same doubles as
+   * Double.parseDouble, with no characters copied), every other field scanned for a quote; false as well
+   * when a byte is not ASCII (the caller then decodes the line and takes the checking path), so an ASCII
+   * line gives the same doubles either way.
    */
   public boolean plainFeatures(byte[] b, int len, double[] dst, int off) {
-    char[] c = buffer(len);
-    for (int i = 0; i < len; i++) {
-      byte v = b[i];
-      if (v < 0) {
-        return false;
-      }
-      c[i] = (char) v;
+    buffer(0);
+    char sep = schema.delimiter;
+    if (sep >= 128) {
+      return false;
     }
-    return plainChars(len, dst, off);
+    int fields = featureOf.length;
+    int p = 0;
+    for (int field = 0; field < fields; field++) {
+      int i = featureOf[field];
+      if (i >= 0) {
+        double v = decimals.read(b, p, len);
+        p = decimals.end;
+        if (Double.isNaN(v) || p < len && b[p] != sep) {
+          return false;
+        }
+        dst[off + i] = v;
+      } else {
+        for (; p < len && b[p] != sep; p++) {
+          if (b[p] == '"' || b[p] < 0) {
+            return false;
+          }
+        }
+      }
+      if (p == len) {
+        return field == fields - 1;
+      }
+      p++;
+    }
+    return false; // a delimiter after the last field: more fields than the header
   }
 
   private char[] buffer(int len) {
+    if (decimals == null) {
+      decimals = new DecimalReader();
+    }
     if (chars == null || chars.length < len) {
       chars = new char[Math.max(len, 256)];
       if (featureOf == null) {
