@@ -4,9 +4,9 @@ import java.io.Serializable;
 
 /**
  * Weighted per-column count, mean and sum of squared deviations, and the co-moments of every pair of
- * columns (the data's covariance, for variational priors and the report's principal axes), merged
- * across partitions by Chan et al.'s pairwise update (1979), which stays accurate where
- * sum(x^2) - n mean^2 would cancel.
+ * columns (the data's covariance, for variational priors and the report's principal axes): each block's
+ * by two passes over its rows, merged across blocks and partitions by Chan et al.'s pairwise update
+ * (1979), which stays accurate where sum(x^2) - n mean^2 would cancel.
  */
 public final class ColumnStats implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -26,50 +26,75 @@ public final class ColumnStats implements Serializable {
     this.d = d;
   }
 
-  /** Adds a block row by row (West's weighted update, 1979). */
+  /**
+   * Adds a block: its weight, mean and centred co-moments by two passes over its rows (the weighted sums
+   * and mean, then the products of the deviations from that mean), merged in by {@link #mergeMoments}.
+   * No division per row and no running mean to wait for: each row's products are independent.
+   */
   public ColumnStats add(DataBlock b) {
-    if (mean == null) {
-      mean = new double[d];
-      m2 = new double[d];
-      cm = new double[d * (d + 1) / 2];
-    }
     if (min == null) {
       min = new double[d];
       max = new double[d];
       java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
       java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
     }
-    double[] delta = new double[d];
-    for (int r = 0; r < b.rows; r++) {
-      double w = b.weight(r);
-      rows++;
+    double[] x = b.x;
+    int n = b.rows;
+    rows += n;
+    for (int r = 0; r < n; r++) {
       for (int i = 0; i < d; i++) {
-        double v = b.x[r * d + i];
-        min[i] = Math.min(min[i], v);
-        max[i] = Math.max(max[i], v);
-      }
-      if (w == 0.0) {
-        continue;
-      }
-      weight += w;
-      int off = r * d;
-      // The first weighted row sets the mean exactly: delta * w / w can round, and the residue times a
-      // large delta (|x| ~ 1e6) would put garbage into m2 and the co-moments.
-      boolean first = weight == w;
-      for (int i = 0; i < d; i++) {
-        delta[i] = b.x[off + i] - mean[i];
-        mean[i] = first ? b.x[off + i] : mean[i] + delta[i] * w / weight;
-        m2[i] += w * delta[i] * (b.x[off + i] - mean[i]);
-      }
-      // The same update for every pair: w delta_i (x_p - new mean_p) (West 1979, eq. for co-moments).
-      int q = 0;
-      for (int i = 0; i < d; i++) {
-        double a = w * delta[i];
-        for (int p = i; p < d; p++) {
-          cm[q++] += a * (b.x[off + p] - mean[p]);
+        double v = x[r * d + i];
+        if (v < min[i]) {
+          min[i] = v;
+        }
+        if (v > max[i]) {
+          max[i] = v;
         }
       }
     }
+    ColumnStats block = new ColumnStats(d);
+    double[] sum = new double[d];
+    for (int r = 0; r < n; r++) {
+      double w = b.weight(r);
+      if (w == 0.0) {
+        continue;
+      }
+      block.weight += w;
+      for (int i = 0; i < d; i++) {
+        sum[i] += w * x[r * d + i];
+      }
+    }
+    if (block.weight == 0.0) {
+      return this;
+    }
+    block.mean = new double[d];
+    for (int i = 0; i < d; i++) {
+      block.mean[i] = sum[i] / block.weight;
+    }
+    block.cm = new double[d * (d + 1) / 2];
+    double[] dev = new double[d];
+    for (int r = 0; r < n; r++) {
+      double w = b.weight(r);
+      if (w == 0.0) {
+        continue;
+      }
+      for (int i = 0; i < d; i++) {
+        dev[i] = x[r * d + i] - block.mean[i];
+      }
+      int q = 0;
+      for (int i = 0; i < d; i++) {
+        double a = w * dev[i];
+        for (int p = i; p < d; p++) {
+          block.cm[q++] += a * dev[p];
+        }
+      }
+    }
+    // The squared deviations are the co-moments' diagonal.
+    block.m2 = new double[d];
+    for (int i = 0; i < d; i++) {
+      block.m2[i] = block.cm[i * d - i * (i - 1) / 2];
+    }
+    mergeMoments(block);
     return this;
   }
 
