@@ -1,13 +1,11 @@
 package dev.latent.em;
 
-import dev.latent.math.Kernels;
-import dev.latent.math.TileKernels;
 import java.io.Serializable;
 
 /**
  * Weighted per-column count, mean and sum of squared deviations, and the co-moments of every pair of
  * columns (the data's covariance, for variational priors and the report's principal axes): each block's
- * by two passes over its rows (the second by the E-step's tile kernels), merged across blocks and partitions by Chan et al.'s pairwise update
+ * by two passes over its rows, merged across blocks and partitions by Chan et al.'s pairwise update
  * (1979), which stays accurate where sum(x^2) - n mean^2 would cancel.
  */
 public final class ColumnStats implements Serializable {
@@ -29,11 +27,11 @@ public final class ColumnStats implements Serializable {
   }
 
   /**
-   * Adds a block: its weight and mean by a first pass over its rows, then the weighted sums and Gram
-   * matrix of the deviations from that mean by the E-step's tile kernels (a tile of 128 rows at a time,
-   * as one weighted Gram matrix; {@link TileKernels#centredWeightedGram}), corrected for the deviations'
-   * own small sum s: co-moment = Gram - s_i s_p / W (the corrected two-pass algorithm; Chan, Golub and
-   * LeVeque 1983); the block is then merged in by {@link #mergeMoments}.
+   * Adds a block: its weight, mean and centred co-moments by two passes over its rows (the weighted sums
+   * and mean, then the products of the deviations from that mean, four rows at a time), merged in by
+   * {@link #mergeMoments}. No division per row and no running mean to wait for, and plain loops that the
+   * JIT compiles at once (the E-step's vector kernels run many times slower until compiled, which
+   * the load phase would pay).
    */
   public ColumnStats add(DataBlock b) {
     if (min == null) {
@@ -45,10 +43,11 @@ public final class ColumnStats implements Serializable {
     double[] x = b.x;
     int n = b.rows;
     rows += n;
-    double total = 0.0;
+    ColumnStats block = new ColumnStats(d);
     double[] sum = new double[d];
     for (int r = 0; r < n; r++) {
       double w = b.weight(r);
+      block.weight += w;
       for (int i = 0; i < d; i++) {
         double v = x[r * d + i];
         if (v < min[i]) {
@@ -59,49 +58,60 @@ public final class ColumnStats implements Serializable {
         }
         sum[i] += w * v;
       }
-      total += w;
     }
-    if (total == 0.0) {
+    if (block.weight == 0.0) {
       return this;
     }
-    ColumnStats block = new ColumnStats(d);
-    block.weight = total;
     block.mean = new double[d];
     for (int i = 0; i < d; i++) {
-      block.mean[i] = sum[i] / total;
+      block.mean[i] = sum[i] / block.weight;
     }
-    int pad = TileKernels.PAD;
-    int tile = 128;
-    int gram = d * (d + 1) / 2;
-    int count = 1 + d + gram;
-    double[] xt = new double[d * tile];
-    double[] w = new double[tile];
-    double[] diff = new double[d * tile];
-    double[] wd = new double[d * tile];
-    double[] acc = new double[count * pad];
-    TileKernels kernels = Kernels.get();
-    for (int row0 = 0; row0 < n; row0 += tile) {
-      int nt = Math.min(tile, n - row0);
-      int np = (nt + pad - 1) / pad * pad;
-      TileKernels.toColumns(x, row0, nt, d, xt, tile);
-      for (int r = 0; r < np; r++) {
-        w[r] = r < nt ? b.weight(row0 + r) : 0.0;
-        for (int i = 0; r >= nt && i < d; i++) {
-          xt[i * tile + r] = 0.0;
+    block.cm = new double[d * (d + 1) / 2];
+    // Four rows at a time: each co-moment read and written once per four rows, not once per row.
+    double[] dev = new double[4 * d];
+    double[] wt = new double[4];
+    double[] residue = new double[d];
+    int r = 0;
+    while (r < n) {
+      int m = 0;
+      for (; m < 4 && r < n; r++) {
+        double w = b.weight(r);
+        if (w == 0.0) {
+          continue;
+        }
+        wt[m] = w;
+        for (int i = 0; i < d; i++) {
+          double t = x[r * d + i] - block.mean[i];
+          dev[m * d + i] = t;
+          residue[i] += w * t;
+        }
+        m++;
+      }
+      for (int z = m; z < 4; z++) {
+        wt[z] = 0.0;
+        for (int i = 0; i < d; i++) {
+          dev[z * d + i] = 0.0;
         }
       }
-      kernels.centredWeightedGram(xt, tile, np, d, block.mean, w, diff, wd, acc, 0);
+      int q = 0;
+      for (int i = 0; i < d; i++) {
+        double a0 = wt[0] * dev[i];
+        double a1 = wt[1] * dev[d + i];
+        double a2 = wt[2] * dev[2 * d + i];
+        double a3 = wt[3] * dev[3 * d + i];
+        for (int p = i; p < d; p++) {
+          block.cm[q++] += (a0 * dev[p] + a1 * dev[d + p]) + (a2 * dev[2 * d + p] + a3 * dev[3 * d + p]);
+        }
+      }
     }
-    double[] totals = new double[count];
-    TileKernels.addPartials(acc, 0, count, totals, 0);
-    block.cm = new double[gram];
+    // The deviations' own sum (zero but for the mean's rounding) corrects the products (Chan, Golub and
+    // LeVeque 1983, the corrected two-pass algorithm); the squared deviations are the diagonal.
     block.m2 = new double[d];
     for (int i = 0, q = 0; i < d; i++) {
-      double si = totals[1 + i];
       for (int p = i; p < d; p++, q++) {
-        block.cm[q] = totals[1 + d + q] - si * totals[1 + p] / total;
+        block.cm[q] -= residue[i] * residue[p] / block.weight;
       }
-      block.m2[i] = block.cm[TileKernels.upper(i, i, d)];
+      block.m2[i] = block.cm[i * d - i * (i - 1) / 2];
     }
     mergeMoments(block);
     return this;
