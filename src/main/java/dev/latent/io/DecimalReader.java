@@ -47,6 +47,10 @@ final class DecimalReader {
 
   /** Where the last {@link #read} stopped: the index of the first byte that does not continue the number. */
   int end;
+  /** The significand so far, its significant digits, and whether there were more than 19 of them. */
+  private long w;
+  private int kept;
+  private boolean slow;
 
   /**
    * The plain decimal that starts at {@code b[p]} and ends before the first byte (at or below {@code len})
@@ -60,46 +64,20 @@ final class DecimalReader {
       negative = b[p] == '-';
       p++;
     }
-    long w = 0;
-    int kept = 0; // significant digits in w
-    int scale = 0; // of them, how many after the point
-    boolean digits = false;
-    boolean slow = false; // more than 19 significant digits
-    for (; p < len; p++) {
-      int c = b[p] - '0';
-      if (c < 0 || c > 9) {
-        break;
-      }
-      digits = true;
-      if (w != 0 || c != 0) {
-        if (kept < 19) {
-          w = 10 * w + c;
-          kept++;
-        } else {
-          slow = true;
-        }
-      }
-    }
+    w = 0;
+    kept = 0;
+    slow = false;
+    int q = digits(b, p, len);
+    boolean any = q > p;
+    p = q;
+    int scale = 0; // digits after the point, leading zeros too
     if (p < len && b[p] == '.') {
-      p++;
-      for (; p < len; p++) {
-        int c = b[p] - '0';
-        if (c < 0 || c > 9) {
-          break;
-        }
-        digits = true;
-        if (w != 0 || c != 0) {
-          if (kept < 19) {
-            w = 10 * w + c;
-            kept++;
-          } else {
-            slow = true;
-          }
-        }
-        scale++; // a leading zero after the point scales too
-      }
+      q = digits(b, p + 1, len);
+      scale = q - (p + 1);
+      any |= scale > 0;
+      p = q;
     }
-    if (!digits) {
+    if (!any) {
       end = p;
       return Double.NaN;
     }
@@ -137,6 +115,31 @@ final class DecimalReader {
       v = Double.parseDouble(new String(b, start, p - start, StandardCharsets.ISO_8859_1));
     }
     return Double.isFinite(v) ? v : Double.NaN;
+  }
+
+  /** The digits from b[p] on into w, at most 19 significant ones: the index of the first byte after them. */
+  private int digits(byte[] b, int p, int len) {
+    long w = this.w; // in locals for the loop: fields there are loaded and stored every digit
+    int kept = this.kept;
+    boolean slow = this.slow;
+    for (; p < len; p++) {
+      int c = b[p] - '0';
+      if (c < 0 || c > 9) {
+        break;
+      }
+      if (w != 0 || c != 0) {
+        if (kept < 19) {
+          w = 10 * w + c;
+          kept++;
+        } else {
+          slow = true;
+        }
+      }
+    }
+    this.w = w;
+    this.kept = kept;
+    this.slow = slow;
+    return p;
   }
 
   /** w 10^q correctly rounded (negated if asked), or NaN where the fast algorithms cannot decide. */
