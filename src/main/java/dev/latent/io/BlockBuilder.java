@@ -101,19 +101,20 @@ public final class BlockBuilder {
   }
 
   /**
-   * Adds line {@code lineNo} given as ASCII bytes {@code ascii[0..len)} (a line read as bytes whose every
-   * byte is below 0x80): the same rows, keys and errors as {@link #add(String, long)} of the same
-   * characters, with no String made unless the line needs the checking path.
+   * Adds line {@code lineNo} given as its UTF-8 bytes {@code utf8[0..len)} (a text file's line, as Hadoop
+   * reads it): the same rows, keys and errors as {@link #add(String, long)} of the decoded line, with no
+   * String made unless the line needs the checking path. UTF-8 writes every character beyond ASCII with
+   * bytes of 0x80 and above, so the delimiters and quotes of the bytes are those of the characters.
    */
-  public DataBlock add(byte[] ascii, int len, long lineNo) {
+  public DataBlock add(byte[] utf8, int len, long lineNo) {
     if (errors != null) {
       return null;
     }
-    if (len > 0 && ascii[len - 1] == '\r') {
-      len--; // CsvLine.clean: a Windows line end (an ASCII line has no byte-order mark)
+    if (len > 0 && utf8[len - 1] == '\r') {
+      len--; // CsvLine.clean: a Windows line end
     }
     try {
-      return parse(null, ascii, len, lineNo);
+      return parse(null, utf8, len, lineNo);
     } catch (InputException e) {
       return collect(e, lineNo);
     }
@@ -128,10 +129,15 @@ public final class BlockBuilder {
     return null;
   }
 
-  /** A cleaned line, as {@code line} or (when null) as ASCII bytes {@code ascii[0..len)}. */
-  private DataBlock parse(String line, byte[] ascii, int len, long lineNo) {
-    if (line == null && (lineNo == 1 || w != null || labels != null)) {
-      line = new String(ascii, 0, len, StandardCharsets.ISO_8859_1);
+  /**
+   * A cleaned line, as {@code line} or (when null) as UTF-8 bytes {@code utf8[0..len)}: bytes go to the
+   * fast path first, and to the checking path as the cleaned String of their characters if that fails
+   * (blank lines among them, so the String decides what is blank, as LinePositions does).
+   */
+  private DataBlock parse(String line, byte[] utf8, int len, long lineNo) {
+    boolean featuresOnly = schema.weightColumn < 0 && schema.labelColumn < 0;
+    if (line == null && (lineNo == 1 || !featuresOnly)) {
+      line = decode(utf8, len);
     }
     if (lineNo == 1) {
       String[] h = CsvLine.split(line, schema.delimiter);
@@ -141,24 +147,29 @@ public final class BlockBuilder {
       }
       return null;
     }
-    if (line != null ? line.isBlank() : blank(ascii, len)) {
-      return null;
-    }
     if (x == null) {
       x = new double[capacity * d];
       keys = new long[capacity];
       w = schema.weightColumn >= 0 ? new double[capacity] : null;
       labels = schema.labelColumn >= 0 ? new int[capacity] : null;
     }
+    // Without weights or labels only the features are read: straight from the bytes when they are plain.
+    boolean plain = false;
+    if (line == null) {
+      plain = parser.plainFeatures(utf8, len, x, rows * d);
+      if (!plain) {
+        line = decode(utf8, len);
+      }
+    } else if (featuresOnly && !line.isBlank()) {
+      plain = parser.plainFeatures(line, x, rows * d);
+    }
+    if (!plain && line.isBlank()) {
+      return null;
+    }
     long key = DataBlock.positionKey(position++);
     try {
       String[] f = null;
-      boolean plain = w == null && labels == null
-          && (line != null ? parser.plainFeatures(line, x, rows * d) : parser.plainFeatures(ascii, len, x, rows * d));
       if (!plain) {
-        if (line == null) {
-          line = new String(ascii, 0, len, StandardCharsets.ISO_8859_1);
-        }
         f = parser.fields(line, lineNo);
         parser.features(f, lineNo, x, rows * d);
       }
@@ -185,15 +196,9 @@ public final class BlockBuilder {
     return rows == capacity ? flush() : null;
   }
 
-  /** {@code String.isBlank} of ASCII characters: each is a Character.isWhitespace one. */
-  public static boolean blank(byte[] ascii, int len) {
-    for (int i = 0; i < len; i++) {
-      int c = ascii[i];
-      if (!(c == ' ' || c >= 9 && c <= 13 || c >= 28 && c <= 31)) {
-        return false;
-      }
-    }
-    return true;
+  /** The characters of UTF-8 bytes, cleaned as {@link CsvLine#clean} cleans a line (a byte-order mark). */
+  private static String decode(byte[] utf8, int len) {
+    return CsvLine.clean(new String(utf8, 0, len, StandardCharsets.UTF_8));
   }
 
   /** The rows left out so far (always empty unless skipping). */

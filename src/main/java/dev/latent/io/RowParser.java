@@ -74,11 +74,11 @@ public final class RowParser implements Serializable {
   }
 
   /**
-   * {@link #plainFeatures(String, double[], int)} on the line's bytes {@code b[0..len)}, for a line read as
-   * bytes: each feature field read in place by {@link DecimalReader} (the same doubles as
-   * Double.parseDouble, with no characters copied), every other field scanned for a quote; false as well
-   * when a byte is not ASCII (the caller then decodes the line and takes the checking path), so an ASCII
-   * line gives the same doubles either way.
+   * {@link #plainFeatures(String, double[], int)} on the line's UTF-8 bytes {@code b[0..len)}: each feature
+   * field read in place by {@link DecimalReader} (the same doubles as Double.parseDouble, with no
+   * characters copied; a byte beyond ASCII in it ends the number, so the line is not plain), every other
+   * field scanned for a quote (UTF-8 writes no character beyond ASCII with a quote's or a delimiter's byte,
+   * so these fields may hold any text).
    */
   public boolean plainFeatures(byte[] b, int len, double[] dst, int off) {
     buffer(0);
@@ -99,7 +99,7 @@ public final class RowParser implements Serializable {
         dst[off + i] = v;
       } else {
         for (; p < len && b[p] != sep; p++) {
-          if (b[p] == '"' || b[p] < 0) {
+          if (b[p] == '"') {
             return false;
           }
         }

@@ -299,8 +299,7 @@ public final class InputData implements AutoCloseable {
         if (line != null) {
           byte[] b = line.getBytes();
           int len = line.getLength();
-          DataBlock block = TextSplits.ascii(b, len) ? builder.add(b, len, ++lineNo)
-              : builder.add(line.toString(), ++lineNo);
+          DataBlock block = builder.add(b, len, ++lineNo);
           next = block == null ? null : new Chunk(block, lines.split());
         } else {
           lines.close();

@@ -109,9 +109,12 @@ class PlainFeaturesTest {
       byte[] b = (line + "trailing bytes").getBytes(java.nio.charset.StandardCharsets.UTF_8);
       assertFalse(p.plainFeatures(b, line.length(), x, 0), line);
     }
-    // A byte that is not ASCII sends the line to be decoded first, even outside the features.
-    byte[] utf8 = "1,2,\u00e9,3".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    assertFalse(p.plainFeatures(utf8, utf8.length, x, 0));
+    // Beyond ASCII: any text outside the features, but no feature.
+    byte[] utf8 = "1,2,\u00e9 \u2003 \u4e2d,3".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.plainFeatures(utf8, utf8.length, x, 0));
+    assertEquals(3.0, x[2]);
+    byte[] inFeature = "1,2\u00e9,x,3".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertFalse(p.plainFeatures(inFeature, inFeature.length, x, 0));
     assertTrue(p.plainFeatures("1,2,\u00e9,3", x, 0));
     assertTrue(p.plainFeatures("1,2,,3", x, 0), "an empty field outside the features");
     assertEquals(3.0, x[2]);
