@@ -22,16 +22,30 @@ public final class ColumnStats implements Serializable {
   private double[] min;
   private double[] max;
 
+  /** A block's own moments and deviations, reused from block to block (no part of the statistics). */
+  private transient ColumnStats scratch;
+  private transient double[] dev;
+
   public ColumnStats(int d) {
     this.d = d;
   }
 
+  private ColumnStats scratch() {
+    if (scratch == null) {
+      scratch = new ColumnStats(d);
+      scratch.mean = new double[d];
+      scratch.m2 = new double[d];
+      scratch.cm = new double[d * (d + 1) / 2];
+      scratch.dev = new double[4 * d];
+    }
+    return scratch;
+  }
+
   /**
-   * Adds a block: its weight, mean and centred co-moments by two passes over its rows (the weighted sums
-   * and mean, then the products of the deviations from that mean, four rows at a time), merged in by
-   * {@link #mergeMoments}. No division per row and no running mean to wait for, and plain loops that the
-   * JIT compiles at once (the E-step's vector kernels run many times slower until compiled, which
-   * the load phase would pay).
+   * Adds a block: its weight, mean and centred co-moments by two passes over its rows (the mean, then the
+   * products of the deviations from it, four rows at a time), merged in by {@link #mergeMoments}. No
+   * division per column and no running mean to wait for, and plain loops that the JIT compiles at once
+   * (the E-step's vector kernels run many times slower until compiled, which the load phase would pay).
    */
   public ColumnStats add(DataBlock b) {
     if (min == null) {
@@ -43,11 +57,18 @@ public final class ColumnStats implements Serializable {
     double[] x = b.x;
     int n = b.rows;
     rows += n;
-    ColumnStats block = new ColumnStats(d);
-    double[] sum = new double[d];
+    double total = 0.0;
     for (int r = 0; r < n; r++) {
-      double w = b.weight(r);
-      block.weight += w;
+      total += b.weight(r);
+    }
+    ColumnStats block = scratch();
+    block.weight = total;
+    double[] mu = block.mean;
+    java.util.Arrays.fill(mu, 0.0);
+    java.util.Arrays.fill(block.cm, 0.0);
+    // The mean as sum (w / W) x: no partial sum exceeds the largest |x|, so none overflows.
+    for (int r = 0; r < n; r++) {
+      double f = total > 0.0 ? b.weight(r) / total : 0.0;
       for (int i = 0; i < d; i++) {
         double v = x[r * d + i];
         if (v < min[i]) {
@@ -56,19 +77,14 @@ public final class ColumnStats implements Serializable {
         if (v > max[i]) {
           max[i] = v;
         }
-        sum[i] += w * v;
+        mu[i] += f * v;
       }
     }
-    if (block.weight == 0.0) {
+    if (total == 0.0) {
       return this;
     }
-    block.mean = new double[d];
-    for (int i = 0; i < d; i++) {
-      block.mean[i] = sum[i] / block.weight;
-    }
-    block.cm = new double[d * (d + 1) / 2];
     // Four rows at a time: each co-moment read and written once per four rows, not once per row.
-    double[] dev = new double[4 * d];
+    double[] dev = block.dev;
     double[] wt = new double[4];
     double[] residue = new double[d];
     int r = 0;
@@ -81,7 +97,7 @@ public final class ColumnStats implements Serializable {
         }
         wt[m] = w;
         for (int i = 0; i < d; i++) {
-          double t = x[r * d + i] - block.mean[i];
+          double t = x[r * d + i] - mu[i];
           dev[m * d + i] = t;
           residue[i] += w * t;
         }
@@ -106,7 +122,6 @@ public final class ColumnStats implements Serializable {
     }
     // The deviations' own sum (zero but for the mean's rounding) corrects the products (Chan, Golub and
     // LeVeque 1983, the corrected two-pass algorithm); the squared deviations are the diagonal.
-    block.m2 = new double[d];
     for (int i = 0, q = 0; i < d; i++) {
       for (int p = i; p < d; p++, q++) {
         block.cm[q] -= residue[i] * residue[p] / block.weight;
@@ -168,16 +183,18 @@ public final class ColumnStats implements Serializable {
     for (int i = 0; i < d; i++) {
       delta[i] = o.mean[i] - mean[i];
     }
+    // n_a n_b / (n_a + n_b) once, as n_a (n_b / n): no product of the two weights to overflow.
+    double f = weight * (o.weight / w);
     int q = 0;
     for (int i = 0; i < d; i++) {
       for (int p = i; p < d; p++) {
-        cm[q] += o.cm[q] + delta[i] * delta[p] * weight * o.weight / w;
+        cm[q] += o.cm[q] + delta[i] * delta[p] * f;
         q++;
       }
     }
     for (int i = 0; i < d; i++) {
       mean[i] += delta[i] * o.weight / w;
-      m2[i] += o.m2[i] + delta[i] * delta[i] * weight * o.weight / w;
+      m2[i] += o.m2[i] + delta[i] * delta[i] * f;
     }
     weight = w;
   }

@@ -196,9 +196,13 @@ public final class BlockBuilder {
     return rows == capacity ? flush() : null;
   }
 
-  /** The characters of UTF-8 bytes, cleaned as {@link CsvLine#clean} cleans a line (a byte-order mark). */
+  /**
+   * The characters of UTF-8 bytes whose line end {@link #add(byte[], int, long)} has taken off, cleaned of
+   * the rest of what {@link CsvLine#clean} cleans: a byte-order mark.
+   */
   private static String decode(byte[] utf8, int len) {
-    return CsvLine.clean(new String(utf8, 0, len, StandardCharsets.UTF_8));
+    String s = new String(utf8, 0, len, StandardCharsets.UTF_8);
+    return !s.isEmpty() && s.charAt(0) == '\uFEFF' ? s.substring(1) : s;
   }
 
   /** The rows left out so far (always empty unless skipping). */

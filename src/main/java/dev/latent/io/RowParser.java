@@ -83,8 +83,8 @@ public final class RowParser implements Serializable {
   public boolean plainFeatures(byte[] b, int len, double[] dst, int off) {
     buffer(0);
     char sep = schema.delimiter;
-    if (sep >= 128) {
-      return false;
+    if (sep >= 128 || sep >= '0' && sep <= '9' || "+-.eE".indexOf(sep) >= 0) {
+      return false; // a delimiter a number could hold: only splitting first reads such a line right
     }
     int fields = featureOf.length;
     int p = 0;

@@ -34,6 +34,18 @@ class ColumnStatsTest {
     assertClose(twoPassVariance(x, null), s.variance(), 1e-9, "variance");
   }
 
+  /** Values near the largest double, and large weights: the mean must not overflow on the way. */
+  @Test
+  void valuesNearTheLargestDoubleKeepAFiniteMean() {
+    double[][] x = {{1e308, -1e308}, {1e308, -1e308}, {1e308, -1e308}};
+    ColumnStats s = new ColumnStats(2).add(block(x, null, 0)).add(block(x, new double[] {1e10, 3e10, 0.5}, 3));
+    assertArrayEquals(new double[] {1e308, -1e308}, s.mean(), 1e292, "mean");
+    assertArrayEquals(new double[] {0.0, 0.0}, s.variance(), 0.0, "variance");
+    for (double c : s.covariance(0)) {
+      assertEquals(0.0, c, 0.0, "covariance");
+    }
+  }
+
   @Test
   void mergeOfSplitsEqualsWhole() {
     double[][] x = randomRows(new Random(3), 300, 4, 5.0);

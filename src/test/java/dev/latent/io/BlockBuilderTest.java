@@ -19,13 +19,19 @@ class BlockBuilderTest {
       "1,São Paulo,2,3", "-0,x,+0,0.000", ""};
 
   private static List<Object> rows(boolean bytes, boolean skip, boolean weighted) {
+    return rows(bytes, skip, weighted, ',', String.join(",", HEADER), List.of(LINES));
+  }
+
+  private static List<Object> rows(boolean bytes, boolean skip, boolean weighted, char sep, String header,
+      List<String> data) {
     List<String> exclude = List.of("city");
-    InputSchema schema = InputSchema.resolve("t.csv", HEADER, null, exclude, weighted ? "c" : null, null);
+    String[] names = header.replace("\r", "").split(java.util.regex.Pattern.quote(String.valueOf(sep)), -1);
+    InputSchema schema = InputSchema.resolve("t.csv", names, null, exclude, weighted ? "c" : null, null, sep);
     BlockBuilder b = new BlockBuilder(schema, "t.csv", 0, 0, false, skip);
     List<Object> out = new ArrayList<>();
     List<String> lines = new ArrayList<>();
-    lines.add(String.join(",", HEADER));
-    lines.addAll(List.of(LINES));
+    lines.add(header);
+    lines.addAll(data);
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       try {
@@ -55,21 +61,7 @@ class BlockBuilderTest {
   void bytesAndStringsMakeTheSameRowsKeysAndErrors() {
     for (boolean skip : new boolean[] {true, false}) {
       for (boolean weighted : new boolean[] {false, true}) {
-        List<Object> s = rows(false, skip, weighted);
-        List<Object> u = rows(true, skip, weighted);
-        String where = "skip " + skip + ", weighted " + weighted;
-        assertEquals(s.size(), u.size(), where + ": " + s + " vs " + u);
-        for (int i = 0; i < s.size(); i++) {
-          if (s.get(i) instanceof DataBlock a) {
-            DataBlock c = (DataBlock) u.get(i);
-            assertEquals(a.rows, c.rows, where);
-            assertArrayEquals(a.x, c.x, 0.0, where);
-            assertArrayEquals(a.keys, c.keys, where);
-            assertArrayEquals(a.weights, c.weights, 0.0, where);
-          } else {
-            assertEquals(s.get(i), u.get(i), where);
-          }
-        }
+        same(rows(false, skip, weighted), rows(true, skip, weighted), "skip " + skip + ", weighted " + weighted);
       }
     }
     // The skipping run keeps the good rows (blank lines are no rows) and names the bad ones.
@@ -77,5 +69,40 @@ class BlockBuilderTest {
     DataBlock block = (DataBlock) s.get(0);
     assertEquals(7, block.rows, s.toString());
     assertEquals("skipped 5", s.get(1).toString().substring(0, 9), s.toString());
+  }
+
+  /**
+   * Delimiters a number can hold: the byte path must not read "1.5.7" as two numbers where splitting
+   * finds three fields. And a header ending in two carriage returns keeps the second, as a String does.
+   */
+  @Test
+  void delimitersInsideNumbersAndCarriageReturnsAsStrings() {
+    for (char sep : new char[] {'.', '-', 'e', '+', '5', ';'}) {
+      String header = String.join(String.valueOf(sep), "a", "city", "b", "c");
+      List<String> data = List.of(String.join(String.valueOf(sep), "1", "x", "2", "3"),
+          "1.5.7.8", "-1-2-3-4", "1e5e3e4", "1+2+3+4", "15253545", "1;x;2;3;4", "1;x;2");
+      for (boolean skip : new boolean[] {true, false}) {
+        same(rows(false, skip, false, sep, header, data), rows(true, skip, false, sep, header, data),
+            "delimiter " + sep + ", skip " + skip);
+      }
+    }
+    List<String> one = List.of("1,x,2,3");
+    same(rows(false, true, false, ',', "a,city,b,c\r\r", one), rows(true, true, false, ',', "a,city,b,c\r\r", one),
+        "header with two carriage returns");
+  }
+
+  private static void same(List<Object> s, List<Object> u, String where) {
+    assertEquals(s.size(), u.size(), where + ": " + s + " vs " + u);
+    for (int i = 0; i < s.size(); i++) {
+      if (s.get(i) instanceof DataBlock a) {
+        DataBlock c = (DataBlock) u.get(i);
+        assertEquals(a.rows, c.rows, where);
+        assertArrayEquals(a.x, c.x, 0.0, where);
+        assertArrayEquals(a.keys, c.keys, where);
+        assertArrayEquals(a.weights, c.weights, 0.0, where);
+      } else {
+        assertEquals(s.get(i), u.get(i), where);
+      }
+    }
   }
 }
