@@ -3,10 +3,10 @@ package dev.latent.em;
 import java.io.Serializable;
 
 /**
- * Weighted per-column count, mean and sum of squared deviations, and the co-moments of every pair of
- * columns (the data's covariance, for variational priors and the report's principal axes): each block's
- * by two passes over its rows, merged across blocks and partitions by Chan et al.'s pairwise update
- * (1979), which stays accurate where sum(x^2) - n mean^2 would cancel.
+ * Weighted per-column count and mean, and the co-moments of every pair of columns (the data's covariance,
+ * for variational priors and the report's principal axes; their diagonal gives the variances): each
+ * block's by two passes over its rows, merged across blocks and partitions by Chan et al.'s pairwise
+ * update (1979), which stays accurate where sum(x^2) - n mean^2 would cancel.
  */
 public final class ColumnStats implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -15,14 +15,13 @@ public final class ColumnStats implements Serializable {
   public long rows;
   public double weight;
   private double[] mean;
-  private double[] m2;
   /** Co-moments sum w (x_i - mean_i)(x_p - mean_p), packed upper triangle row by row (i <= p). */
   private double[] cm;
   /** Smallest and largest value of each column over every row (weighted or not). */
   private double[] min;
   private double[] max;
 
-  /** A block's own moments and deviations, reused from block to block (no part of the statistics). */
+  /** A block's own moments, and four rows' deviations, reused from block to block (no part of the statistics). */
   private transient ColumnStats scratch;
   private transient double[] dev;
 
@@ -34,9 +33,8 @@ public final class ColumnStats implements Serializable {
     if (scratch == null) {
       scratch = new ColumnStats(d);
       scratch.mean = new double[d];
-      scratch.m2 = new double[d];
       scratch.cm = new double[d * (d + 1) / 2];
-      scratch.dev = new double[4 * d];
+      dev = new double[4 * d];
     }
     return scratch;
   }
@@ -84,7 +82,6 @@ public final class ColumnStats implements Serializable {
       return this;
     }
     // Four rows at a time: each co-moment read and written once per four rows, not once per row.
-    double[] dev = block.dev;
     double[] wt = new double[4];
     double[] residue = new double[d];
     int r = 0;
@@ -121,12 +118,11 @@ public final class ColumnStats implements Serializable {
       }
     }
     // The deviations' own sum (zero but for the mean's rounding) corrects the products (Chan, Golub and
-    // LeVeque 1983, the corrected two-pass algorithm); the squared deviations are the diagonal.
+    // LeVeque 1983, the corrected two-pass algorithm).
     for (int i = 0, q = 0; i < d; i++) {
       for (int p = i; p < d; p++, q++) {
         block.cm[q] -= residue[i] * residue[p] / block.weight;
       }
-      block.m2[i] = block.cm[i * d - i * (i - 1) / 2];
     }
     mergeMoments(block);
     return this;
@@ -174,7 +170,6 @@ public final class ColumnStats implements Serializable {
     if (weight == 0.0) {
       weight = o.weight;
       mean = o.mean.clone();
-      m2 = o.m2.clone();
       cm = o.cm.clone();
       return;
     }
@@ -194,7 +189,6 @@ public final class ColumnStats implements Serializable {
     }
     for (int i = 0; i < d; i++) {
       mean[i] += delta[i] * o.weight / w;
-      m2[i] += o.m2[i] + delta[i] * delta[i] * f;
     }
     weight = w;
   }
@@ -206,8 +200,8 @@ public final class ColumnStats implements Serializable {
   /** Population (divide by the total weight) variance of each column. */
   public double[] variance() {
     double[] v = new double[d];
-    for (int i = 0; i < d && m2 != null && weight > 0; i++) {
-      v[i] = m2[i] / weight;
+    for (int i = 0; i < d && cm != null && weight > 0; i++) {
+      v[i] = cm[i * d - i * (i - 1) / 2] / weight; // entry (i, i) of the packed triangle
     }
     return v;
   }

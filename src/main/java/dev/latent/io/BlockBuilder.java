@@ -154,17 +154,17 @@ public final class BlockBuilder {
       labels = schema.labelColumn >= 0 ? new int[capacity] : null;
     }
     // Without weights or labels only the features are read: straight from the bytes when they are plain.
-    boolean plain = false;
-    if (line == null) {
-      plain = parser.plainFeatures(utf8, len, x, rows * d);
-      if (!plain) {
+    boolean plain = line == null && parser.plainFeatures(utf8, len, x, rows * d);
+    if (!plain) {
+      boolean decoded = line == null;
+      if (decoded) {
         line = decode(utf8, len);
       }
-    } else if (featuresOnly && !line.isBlank()) {
-      plain = parser.plainFeatures(line, x, rows * d);
-    }
-    if (!plain && line.isBlank()) {
-      return null;
+      if (line.isBlank()) {
+        return null;
+      }
+      // A decoded line has failed the same test on its bytes.
+      plain = !decoded && featuresOnly && parser.plainFeatures(line, x, rows * d);
     }
     long key = DataBlock.positionKey(position++);
     try {
@@ -201,8 +201,7 @@ public final class BlockBuilder {
    * the rest of what {@link CsvLine#clean} cleans: a byte-order mark.
    */
   private static String decode(byte[] utf8, int len) {
-    String s = new String(utf8, 0, len, StandardCharsets.UTF_8);
-    return !s.isEmpty() && s.charAt(0) == '\uFEFF' ? s.substring(1) : s;
+    return CsvLine.withoutByteOrderMark(new String(utf8, 0, len, StandardCharsets.UTF_8));
   }
 
   /** The rows left out so far (always empty unless skipping). */

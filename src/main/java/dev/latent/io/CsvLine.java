@@ -92,12 +92,15 @@ public final class CsvLine {
 
   /** Strips a trailing carriage return (Windows line ends) and a leading byte-order mark. */
   public static String clean(String line) {
-    if (!line.isEmpty() && line.charAt(0) == '\uFEFF') {
-      line = line.substring(1);
-    }
+    line = withoutByteOrderMark(line);
     if (line.endsWith("\r")) {
       line = line.substring(0, line.length() - 1);
     }
     return line;
+  }
+
+  /** The line less a leading byte-order mark. */
+  public static String withoutByteOrderMark(String line) {
+    return !line.isEmpty() && line.charAt(0) == '\uFEFF' ? line.substring(1) : line;
   }
 }

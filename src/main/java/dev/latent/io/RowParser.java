@@ -16,10 +16,12 @@ public final class RowParser implements Serializable {
   private final InputSchema schema;
   private final String file;
   private final int k;
-  /** Per column, its feature index or -1; and a line's characters: {@link #plainFeatures}'s, made on first use. */
+  /** Per column, its feature index or -1; a line's characters; the byte path's reader: made on first use. */
   private transient int[] featureOf;
   private transient char[] chars;
   private transient DecimalReader decimals;
+  /** False for a delimiter that a number could hold (the byte path then takes no line). */
+  private transient boolean bytesReadable;
 
   /** {@code k} bounds the labels (0..k-1) when the schema has a label column. */
   public RowParser(InputSchema schema, String file, int k) {
@@ -81,11 +83,11 @@ public final class RowParser implements Serializable {
    * so these fields may hold any text).
    */
   public boolean plainFeatures(byte[] b, int len, double[] dst, int off) {
-    buffer(0);
-    char sep = schema.delimiter;
-    if (sep >= 128 || sep >= '0' && sep <= '9' || "+-.eE".indexOf(sep) >= 0) {
-      return false; // a delimiter a number could hold: only splitting first reads such a line right
+    ready();
+    if (!bytesReadable) {
+      return false;
     }
+    char sep = schema.delimiter;
     int fields = featureOf.length;
     int p = 0;
     for (int field = 0; field < fields; field++) {
@@ -113,21 +115,29 @@ public final class RowParser implements Serializable {
   }
 
   private char[] buffer(int len) {
-    if (decimals == null) {
-      decimals = new DecimalReader();
-    }
+    ready();
     if (chars == null || chars.length < len) {
       chars = new char[Math.max(len, 256)];
-      if (featureOf == null) {
-        featureOf = new int[schema.header.length];
-        Arrays.fill(featureOf, -1);
-        for (int i = 0; i < schema.featureColumns.length; i++) {
-          featureOf[schema.featureColumns[i]] = i;
-        }
-      }
     }
     return chars;
   }
+
+  /** The column map and the byte path's reader, made on first use (the parser is serialised without them). */
+  private void ready() {
+    if (featureOf != null) {
+      return;
+    }
+    featureOf = new int[schema.header.length];
+    Arrays.fill(featureOf, -1);
+    for (int i = 0; i < schema.featureColumns.length; i++) {
+      featureOf[schema.featureColumns[i]] = i;
+    }
+    char sep = schema.delimiter;
+    // A delimiter a number could hold: only splitting first reads such a line right.
+    bytesReadable = sep < 128 && !(sep >= '0' && sep <= '9') && "+-.eE".indexOf(sep) < 0;
+    decimals = new DecimalReader();
+  }
+
 
   /** The characters of a plain decimal: digits, sign, point, exponent. */
   private static final boolean[] PLAIN = new boolean[128];
