@@ -54,7 +54,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class EStepKernelBench {
-  static final int N = 100_000;
+  /** Rows per E-step: 100k (8 MB at d = 10, in this machine's L3 cache), or {@code -Dlatent.bench.rows}. */
+  static final int N = Integer.getInteger("latent.bench.rows", 100_000);
 
   @Param({"row", "java", "vector"})
   public String path;
