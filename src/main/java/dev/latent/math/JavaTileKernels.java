@@ -232,9 +232,8 @@ public final class JavaTileKernels implements TileKernels {
 
   @Override
   public void nearestByProducts(double[] xt, int stride, int n, int d, double[] shift, double[] diff,
-      double[] c, double[] cc, double[] byCoordinate, int k, int[] best, double[] gap, double[] xx,
-      double[] work) {
-    // The shifted rows u into diff first; byCoordinate is for the vector kernels.
+      double[] c, double[] cc, int k, int[] best, double[] gap, double[] xx, double[] work) {
+    // The shifted rows u into diff first.
     centre(xt, stride, n, d, shift, diff);
     double[] u = diff;
     // work[0..n) holds the products x.c_j, work[n..2n) the second smallest e; gap the smallest until the end.
@@ -280,8 +279,8 @@ public final class JavaTileKernels implements TileKernels {
   }
 
   @Override
-  public void bestDistances(double[] xt, int stride, int n, int d, double[] c, double[] byCoordinate, int k,
-      int[] best, int[] offsets, double[] dist) {
+  public void bestDistances(double[] xt, int stride, int n, int d, double[] c, int[] best, int[] offsets,
+      double[] dist) {
     for (int r = 0; r < n; r++) {
       int o = best[r] * d;
       double m2 = 0.0;
@@ -289,6 +288,37 @@ public final class JavaTileKernels implements TileKernels {
         double t = xt[i * stride + r] - c[o + i];
         m2 += t * t;
       }
+      dist[r] = m2;
+    }
+  }
+
+  @Override
+  public int fewCentres() {
+    return PAD;
+  }
+
+  @Override
+  public void nearestOfFew(double[] x, int row0, int n, int d, double[] byCoordinate, int k, double logNorm,
+      int[] best, double[] dist, double[] work) {
+    for (int r = 0; r < n; r++) {
+      int o = (row0 + r) * d;
+      int label = 0;
+      double top = Double.NEGATIVE_INFINITY;
+      double m2 = 0.0;
+      for (int j = 0; j < k; j++) {
+        double s = 0.0;
+        for (int i = 0; i < d; i++) {
+          double t = x[o + i] - byCoordinate[i * PAD + j];
+          s += t * t;
+        }
+        double logit = logNorm - 0.5 * s;
+        if (j == 0 || logit > top) {
+          label = j;
+          top = logit;
+          m2 = s;
+        }
+      }
+      best[r] = label;
       dist[r] = m2;
     }
   }

@@ -120,22 +120,33 @@ public interface TileKernels {
    * {@code shift} (u_ri = xt_ri - shift[i], rounded). For every row: best[r] = the j with the smallest
    * e_j = cc[j] - 2 u_r.c_j (the first on ties), gap[r] = the second smallest e minus the smallest
    * (infinity when k = 1), and xx[r] = ||u_r||^2. The expanded form cancels, so the caller recomputes
-   * exactly the rows whose gap is within the rounding error (see EStep). When k <= {@link #PAD},
-   * {@code byCoordinate} holds the same centres coordinate by coordinate ({@code byCoordinate[i * PAD + j]
-   * = c[j * d + i]}, zero for j >= k). {@code diff} (d columns) and {@code work} (at least 9n) are scratch.
+   * exactly the rows whose gap is within the rounding error (see EStep). For more centres than
+   * {@link #fewCentres}, which {@link #nearestOfFew} takes faster and exactly. {@code diff} (d columns) and
+   * {@code work} (at least 9n) are scratch.
    */
   void nearestByProducts(double[] xt, int stride, int n, int d, double[] shift, double[] diff, double[] c,
-      double[] cc, double[] byCoordinate, int k, int[] best, double[] gap, double[] xx, double[] work);
+      double[] cc, int k, int[] best, double[] gap, double[] xx, double[] work);
 
   /**
    * dist[r] = sum_i (xt_ri - c_best[r],i)^2 for the centres c (k x d, row-major), the terms added from i = 0
    * upward and separately rounded, as the row path does, so bitwise its squared distance to that centre.
-   * When k <= {@link #PAD}, {@code byCoordinate} holds the same centres coordinate by coordinate,
-   * {@code byCoordinate[i * PAD + j] = c[j * d + i]} (a vector kernel permutes them instead of gathering);
-   * otherwise it is not read. {@code offsets} is scratch of at least n.
+   * {@code offsets} is scratch of at least n.
    */
-  void bestDistances(double[] xt, int stride, int n, int d, double[] c, double[] byCoordinate, int k, int[] best,
-      int[] offsets, double[] dist);
+  void bestDistances(double[] xt, int stride, int n, int d, double[] c, int[] best, int[] offsets, double[] dist);
+
+  /** The most centres {@link #nearestOfFew} takes (a vector's lanes), at most {@link #PAD}. */
+  int fewCentres();
+
+  /**
+   * K-means' labels for k <= {@link #fewCentres} centres, by the row path's own operations: for rows
+   * {@code row0 .. row0 + n) of the row-major {@code x}, each centre's squared distance sum_i (x_i - c_i)^2
+   * (terms from i = 0 upward, separately rounded) and logit logNorm - dist / 2, best[r] = the first centre of
+   * the largest logit and dist[r] its distance: the row path's label and distance, bit for bit, with no
+   * error bound and no transposed tile. {@code byCoordinate[i * PAD + j]} is centre j's coordinate i;
+   * {@code work} is scratch of at least 4 PAD.
+   */
+  void nearestOfFew(double[] x, int row0, int n, int d, double[] byCoordinate, int k, double logNorm, int[] best,
+      double[] dist, double[] work);
 
   /**
    * K-means' sums: for every row r of nonzero weight, rows in order, sum[q + i] += w[r] (x_ri - shift[q + i])

@@ -4,7 +4,6 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -1191,15 +1190,8 @@ public final class VectorTileKernels implements TileKernels {
 
   @Override
   public void nearestByProducts(double[] xt, int stride, int n, int d, double[] shift, double[] diff,
-      double[] c, double[] cc, double[] byCoordinate, int k, int[] best, double[] gap, double[] xx,
-      double[] work) {
-    // Six to eight centres: all in one pass (it needs 32 registers: AVX-512). Fewer, or more, by four
-    // at a time from the shifted copy (timed faster there: the in-register shift costs a subtraction
-    // per load and group, and the padding of fewer centres to eight costs more than it saves).
-    if (k >= 6 && k <= 8 && L == 8) {
-      nearestOfEight(xt, stride, n, d, shift, byCoordinate, cc, k, best, gap, xx, work);
-      return;
-    }
+      double[] c, double[] cc, int k, int[] best, double[] gap, double[] xx, double[] work) {
+    // By four centres at a time from the shifted copy.
     centre(xt, stride, n, d, shift, diff);
     nearestByFours(diff, stride, n, d, c, cc, k, best, gap, xx, work);
   }
@@ -1344,203 +1336,9 @@ public final class VectorTileKernels implements TileKernels {
     }
   }
 
-  /**
-   * {@link #nearestByProducts} for k <= 8 centres, given coordinate by coordinate ({@code c[i * PAD + j]})
-   * and taken as eight (the missing ones with zero coordinates and a chain starting at -infinity, so
-   * they never win and never come second unless k = 1): two vectors of rows against all eight centres
-   * in one pass over the columns, each column loaded and shifted (in registers, no shifted copy
-   * written) once for sixteen chains of fused multiply-adds, whose ends h_j go to work[j n + r]; then
-   * the largest h, its index and the second largest by a tournament of compares and blends (a
-   * depth-three tree instead of a chain of eight updates, in its own method: one method of all of it is
-   * more than C2 inlines, and what it leaves out runs boxed, several times slower). {@code work} is
-   * scratch of at least 9n.
-   */
-  private static void nearestOfEight(double[] xt, int stride, int n, int d, double[] shift, double[] c,
-      double[] cc, int k, int[] best, double[] gap, double[] xx, double[] work) {
-    // -cc_j / 2, the chains' start (exact), and -infinity for the padding.
-    double h0 = start(cc, k, 0);
-    double h1 = start(cc, k, 1);
-    double h2 = start(cc, k, 2);
-    double h3 = start(cc, k, 3);
-    double h4 = start(cc, k, 4);
-    double h5 = start(cc, k, 5);
-    double h6 = start(cc, k, 6);
-    double h7 = start(cc, k, 7);
-    int r = 0;
-    for (; r + 2 * L <= n; r += 2 * L) {
-      DoubleVector xa = DoubleVector.zero(S);
-      DoubleVector xb = xa;
-      DoubleVector p0 = DoubleVector.broadcast(S, h0);
-      DoubleVector p1 = DoubleVector.broadcast(S, h1);
-      DoubleVector p2 = DoubleVector.broadcast(S, h2);
-      DoubleVector p3 = DoubleVector.broadcast(S, h3);
-      DoubleVector p4 = DoubleVector.broadcast(S, h4);
-      DoubleVector p5 = DoubleVector.broadcast(S, h5);
-      DoubleVector p6 = DoubleVector.broadcast(S, h6);
-      DoubleVector p7 = DoubleVector.broadcast(S, h7);
-      DoubleVector q0 = p0;
-      DoubleVector q1 = p1;
-      DoubleVector q2 = p2;
-      DoubleVector q3 = p3;
-      DoubleVector q4 = p4;
-      DoubleVector q5 = p5;
-      DoubleVector q6 = p6;
-      DoubleVector q7 = p7;
-      for (int i = 0; i < d; i++) {
-        DoubleVector s = DoubleVector.broadcast(S, shift[i]);
-        DoubleVector u = DoubleVector.fromArray(S, xt, i * stride + r).sub(s);
-        DoubleVector v = DoubleVector.fromArray(S, xt, i * stride + r + L).sub(s);
-        xa = u.fma(u, xa);
-        xb = v.fma(v, xb);
-        int ci = i * PAD;
-        DoubleVector g = DoubleVector.broadcast(S, c[ci]);
-        p0 = u.fma(g, p0);
-        q0 = v.fma(g, q0);
-        g = DoubleVector.broadcast(S, c[ci + 1]);
-        p1 = u.fma(g, p1);
-        q1 = v.fma(g, q1);
-        g = DoubleVector.broadcast(S, c[ci + 2]);
-        p2 = u.fma(g, p2);
-        q2 = v.fma(g, q2);
-        g = DoubleVector.broadcast(S, c[ci + 3]);
-        p3 = u.fma(g, p3);
-        q3 = v.fma(g, q3);
-        g = DoubleVector.broadcast(S, c[ci + 4]);
-        p4 = u.fma(g, p4);
-        q4 = v.fma(g, q4);
-        g = DoubleVector.broadcast(S, c[ci + 5]);
-        p5 = u.fma(g, p5);
-        q5 = v.fma(g, q5);
-        g = DoubleVector.broadcast(S, c[ci + 6]);
-        p6 = u.fma(g, p6);
-        q6 = v.fma(g, q6);
-        g = DoubleVector.broadcast(S, c[ci + 7]);
-        p7 = u.fma(g, p7);
-        q7 = v.fma(g, q7);
-      }
-      xa.intoArray(xx, r);
-      xb.intoArray(xx, r + L);
-      p0.intoArray(work, 0 * n + r);
-      p1.intoArray(work, 1 * n + r);
-      p2.intoArray(work, 2 * n + r);
-      p3.intoArray(work, 3 * n + r);
-      p4.intoArray(work, 4 * n + r);
-      p5.intoArray(work, 5 * n + r);
-      p6.intoArray(work, 6 * n + r);
-      p7.intoArray(work, 7 * n + r);
-      q0.intoArray(work, 0 * n + r + L);
-      q1.intoArray(work, 1 * n + r + L);
-      q2.intoArray(work, 2 * n + r + L);
-      q3.intoArray(work, 3 * n + r + L);
-      q4.intoArray(work, 4 * n + r + L);
-      q5.intoArray(work, 5 * n + r + L);
-      q6.intoArray(work, 6 * n + r + L);
-      q7.intoArray(work, 7 * n + r + L);
-    }
-    for (; r < n; r += L) {
-      DoubleVector xa = DoubleVector.zero(S);
-      DoubleVector p0 = DoubleVector.broadcast(S, h0);
-      DoubleVector p1 = DoubleVector.broadcast(S, h1);
-      DoubleVector p2 = DoubleVector.broadcast(S, h2);
-      DoubleVector p3 = DoubleVector.broadcast(S, h3);
-      DoubleVector p4 = DoubleVector.broadcast(S, h4);
-      DoubleVector p5 = DoubleVector.broadcast(S, h5);
-      DoubleVector p6 = DoubleVector.broadcast(S, h6);
-      DoubleVector p7 = DoubleVector.broadcast(S, h7);
-      for (int i = 0; i < d; i++) {
-        DoubleVector u = DoubleVector.fromArray(S, xt, i * stride + r).sub(shift[i]);
-        xa = u.fma(u, xa);
-        int ci = i * PAD;
-        p0 = u.fma(DoubleVector.broadcast(S, c[ci]), p0);
-        p1 = u.fma(DoubleVector.broadcast(S, c[ci + 1]), p1);
-        p2 = u.fma(DoubleVector.broadcast(S, c[ci + 2]), p2);
-        p3 = u.fma(DoubleVector.broadcast(S, c[ci + 3]), p3);
-        p4 = u.fma(DoubleVector.broadcast(S, c[ci + 4]), p4);
-        p5 = u.fma(DoubleVector.broadcast(S, c[ci + 5]), p5);
-        p6 = u.fma(DoubleVector.broadcast(S, c[ci + 6]), p6);
-        p7 = u.fma(DoubleVector.broadcast(S, c[ci + 7]), p7);
-      }
-      xa.intoArray(xx, r);
-      p0.intoArray(work, 0 * n + r);
-      p1.intoArray(work, 1 * n + r);
-      p2.intoArray(work, 2 * n + r);
-      p3.intoArray(work, 3 * n + r);
-      p4.intoArray(work, 4 * n + r);
-      p5.intoArray(work, 5 * n + r);
-      p6.intoArray(work, 6 * n + r);
-      p7.intoArray(work, 7 * n + r);
-    }
-    tournament(n, gap, work);
-    for (int t = 0; t < n; t++) {
-      best[t] = (int) work[8 * n + t];
-    }
-  }
-
-  /**
-   * Of the eight h of every row (h_j of row r at work[j n + r]): the index of the largest, the first of
-   * equal ones, at work[8 n + r], and gap[r] = twice the largest less the second largest. A tournament
-   * of compares and blends, pairs, then pairs of pairs, then the halves (depth three instead of a chain
-   * of eight updates): a later contender wins only when strictly larger, and the second largest of a
-   * merge is the larger of the loser's largest and the winner's second.
-   */
-  private static void tournament(int n, double[] gap, double[] work) {
-    for (int r = 0; r < n; r += L) {
-      DoubleVector h0 = DoubleVector.fromArray(S, work, 0 * n + r);
-      DoubleVector h1 = DoubleVector.fromArray(S, work, 1 * n + r);
-      DoubleVector h2 = DoubleVector.fromArray(S, work, 2 * n + r);
-      DoubleVector h3 = DoubleVector.fromArray(S, work, 3 * n + r);
-      DoubleVector h4 = DoubleVector.fromArray(S, work, 4 * n + r);
-      DoubleVector h5 = DoubleVector.fromArray(S, work, 5 * n + r);
-      DoubleVector h6 = DoubleVector.fromArray(S, work, 6 * n + r);
-      DoubleVector h7 = DoubleVector.fromArray(S, work, 7 * n + r);
-      VectorMask<Double> c01 = h1.compare(VectorOperators.GT, h0);
-      DoubleVector m01 = h0.blend(h1, c01);
-      DoubleVector n01 = h1.blend(h0, c01);
-      DoubleVector i01 = DoubleVector.zero(S).blend(1.0, c01);
-      VectorMask<Double> c23 = h3.compare(VectorOperators.GT, h2);
-      DoubleVector m23 = h2.blend(h3, c23);
-      DoubleVector n23 = h3.blend(h2, c23);
-      DoubleVector i23 = DoubleVector.broadcast(S, 2.0).blend(3.0, c23);
-      VectorMask<Double> c45 = h5.compare(VectorOperators.GT, h4);
-      DoubleVector m45 = h4.blend(h5, c45);
-      DoubleVector n45 = h5.blend(h4, c45);
-      DoubleVector i45 = DoubleVector.broadcast(S, 4.0).blend(5.0, c45);
-      VectorMask<Double> c67 = h7.compare(VectorOperators.GT, h6);
-      DoubleVector m67 = h6.blend(h7, c67);
-      DoubleVector n67 = h7.blend(h6, c67);
-      DoubleVector i67 = DoubleVector.broadcast(S, 6.0).blend(7.0, c67);
-      VectorMask<Double> ca = m23.compare(VectorOperators.GT, m01);
-      DoubleVector ma = m01.blend(m23, ca);
-      DoubleVector ia = i01.blend(i23, ca);
-      DoubleVector na = larger(m23.blend(m01, ca), n01.blend(n23, ca));
-      VectorMask<Double> cb = m67.compare(VectorOperators.GT, m45);
-      DoubleVector mb = m45.blend(m67, cb);
-      DoubleVector ib = i45.blend(i67, cb);
-      DoubleVector nb = larger(m67.blend(m45, cb), n45.blend(n67, cb));
-      VectorMask<Double> c = mb.compare(VectorOperators.GT, ma);
-      ia.blend(ib, c).intoArray(work, 8 * n + r);
-      // e_2 - e_1 = 2 (h_1 - h_2), the doubling exact.
-      ma.blend(mb, c).sub(larger(mb.blend(ma, c), na.blend(nb, c))).mul(2.0).intoArray(gap, r);
-    }
-  }
-
-  /** -cc[j] / 2 for a centre, -infinity for padding (j >= k). */
-  private static double start(double[] cc, int k, int j) {
-    return j < k ? -0.5 * cc[j] : Double.NEGATIVE_INFINITY;
-  }
-
-  /** The larger of a and b lane by lane (their values only: equal lanes are the same number). */
-  private static DoubleVector larger(DoubleVector a, DoubleVector b) {
-    return a.blend(b, b.compare(VectorOperators.GT, a));
-  }
-
   @Override
-  public void bestDistances(double[] xt, int stride, int n, int d, double[] c, double[] byCoordinate, int k,
-      int[] best, int[] offsets, double[] dist) {
-    if (k <= L) {
-      bestDistancesByPermutation(xt, stride, n, d, byCoordinate, best, dist);
-      return;
-    }
+  public void bestDistances(double[] xt, int stride, int n, int d, double[] c, int[] best, int[] offsets,
+      double[] dist) {
     // Each lane gathers its own row's centre; per row the operations and their order are the row path's.
     for (int r = 0; r < n; r++) {
       offsets[r] = best[r] * d;
@@ -1555,51 +1353,71 @@ public final class VectorTileKernels implements TileKernels {
     }
   }
 
+  @Override
+  public int fewCentres() {
+    return L;
+  }
+
   /**
-   * As {@link #bestDistances} when every centre fits in one vector's lanes: coordinate i of all the
-   * centres is one vector, and each lane's own centre comes from it by one permutation (a register
-   * operation, about three times faster per row than a gather at d = 10, K = 8). Four vectors of rows
-   * at a time, four independent chains; the labels are read as the permutation's indices.
+   * One lane per centre, four rows at a time: each coordinate of the centres is one vector, loaded once
+   * for the four rows, and each row's coordinate is broadcast against it, so a row's eight distances are
+   * eight lanes of the same operations as the row path's (a difference, its square, a sum, in coordinate
+   * order). No transposed tile and no matrix product: the labels need no error bound.
    */
-  private static void bestDistancesByPermutation(double[] xt, int stride, int n, int d, double[] byCoordinate,
-      int[] best, double[] dist) {
+  @Override
+  public void nearestOfFew(double[] x, int row0, int n, int d, double[] byCoordinate, int k, double logNorm,
+      int[] best, double[] dist, double[] work) {
+    if (k > L) {
+      throw new IllegalArgumentException(k + " centres do not fit in " + L + " lanes");
+    }
+    VectorMask<Double> missing = VectorMask.fromLong(S, -1L << k);
+    DoubleVector norm = DoubleVector.broadcast(S, logNorm);
     int r = 0;
-    for (; r + 4 * L <= n; r += 4 * L) {
-      VectorShuffle<Double> sa = VectorShuffle.fromArray(S, best, r);
-      VectorShuffle<Double> sb = VectorShuffle.fromArray(S, best, r + L);
-      VectorShuffle<Double> sc = VectorShuffle.fromArray(S, best, r + 2 * L);
-      VectorShuffle<Double> se = VectorShuffle.fromArray(S, best, r + 3 * L);
-      DoubleVector ma = DoubleVector.zero(S);
-      DoubleVector mb = ma;
-      DoubleVector mc = ma;
-      DoubleVector me = ma;
+    for (; r + 4 <= n; r += 4) {
+      int o = (row0 + r) * d;
+      DoubleVector a0 = DoubleVector.zero(S);
+      DoubleVector a1 = a0;
+      DoubleVector a2 = a0;
+      DoubleVector a3 = a0;
       for (int i = 0; i < d; i++) {
-        DoubleVector ci = DoubleVector.fromArray(S, byCoordinate, i * PAD);
-        int o = i * stride + r;
-        DoubleVector ta = DoubleVector.fromArray(S, xt, o).sub(ci.rearrange(sa));
-        DoubleVector tb = DoubleVector.fromArray(S, xt, o + L).sub(ci.rearrange(sb));
-        DoubleVector tc = DoubleVector.fromArray(S, xt, o + 2 * L).sub(ci.rearrange(sc));
-        DoubleVector te = DoubleVector.fromArray(S, xt, o + 3 * L).sub(ci.rearrange(se));
-        ma = ma.add(ta.mul(ta));
-        mb = mb.add(tb.mul(tb));
-        mc = mc.add(tc.mul(tc));
-        me = me.add(te.mul(te));
+        DoubleVector c = DoubleVector.fromArray(S, byCoordinate, i * PAD);
+        DoubleVector t0 = DoubleVector.broadcast(S, x[o + i]).sub(c);
+        DoubleVector t1 = DoubleVector.broadcast(S, x[o + d + i]).sub(c);
+        DoubleVector t2 = DoubleVector.broadcast(S, x[o + 2 * d + i]).sub(c);
+        DoubleVector t3 = DoubleVector.broadcast(S, x[o + 3 * d + i]).sub(c);
+        a0 = a0.add(t0.mul(t0));
+        a1 = a1.add(t1.mul(t1));
+        a2 = a2.add(t2.mul(t2));
+        a3 = a3.add(t3.mul(t3));
       }
-      ma.intoArray(dist, r);
-      mb.intoArray(dist, r + L);
-      mc.intoArray(dist, r + 2 * L);
-      me.intoArray(dist, r + 3 * L);
+      label(a0, norm, missing, r, best, dist, work);
+      label(a1, norm, missing, r + 1, best, dist, work);
+      label(a2, norm, missing, r + 2, best, dist, work);
+      label(a3, norm, missing, r + 3, best, dist, work);
     }
-    for (; r < n; r += L) {
-      VectorShuffle<Double> sa = VectorShuffle.fromArray(S, best, r);
-      DoubleVector ma = DoubleVector.zero(S);
+    for (; r < n; r++) {
+      int o = (row0 + r) * d;
+      DoubleVector a = DoubleVector.zero(S);
       for (int i = 0; i < d; i++) {
-        DoubleVector t = DoubleVector.fromArray(S, xt, i * stride + r)
-            .sub(DoubleVector.fromArray(S, byCoordinate, i * PAD).rearrange(sa));
-        ma = ma.add(t.mul(t));
+        DoubleVector t = DoubleVector.broadcast(S, x[o + i]).sub(DoubleVector.fromArray(S, byCoordinate, i * PAD));
+        a = a.add(t.mul(t));
       }
-      ma.intoArray(dist, r);
+      label(a, norm, missing, r, best, dist, work);
     }
+  }
+
+  /**
+   * Row r's label from its squared distances (one per lane): the row path's logits logNorm - dist / 2, the
+   * first lane of the largest (missing centres at -infinity), and that lane's distance.
+   */
+  private static void label(DoubleVector dist2, DoubleVector norm, VectorMask<Double> missing, int r, int[] best,
+      double[] dist, double[] work) {
+    DoubleVector logit = norm.sub(dist2.mul(0.5)).blend(Double.NEGATIVE_INFINITY, missing);
+    int j = logit.compare(VectorOperators.EQ, logit.reduceLanes(VectorOperators.MAX)).firstTrue();
+    int w = (r & 3) * L;
+    dist2.intoArray(work, w);
+    best[r] = j;
+    dist[r] = work[w + j];
   }
 
   @Override

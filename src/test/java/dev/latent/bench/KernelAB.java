@@ -50,7 +50,7 @@ public final class KernelAB {
         Object o = c.getDeclaredConstructor().newInstance();
         set(c, o, "path", "vector");
         set(c, o, "model", model);
-        set(c, o, "d", 10);
+        set(c, o, "d", Integer.getInteger("latent.bench.d", 10));
         set(c, o, "k", k);
         c.getMethod("setUp").invoke(o);
         bench[b][t] = o;
