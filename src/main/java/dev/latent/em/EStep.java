@@ -11,7 +11,8 @@ import java.util.Arrays;
  * The one per-partition mapper: E-step over a block of rows into sufficient statistics, for each of
  * several candidate fits (restarts) in the same scan. Spark-free, so it is tested on plain arrays.
  *
- * <p>Blocked: each block is cut into tiles of {@link #TILE} rows, transposed once to columns, and every
+ * <p>Blocked: each block is cut into tiles of {@link #TILE} rows, transposed once to columns (except for
+ * K-means with few centres, whose kernel reads the rows as they are: see {@link #nearest}), and every
  * step then runs over a whole tile per component (see {@link TileKernels}): the squared distances
  * (for full and tied covariances, the tile times the precision factor, minus the mean), the
  * log-sum-exp over components, and for soft assignment the statistics as one weighted Gram matrix per

@@ -300,6 +300,9 @@ public final class JavaTileKernels implements TileKernels {
   @Override
   public void nearestOfFew(double[] x, int row0, int n, int d, double[] byCoordinate, int k, double logNorm,
       int[] best, double[] dist, double[] work) {
+    if (k > PAD) {
+      throw new IllegalArgumentException(k + " centres are more than " + PAD);
+    }
     for (int r = 0; r < n; r++) {
       int o = (row0 + r) * d;
       int label = 0;

@@ -120,9 +120,9 @@ public interface TileKernels {
    * {@code shift} (u_ri = xt_ri - shift[i], rounded). For every row: best[r] = the j with the smallest
    * e_j = cc[j] - 2 u_r.c_j (the first on ties), gap[r] = the second smallest e minus the smallest
    * (infinity when k = 1), and xx[r] = ||u_r||^2. The expanded form cancels, so the caller recomputes
-   * exactly the rows whose gap is within the rounding error (see EStep). For more centres than
-   * {@link #fewCentres}, which {@link #nearestOfFew} takes faster and exactly. {@code diff} (d columns) and
-   * {@code work} (at least 9n) are scratch.
+   * exactly the rows whose gap is within the rounding error (see EStep). EStep uses it only for more
+   * centres than {@link #fewCentres} ({@link #nearestOfFew} takes fewer, faster and exactly). {@code diff}
+   * (d columns) and {@code work} (at least 2n) are scratch.
    */
   void nearestByProducts(double[] xt, int stride, int n, int d, double[] shift, double[] diff, double[] c,
       double[] cc, int k, int[] best, double[] gap, double[] xx, double[] work);

@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link TileKernels} on the JDK Vector API (incubating in JDK 17; needs
  * {@code --add-modules=jdk.incubator.vector}): one vector holds the same column of several consecutive
- * rows, as many as the CPU's widest registers take (8 with AVX-512, 4 with AVX2).
+ * rows, as many as the CPU's widest registers take (8 with AVX-512, 4 with AVX2); in
+ * {@link #nearestOfFew}, the same coordinate of several centres.
  *
  * <p>Against the plain loops this keeps each row's running values in registers instead of in the scratch
  * arrays (a row's projection onto every factor row, its distance), sums over rows lane by lane into
@@ -1183,11 +1184,6 @@ public final class VectorTileKernels implements TileKernels {
     }
   }
 
-  /** Lanes per vector (tests size their arrays by it). */
-  static int lanes() {
-    return L;
-  }
-
   @Override
   public void nearestByProducts(double[] xt, int stride, int n, int d, double[] shift, double[] diff,
       double[] c, double[] cc, int k, int[] best, double[] gap, double[] xx, double[] work) {
@@ -1355,20 +1351,20 @@ public final class VectorTileKernels implements TileKernels {
 
   @Override
   public int fewCentres() {
-    return L;
+    return Math.min(L, PAD);
   }
 
   /**
    * One lane per centre, four rows at a time: each coordinate of the centres is one vector, loaded once
-   * for the four rows, and each row's coordinate is broadcast against it, so a row's eight distances are
-   * eight lanes of the same operations as the row path's (a difference, its square, a sum, in coordinate
+   * for the four rows, and each row's coordinate is broadcast against it, so a row's k distances are
+   * k lanes of the same operations as the row path's (a difference, its square, a sum, in coordinate
    * order). No transposed tile and no matrix product: the labels need no error bound.
    */
   @Override
   public void nearestOfFew(double[] x, int row0, int n, int d, double[] byCoordinate, int k, double logNorm,
       int[] best, double[] dist, double[] work) {
-    if (k > L) {
-      throw new IllegalArgumentException(k + " centres do not fit in " + L + " lanes");
+    if (k > fewCentres()) {
+      throw new IllegalArgumentException(k + " centres do not fit in " + fewCentres() + " lanes");
     }
     VectorMask<Double> missing = VectorMask.fromLong(S, -1L << k);
     DoubleVector norm = DoubleVector.broadcast(S, logNorm);
@@ -1408,7 +1404,8 @@ public final class VectorTileKernels implements TileKernels {
 
   /**
    * Row r's label from its squared distances (one per lane): the row path's logits logNorm - dist / 2, the
-   * first lane of the largest (missing centres at -infinity), and that lane's distance.
+   * first lane of the largest (missing centres at -infinity), and that lane's distance. A NaN logit (never
+   * from finite rows and centres) matches no lane: then the row path's argmax of the k lanes decides.
    */
   private static void label(DoubleVector dist2, DoubleVector norm, VectorMask<Double> missing, int r, int[] best,
       double[] dist, double[] work) {
@@ -1416,9 +1413,20 @@ public final class VectorTileKernels implements TileKernels {
     int j = logit.compare(VectorOperators.EQ, logit.reduceLanes(VectorOperators.MAX)).firstTrue();
     int w = (r & 3) * L;
     dist2.intoArray(work, w);
+    if (j == L) {
+      j = firstLargest(logit);
+    }
     best[r] = j;
     dist[r] = work[w + j];
   }
+
+  /** The row path's argmax over the lanes (the first strictly larger wins; missing lanes never do). */
+  private static int firstLargest(DoubleVector logit) {
+    double[] lanes = new double[L];
+    logit.intoArray(lanes, 0);
+    return LogSumExp.argmax(lanes, L);
+  }
+
 
   @Override
   public void addToLabels(double[] x, int row0, int n, int d, double[] w, int[] label, double[] shift,

@@ -236,8 +236,100 @@ class BlockedEStepTest {
   }
 
   /**
-   * Near ties with k = 6 (the vector kernels' pass over eight centres, two of them padding), 8 (the same,
-   * none padding) and 4 (four centres at a time), each at three distances from the origin.
+   * Exact ties (two pairs of equal centres) and equal logits from different distances (two centres an ulp
+   * apart, so logNorm - dist / 2 rounds to the same number for rows near them, their distances not): the
+   * row path's argmax takes the first centre, not the nearest, and the blocked path must take the same,
+   * with the same distances, bit for bit.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kernelNames")
+  void tiesTakeTheRowPathsFirstCentre(String kernels) {
+    TileKernels kern = kernels(kernels);
+    Random rnd = new Random(12);
+    double[][] c = new double[6][D];
+    for (int i = 0; i < D; i++) {
+      c[0][i] = 3.0 * rnd.nextGaussian();
+      c[2][i] = 10.0 + rnd.nextGaussian();
+      c[4][i] = -2.0 + rnd.nextGaussian();
+    }
+    c[1] = c[0].clone();
+    c[3] = c[2].clone();
+    c[3][0] = Math.nextUp(c[3][0]);
+    c[5] = c[4].clone();
+    double[] x = new double[N * D];
+    for (int r = 0; r < N; r++) {
+      int j = 2 * rnd.nextInt(3);
+      for (int i = 0; i < D; i++) {
+        x[r * D + i] = c[j][i] + 0.1 * rnd.nextGaussian();
+      }
+    }
+    EStepTask task = EStepTask.nearest(c, EStepTask.Scatter.NONE);
+    Mixture m = Mixture.forCentres(c);
+    int logitTies = 0;
+    double[] maha = new double[6];
+    double[] logits = new double[6];
+    double[] diff = new double[D];
+    for (int r = 0; r < N; r++) {
+      m.logits(x, r * D, maha, logits, diff);
+      if (logits[2] == logits[3] && maha[2] != maha[3]) {
+        logitTies++;
+      }
+    }
+    assertTrue(logitTies > N / 10, "rows whose logits tie at different distances: " + logitTies);
+    SuffStats ref = RowEStep.accumulate(task, block(x, null, 0, N), SuffStats.zeroFor(task));
+    for (int size : new int[] {5, 128, N}) {
+      SuffStats got = SuffStats.zeroFor(task);
+      for (int r0 = 0; r0 < N; r0 += size) {
+        EStep.accumulate(task, block(x, null, r0, Math.min(size, N - r0)), got, kern);
+      }
+      String where = kernels + " ties, blocks of " + size;
+      assertEquals(ref.logLik, got.logLik, 0.0, where + ": log-likelihood");
+      assertEquals(ref.hardDist, got.hardDist, 0.0, where + ": distances");
+      for (int j = 0; j < 6; j++) {
+        assertEquals(ref.assignHash(j), got.assignHash(j), where + ": labels of " + j);
+        assertEquals(ref.hardCount(j), got.hardCount(j), 0.0, where + ": count of " + j);
+        assertArrayEquals(ref.sumOf(j), got.sumOf(j), 0.0, where + ": sum of " + j);
+      }
+      assertEquals(0.0, got.hardCount(1), where + ": a duplicate centre never wins");
+      assertEquals(0.0, got.hardCount(5), where + ": a duplicate centre never wins");
+    }
+  }
+
+  /**
+   * A NaN logit (a NaN centre: never from validated data, but the kernels must not disagree) matches no
+   * lane's maximum: both kernels then take the row path's argmax, a real centre.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kernelNames")
+  void aNanCentreGetsTheRowPathsLabel(String kernels) {
+    TileKernels kern = kernels(kernels);
+    double[] byCoordinate = new double[TileKernels.PAD];
+    double[] centre = {0.0, Double.NaN, 5.0};
+    System.arraycopy(centre, 0, byCoordinate, 0, 3);
+    int[] best = new int[5];
+    double[] dist = new double[5];
+    kern.nearestOfFew(new double[] {4.0, -1.0, 2.6, 5.0, 0.0}, 0, 5, 1, byCoordinate, 3, -1.0, best, dist,
+        new double[4 * TileKernels.PAD]);
+    double[][] c = {{0.0}, {Double.NaN}, {5.0}};
+    Mixture m = Mixture.forCentres(c);
+    double[] maha = new double[3];
+    double[] logits = new double[3];
+    double[] x = {4.0, -1.0, 2.6, 5.0, 0.0};
+    for (int r = 0; r < 5; r++) {
+      m.logits(x, r, maha, logits, new double[1]);
+      int j = dev.latent.math.LogSumExp.argmax(logits, 3);
+      assertEquals(j, best[r], kernels + ": row " + r);
+      assertEquals(maha[j], dist[r], 0.0, kernels + ": row " + r);
+    }
+  }
+
+  static Stream<String> kernelNames() {
+    return Stream.of("java", "vector");
+  }
+
+  /**
+   * Near ties with k = 4 and 8 (one centre per lane, with and without missing lanes) and 9 and 12 (the
+   * matrix product, four centres at a time and a remainder), each at three distances from the origin.
    */
   static Stream<Arguments> nearTieCases() {
     List<Arguments> out = new ArrayList<>();
@@ -251,7 +343,7 @@ class BlockedEStepTest {
     return out.stream();
   }
 
-  /** K = 5 (four centres at a time and one more) and 8 (one pass over all eight), for both kernels. */
+  /** K = 1, 3, 5 and 8 (one centre per lane) and 12 (the matrix product), for both kernels. */
   static Stream<Arguments> kernelsAndCentres() {
     List<Arguments> out = new ArrayList<>();
     for (String kernels : List.of("java", "vector")) {
