@@ -1427,7 +1427,6 @@ public final class VectorTileKernels implements TileKernels {
     return LogSumExp.argmax(lanes, L);
   }
 
-
   @Override
   public void addToLabels(double[] x, int row0, int n, int d, double[] w, int[] label, double[] shift,
       double[] sum) {

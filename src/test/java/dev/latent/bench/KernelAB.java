@@ -23,7 +23,8 @@ import java.util.concurrent.Future;
  * <p>Usage: {@code java [conf/jvm-flags] -cp target/classes:target/test-classes:DEPS
  * dev.latent.bench.KernelAB BUILD_A BUILD_B [MODEL, default gmm] [K, default 8] [ROUNDS, default 60]
  * [THREADS, default 1]}; {@code -Dlatent.bench.rows=N} sets the rows per E-step (default 100k, in this
- * machine's L3 cache; 500k is a barrier task's share of the benchmark's 1M). With several threads each has its own copy of the data, they start every round
+ * machine's L3 cache; 500k is a barrier task's share of the benchmark's 1M), {@code -Dlatent.bench.d=D}
+ * the dimension (default 10). With several threads each has its own copy of the data, they start every round
  * together, and the round's time is the slowest thread's, as a Spark stage's is: the two builds are then
  * compared with every core busy, where a kernel that keeps more execution units busy can lose its lead.
  */
